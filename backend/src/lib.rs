@@ -1,0 +1,13 @@
+//! Callout Console backend-for-frontend.
+//!
+//! The folder tree is the map: `config` (settings), `app` (router and middleware), `api/` (thin HTTP
+//! handlers per area), `static_files` (serving the built admin panel), `telemetry` (logging).
+
+pub mod api;
+pub mod app;
+pub mod config;
+pub mod static_files;
+pub mod telemetry;
+
+/// The backend's version, shown in the health endpoint and the UI footer.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,72 @@
+//! Serving the built admin panel (`dist/`) from the backend itself.
+//!
+//! Trunk names every asset after its content hash (`app-0123456789abcdef_bg.wasm`), so those may be
+//! cached for a year; `index.html` names the current hashes and must be revalidated on every load.
+//! Unknown paths outside `/api` get `index.html`, so client-side routes survive a reload.
+
+use std::path::Path;
+
+use axum::{
+    extract::Request,
+    http::{header, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    Router,
+};
+use tower_http::{
+    compression::CompressionLayer,
+    services::{ServeDir, ServeFile},
+};
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+pub fn router(dist: &Path) -> Router {
+    let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    Router::new()
+        .fallback_service(spa)
+        .layer(middleware::from_fn(cache_policy))
+        .layer(CompressionLayer::new())
+}
+
+async fn cache_policy(request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    if path.starts_with("/api/") || path == "/api" {
+        // An API path that no handler matched must not be answered with the SPA's HTML.
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    let mut response = next.run(request).await;
+    let policy = if is_content_hashed(&path) && response.status().is_success() { IMMUTABLE } else { REVALIDATE };
+    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    response
+}
+
+/// True for trunk's hashed file names: `<name>-<16 hex digits>[_bg].<ext>`.
+pub fn is_content_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or_default();
+    let Some((stem, _ext)) = file.rsplit_once('.') else { return false };
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    let Some((_, hash)) = stem.rsplit_once('-') else { return false };
+    hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_content_hashed;
+
+    #[test]
+    fn trunk_hashed_names_are_recognised() {
+        assert!(is_content_hashed("/callout-frontend-3f9a0c1b2d4e5f67_bg.wasm"));
+        assert!(is_content_hashed("/callout-frontend-3f9a0c1b2d4e5f67.js"));
+        assert!(is_content_hashed("/style-0123456789abcdef.css"));
+    }
+
+    #[test]
+    fn plain_names_are_not_hashed() {
+        assert!(!is_content_hashed("/index.html"));
+        assert!(!is_content_hashed("/"));
+        assert!(!is_content_hashed("/callout-frontend.js"));
+        assert!(!is_content_hashed("/logo-12345.svg"));
+        assert!(!is_content_hashed("/style-0123456789abcdeg.css"));
+    }
+}

@@ -1,0 +1,51 @@
+// Starts the real backend binary in sandbox mode, serving the real release build from dist/.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+async function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export async function startBackend({ extraArgs = [], env = {} } = {}) {
+  const port = await freePort();
+  const bin = path.join(repoRoot, 'target', 'debug', 'callout-console');
+  const logs = [];
+  const child = spawn(bin, ['serve', '--bind', `127.0.0.1:${port}`, '--static-dir', path.join(repoRoot, 'dist'), ...extraArgs], {
+    env: { ...process.env, RUST_LOG: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout.on('data', (d) => logs.push(d.toString()));
+  child.stderr.on('data', (d) => logs.push(d.toString()));
+  const base = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`backend exited early:\n${logs.join('')}`);
+    try {
+      const response = await fetch(`${base}/api/v1/health`);
+      if (response.ok) break;
+    } catch { /* not listening yet */ }
+    if (Date.now() > deadline) throw new Error(`backend did not answer on ${base}:\n${logs.join('')}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    base,
+    logs,
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}

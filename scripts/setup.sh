@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Installs everything a fresh machine lacks to build, run and test Callout Console.
+# Idempotent: each step checks first and skips what is already there at the right version.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/env.sh
+
+TRUNK_VERSION=0.21.14
+# trunk refuses a wasm-bindgen CLI that differs from the crate, so read the pin from the workspace.
+WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
+BINARYEN_VERSION=132.0.0
+DEBIAN_PACKAGES=(chromium chromium-driver)
+
+say() { printf '[setup] %s\n' "$*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+if rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "wasm32-unknown-unknown target: present"
+else
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if trunk --version 2>/dev/null | grep -qx "trunk $TRUNK_VERSION"; then
+  say "trunk $TRUNK_VERSION: present"
+else
+  say "installing trunk $TRUNK_VERSION (several minutes on a cold machine)"
+  cargo install trunk --version "$TRUNK_VERSION" --locked
+fi
+
+if wasm-bindgen --version 2>/dev/null | grep -qx "wasm-bindgen $WASM_BINDGEN_VERSION"; then
+  say "wasm-bindgen-cli $WASM_BINDGEN_VERSION: present"
+else
+  # No --locked: one of its locked dependencies is no longer in the registry.
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
+  say "wasm-opt (binaryen $BINARYEN_VERSION): present"
+else
+  say "installing wasm-opt (npm binaryen@$BINARYEN_VERSION) into .tools/"
+  npm install --prefix .tools --no-audit --no-fund --loglevel=error --no-save "binaryen@$BINARYEN_VERSION"
+fi
+
+missing=()
+for package in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  say "Debian packages (${DEBIAN_PACKAGES[*]}): present"
+else
+  say "installing Debian packages: ${missing[*]}"
+  as_root apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+# Browser-test packages, exactly as locked. Reinstalled only when the lock file changed.
+if [ -f e2e/node_modules/.package-lock.json ] && cmp -s e2e/package-lock.json e2e/node_modules/.setup-lock; then
+  say "browser-test npm packages: present"
+else
+  say "installing browser-test npm packages"
+  (cd e2e && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.setup-lock)
+fi
+
+say "fetching crates"
+cargo fetch --quiet
+say "done"

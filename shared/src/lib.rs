@@ -1,0 +1,9 @@
+//! Types that cross the wire between the Callout Console browser app and its backend.
+//!
+//! This crate is serde-only on purpose: it compiles for `wasm32-unknown-unknown` and for the host,
+//! carries no secrets and no provider wire formats (those stay inside the backend's `providers/`).
+
+pub mod health;
+
+/// The prefix every JSON endpoint of the backend lives under.
+pub const API_PREFIX: &str = "/api/v1";
