@@ -1,11 +1,14 @@
 //! Callout Console backend-for-frontend.
 //!
 //! The folder tree is the map: `config` (settings), `app` (router and middleware), `api/` (thin HTTP
-//! handlers per area), `static_files` (serving the built admin panel), `telemetry` (logging).
+//! handlers per area), `providers/` (signing clients), `sandbox/` (provider emulators), `static_files` (serving the
+//! built admin panel), `telemetry` (logging).
 
 pub mod api;
 pub mod app;
 pub mod config;
+pub mod providers;
+pub mod sandbox;
 pub mod static_files;
 pub mod telemetry;
 

@@ -3,7 +3,10 @@
 //! This crate is serde-only on purpose: it compiles for `wasm32-unknown-unknown` and for the host,
 //! carries no secrets and no provider wire formats (those stay inside the backend's `providers/`).
 
+pub mod call_status;
+pub mod dialex;
 pub mod health;
+pub mod meeting;
 
 /// The prefix every JSON endpoint of the backend lives under.
 pub const API_PREFIX: &str = "/api/v1";

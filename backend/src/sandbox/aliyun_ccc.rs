@@ -1,0 +1,1 @@
+//! Emulator of the Alibaba Cloud CCC RPC gateway (DialEx).

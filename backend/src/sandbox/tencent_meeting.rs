@@ -1,0 +1,1 @@
+//! Emulator of the Tencent Meeting REST API and its webhook delivery.

@@ -1,0 +1,95 @@
+//! One status model for every call, whatever the provider: what the UI shows and filters on.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a call stands. States only move forward (see [`CallStatus::rank`]); the provider's raw
+/// status and reason are kept beside it wherever it is shown.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum CallStatus {
+    /// Recorded, not yet accepted by the provider.
+    Queued,
+    Ringing,
+    Answered,
+    /// Answered, then ended.
+    Completed,
+    /// Rang out or was rejected (Tencent cannot tell the two apart).
+    NotAnswered,
+    Canceled,
+    /// The provider refused the call (invalid number, permission, meeting ended…).
+    Failed,
+    /// The request may or may not have reached the provider; never re-dialled without a person deciding.
+    Unknown,
+}
+
+impl CallStatus {
+    pub const ALL: [CallStatus; 8] = [
+        CallStatus::Queued,
+        CallStatus::Ringing,
+        CallStatus::Answered,
+        CallStatus::Completed,
+        CallStatus::NotAnswered,
+        CallStatus::Canceled,
+        CallStatus::Failed,
+        CallStatus::Unknown,
+    ];
+
+    /// Order of progress: a status may only be replaced by one of higher rank.
+    /// `Unknown` ranks with `Queued`, so any later word from the provider resolves it.
+    pub fn rank(self) -> u8 {
+        match self {
+            CallStatus::Queued | CallStatus::Unknown => 0,
+            CallStatus::Ringing => 1,
+            CallStatus::Answered => 2,
+            CallStatus::Completed | CallStatus::NotAnswered | CallStatus::Canceled | CallStatus::Failed => 3,
+        }
+    }
+
+    /// No further change is expected.
+    pub fn is_final(self) -> bool {
+        self.rank() == 3
+    }
+
+    /// Whether moving from `self` to `next` is progress (late and duplicate events are not).
+    pub fn can_become(self, next: CallStatus) -> bool {
+        next.rank() > self.rank()
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CallStatus::Queued => "queued",
+            CallStatus::Ringing => "ringing",
+            CallStatus::Answered => "answered",
+            CallStatus::Completed => "completed",
+            CallStatus::NotAnswered => "not_answered",
+            CallStatus::Canceled => "canceled",
+            CallStatus::Failed => "failed",
+            CallStatus::Unknown => "unknown",
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::CallStatus::*;
+
+    #[test]
+    fn states_only_move_forward() {
+        assert!(Queued.can_become(Ringing));
+        assert!(Ringing.can_become(Answered));
+        assert!(Answered.can_become(Completed));
+        assert!(Ringing.can_become(NotAnswered));
+        assert!(Unknown.can_become(Ringing));
+        assert!(!Answered.can_become(Ringing), "a late ringing event must not undo an answer");
+        assert!(!Completed.can_become(Canceled), "final states absorb later events");
+        assert!(!Ringing.can_become(Ringing), "duplicates change nothing");
+        assert!(!Ringing.can_become(Unknown));
+    }
+
+    #[test]
+    fn wire_names_match_as_str() {
+        for status in super::CallStatus::ALL {
+            assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Tencent Meeting operations: PSTN callout, callout status, cancel, ms_open_id lookup, room call.
