@@ -1,18 +1,54 @@
-//! Router assembly and the server's life cycle.
+//! Router assembly, shared state and the server's life cycle.
 
-use std::{future::Future, io, net::SocketAddr};
+use std::{future::Future, io, net::SocketAddr, sync::Arc};
 
-use axum::Router;
-use callout_shared::{health::Mode, API_PREFIX};
+use axum::{middleware, Router};
+use callout_shared::{
+    health::Mode,
+    me::{AccountSummary, ProviderKind},
+    API_PREFIX,
+};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
-use crate::{api, config::Settings, static_files};
+use crate::{
+    api,
+    auth::Authenticator,
+    config::{ConfigError, Settings},
+    security, static_files,
+};
 
 /// What every handler may read.
 #[derive(Clone)]
 pub struct AppState {
+    pub settings: Arc<Settings>,
     pub mode: Mode,
+    pub auth: Arc<Authenticator>,
+}
+
+impl AppState {
+    /// The provider accounts the UI may offer (never a secret).
+    pub fn account_summaries(&self) -> Vec<AccountSummary> {
+        let s = &self.settings;
+        if s.is_sandbox() {
+            return vec![
+                AccountSummary { id: "sandbox-tencent".into(), name: "Sandbox Tencent Meeting".into(), provider: ProviderKind::TencentMeeting, sandbox: true },
+                AccountSummary { id: "sandbox-ccc".into(), name: "Sandbox Contact Center".into(), provider: ProviderKind::AliyunCcc, sandbox: true },
+            ];
+        }
+        let tencent = s.tencent_meeting.iter().map(|a| AccountSummary { id: a.id.clone(), name: a.name.clone(), provider: ProviderKind::TencentMeeting, sandbox: false });
+        let aliyun = s.aliyun_ccc.iter().map(|a| AccountSummary { id: a.id.clone(), name: a.name.clone(), provider: ProviderKind::AliyunCcc, sandbox: false });
+        tencent.chain(aliyun).collect()
+    }
+}
+
+/// Why the backend could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind { addr: SocketAddr, source: io::Error },
 }
 
 /// A bound, not yet running backend. Binding first lets tests use port 0 and learn the real port.
@@ -22,15 +58,32 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: Settings) -> io::Result<Self> {
-        let state = AppState { mode: settings.mode() };
-        let mut router = Router::new().nest(API_PREFIX, api::router().with_state(state));
-        if let Some(dir) = &settings.static_dir {
-            router = router.merge(static_files::router(dir));
+    pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        let mode = if settings.is_sandbox() { Mode::Sandbox } else { Mode::Live };
+        let auth = Arc::new(Authenticator::from_settings(&settings.auth)?);
+        let static_dir = settings.server.static_dir.clone();
+        let bind = settings.server.bind;
+        let state = AppState { settings: Arc::new(settings), mode, auth };
+
+        let api = api::router(state.clone())
+            .layer(middleware::from_fn_with_state(state.clone(), security::guard_api));
+        let mut router = Router::new().nest(API_PREFIX, api);
+        let csp = match &static_dir {
+            Some(dir) => {
+                router = router.merge(static_files::router(dir));
+                security::content_security_policy(static_files::inline_script_hashes(dir))
+            }
+            None => security::content_security_policy(Vec::new()),
+        };
+        let router = router
+            .layer(middleware::from_fn_with_state(Arc::new(csp), security::headers))
+            .layer(TraceLayer::new_for_http());
+
+        let listener = TcpListener::bind(bind).await.map_err(|source| StartError::Bind { addr: bind, source })?;
+        tracing::info!(addr = %listener.local_addr().map_err(|source| StartError::Bind { addr: bind, source })?, ?mode, auth = state.auth.mode(), "listening");
+        if mode == Mode::Sandbox {
+            tracing::warn!("sandbox mode: no provider account is configured, every call goes to the built-in emulators");
         }
-        let router = router.layer(TraceLayer::new_for_http());
-        let listener = TcpListener::bind(settings.bind).await?;
-        tracing::info!(addr = %listener.local_addr()?, mode = ?settings.mode(), "listening");
         Ok(Self { listener, router })
     }
 
@@ -39,6 +92,8 @@ impl Application {
     }
 
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
-        axum::serve(self.listener, self.router).with_graceful_shutdown(shutdown).await
+        // The peer address is needed by the trusted-headers mode (identity only from the proxy).
+        let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
     }
 }

@@ -5,9 +5,15 @@
 //! built admin panel), `telemetry` (logging).
 
 pub mod api;
+pub mod auth;
 pub mod app;
 pub mod config;
+pub mod error;
+pub mod extract;
+pub mod phone;
 pub mod providers;
+pub mod secret;
+pub mod security;
 pub mod sandbox;
 pub mod static_files;
 pub mod telemetry;

@@ -1,7 +1,9 @@
 //! `callout-console`: the backend binary. `serve` (the default) runs the BFF.
 
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
+
 use callout_console::{app::Application, config::Settings, telemetry};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
 #[command(name = "callout-console", version, about = "Callout Console backend-for-frontend")]
@@ -9,35 +11,77 @@ struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
     #[command(flatten)]
-    serve: Settings,
+    serve: ServeArgs,
 }
 
 #[derive(Subcommand)]
 enum Command {
     /// Run the HTTP server (the default when no subcommand is given).
-    Serve(Settings),
+    Serve(ServeArgs),
 }
 
-#[tokio::main]
-async fn main() -> std::process::ExitCode {
-    telemetry::init();
-    let cli = Cli::parse();
-    let settings = match cli.command {
-        Some(Command::Serve(settings)) => settings,
-        None => cli.serve,
-    };
-    match serve(settings).await {
-        Ok(()) => std::process::ExitCode::SUCCESS,
-        Err(err) => {
-            eprintln!("callout-console: {err}");
-            std::process::ExitCode::FAILURE
+#[derive(Args)]
+struct ServeArgs {
+    /// TOML configuration file (see callout-console.example.toml). Without one: sandbox mode, dev sign-in.
+    #[arg(long, env = "CALLOUT_CONFIG")]
+    config: Option<PathBuf>,
+    /// Overrides server.bind.
+    #[arg(long)]
+    bind: Option<SocketAddr>,
+    /// Overrides server.static_dir: the built admin panel (dist/) to serve.
+    #[arg(long)]
+    static_dir: Option<PathBuf>,
+    /// Overrides server.data_dir.
+    #[arg(long)]
+    data_dir: Option<PathBuf>,
+}
+
+impl ServeArgs {
+    /// Flags are the last overrides, after the environment's `CALLOUT__*` ones.
+    fn overrides(&self) -> Vec<(String, String)> {
+        let mut o = Vec::new();
+        if let Some(bind) = self.bind {
+            o.push(("CALLOUT__SERVER__BIND".into(), format!("\"{bind}\"")));
         }
+        for (key, path) in [("STATIC_DIR", &self.static_dir), ("DATA_DIR", &self.data_dir)] {
+            if let Some(path) = path {
+                o.push((format!("CALLOUT__SERVER__{key}"), toml::Value::String(path.display().to_string()).to_string()));
+            }
+        }
+        o
     }
 }
 
-async fn serve(settings: Settings) -> std::io::Result<()> {
-    let app = Application::build(settings).await?;
-    app.run_until(shutdown_signal()).await
+#[tokio::main]
+async fn main() -> ExitCode {
+    telemetry::init();
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Serve(args)) => args,
+        None => cli.serve,
+    };
+    let env = std::env::vars().chain(args.overrides());
+    let settings = match Settings::load(args.config.as_deref(), env) {
+        Ok(settings) => settings,
+        Err(err) => {
+            eprintln!("callout-console: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    let app = match Application::build(settings).await {
+        Ok(app) => app,
+        Err(err) => {
+            eprintln!("callout-console: {err}");
+            return ExitCode::from(2);
+        }
+    };
+    match app.run_until(shutdown_signal()).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("callout-console: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.

@@ -41,6 +41,33 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     response
 }
 
+/// SHA-256 (base64) of each inline `<script>` in `index.html`: trunk bootstraps the WASM with one,
+/// and the CSP allows exactly these instead of `'unsafe-inline'`.
+pub fn inline_script_hashes(dist: &Path) -> Vec<String> {
+    use base64::Engine;
+    use sha2::Digest;
+    let Ok(html) = std::fs::read_to_string(dist.join("index.html")) else { return Vec::new() };
+    let mut hashes = Vec::new();
+    let mut rest = html.as_str();
+    while let Some(start) = rest.find("<script") {
+        let tag_end = match rest[start..].find('>') {
+            Some(i) => start + i,
+            None => break,
+        };
+        let tag = &rest[start..tag_end];
+        let body_end = match rest[tag_end..].find("</script>") {
+            Some(i) => tag_end + i,
+            None => break,
+        };
+        if !tag.contains(" src=") {
+            let body = &rest[tag_end + 1..body_end];
+            hashes.push(base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(body.as_bytes())));
+        }
+        rest = &rest[body_end..];
+    }
+    hashes
+}
+
 /// True for trunk's hashed file names: `<name>-<16 hex digits>[_bg].<ext>`.
 pub fn is_content_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
@@ -52,7 +79,16 @@ pub fn is_content_hashed(path: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_content_hashed;
+    use super::{inline_script_hashes, is_content_hashed};
+
+    #[test]
+    fn inline_bootstrap_scripts_are_hashed_exactly() {
+        let dir = tempfile::tempdir().unwrap();
+        let html = "<html><head><script type=\"module\">\nimport init from '/a.js';\n</script><script src=\"/x.js\"></script></head></html>";
+        std::fs::write(dir.path().join("index.html"), html).unwrap();
+        // sha256 of "\nimport init from '/a.js';\n", computed independently.
+        assert_eq!(inline_script_hashes(dir.path()), vec!["nmdLyQ6u69OUSoW4i7ADiAWaKqSloTkmbl/K96XORko=".to_string()]);
+    }
 
     #[test]
     fn trunk_hashed_names_are_recognised() {

@@ -4,7 +4,7 @@ use callout_shared::health::{HealthResponse, Mode};
 
 #[tokio::test]
 async fn health_reports_version_and_sandbox_mode() {
-    let app = common::spawn(None).await;
+    let app = common::spawn().await;
     let response = app.http.get(format!("{}/api/v1/health", app.base)).send().await.unwrap();
     assert_eq!(response.status(), 200);
     assert!(response.headers()["content-type"].to_str().unwrap().starts_with("application/json"));

@@ -4,6 +4,10 @@ mod common;
 
 use std::fs;
 
+fn toml_path(path: &std::path::Path) -> String {
+    format!("{:?}", path.display().to_string())
+}
+
 fn fake_dist() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("index.html"), "<!doctype html><title>Callout Console</title>").unwrap();
@@ -15,7 +19,7 @@ fn fake_dist() -> tempfile::TempDir {
 #[tokio::test]
 async fn hashed_assets_are_immutable_with_the_right_type() {
     let dist = fake_dist();
-    let app = common::spawn(Some(dist.path().to_owned())).await;
+    let app = common::spawn_with("", &[("CALLOUT__SERVER__STATIC_DIR", &toml_path(dist.path()))]).await;
     let wasm = app.http.get(format!("{}/callout-frontend-0123456789abcdef_bg.wasm", app.base)).send().await.unwrap();
     assert_eq!(wasm.status(), 200);
     assert_eq!(wasm.headers()["content-type"], "application/wasm");
@@ -28,7 +32,7 @@ async fn hashed_assets_are_immutable_with_the_right_type() {
 #[tokio::test]
 async fn index_and_client_routes_are_revalidated_html() {
     let dist = fake_dist();
-    let app = common::spawn(Some(dist.path().to_owned())).await;
+    let app = common::spawn_with("", &[("CALLOUT__SERVER__STATIC_DIR", &toml_path(dist.path()))]).await;
     for path in ["/", "/callout", "/dialex/new"] {
         let page = app.http.get(format!("{}{path}", app.base)).send().await.unwrap();
         assert_eq!(page.status(), 200, "{path}");
@@ -41,7 +45,7 @@ async fn index_and_client_routes_are_revalidated_html() {
 #[tokio::test]
 async fn unknown_api_paths_are_not_answered_with_the_spa() {
     let dist = fake_dist();
-    let app = common::spawn(Some(dist.path().to_owned())).await;
+    let app = common::spawn_with("", &[("CALLOUT__SERVER__STATIC_DIR", &toml_path(dist.path()))]).await;
     let response = app.http.get(format!("{}/api/v1/nope", app.base)).send().await.unwrap();
     assert_eq!(response.status(), 404);
     let health = app.http.get(format!("{}/api/v1/health", app.base)).send().await.unwrap();

@@ -5,8 +5,11 @@
 
 pub mod call_status;
 pub mod dialex;
+pub mod error;
 pub mod health;
+pub mod me;
 pub mod meeting;
+pub mod numbers;
 
 /// The prefix every JSON endpoint of the backend lives under.
 pub const API_PREFIX: &str = "/api/v1";

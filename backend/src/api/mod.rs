@@ -1,11 +1,20 @@
 //! JSON endpoints under `/api/v1`, one module per area of the product.
 
 pub mod health;
+pub mod me;
+pub mod numbers;
 
-use axum::{routing::get, Router};
+use axum::{
+    routing::{get, post},
+    Router,
+};
 
 use crate::app::AppState;
 
-pub fn router() -> Router<AppState> {
-    Router::new().route("/health", get(health::health))
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/me", get(me::me))
+        .route("/numbers/validate", post(numbers::validate))
+        .with_state(state)
 }

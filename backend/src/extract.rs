@@ -1,0 +1,41 @@
+//! Request extractors whose failures speak the API's error format.
+
+use axum::{
+    body::Bytes,
+    extract::{FromRequest, Request},
+    http::header,
+};
+use serde::de::DeserializeOwned;
+
+use crate::error::AppError;
+
+/// A JSON body. Unlike `axum::Json`, a bad body names the field that is wrong, in the API's error
+/// format, and anything but `application/json` is refused (a simple form post cannot reach us).
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let json = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(';').next().is_some_and(|m| m.trim().eq_ignore_ascii_case("application/json")));
+        if !json {
+            return Err(AppError::InvalidRequest { message: "the body must be JSON (Content-Type: application/json)".into(), field: None });
+        }
+        let bytes = Bytes::from_request(req, state)
+            .await
+            .map_err(|e| AppError::InvalidRequest { message: format!("the body could not be read: {e}"), field: None })?;
+        let mut de = serde_json::Deserializer::from_slice(&bytes);
+        match serde_path_to_error::deserialize(&mut de) {
+            Ok(value) => Ok(ApiJson(value)),
+            Err(err) => {
+                let path = err.path().to_string();
+                let field = (path != ".").then_some(path);
+                Err(AppError::InvalidRequest { message: format!("malformed request body: {}", err.inner()), field })
+            }
+        }
+    }
+}
