@@ -7,3 +7,9 @@ pub fn init() {
     // A second init (tests spawning several apps) is harmless: keep the first subscriber.
     let _ = fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
 }
+
+/// For tests: logs go through the test harness's capture, shown only for failing tests.
+pub fn init_for_tests() {
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let _ = fmt().with_env_filter(filter).with_test_writer().try_init();
+}

@@ -11,7 +11,7 @@ pub struct TestApp {
 
 /// The backend with the given TOML configuration (bound to 127.0.0.1:0 whatever it says).
 pub async fn spawn_with(config: &str, overrides: &[(&str, &str)]) -> TestApp {
-    callout_console::telemetry::init();
+    callout_console::telemetry::init_for_tests();
     let mut env = vec![("CALLOUT__SERVER__BIND".to_owned(), "\"127.0.0.1:0\"".to_owned())];
     env.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let settings = Settings::from_toml(config, env).expect("test configuration is valid");

@@ -1,0 +1,73 @@
+//! Browser-facing rules: CSRF header, same-site only, no CORS, security headers everywhere.
+
+mod common;
+
+use serde_json::{json, Value};
+
+#[tokio::test]
+async fn state_changes_without_the_csrf_header_are_refused() {
+    let app = common::spawn().await;
+    let body = json!({ "numbers": [{ "number": "+8613800138000" }] });
+    let response = app.http.post(app.url("/api/v1/numbers/validate")).json(&body).send().await.unwrap();
+    assert_eq!(response.status(), 401);
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "csrf_header_missing");
+    let wrong = app.http.post(app.url("/api/v1/numbers/validate")).header("x-csrf", "yes").json(&body).send().await.unwrap();
+    assert_eq!(wrong.status(), 401);
+    assert_eq!(app.post_json("/api/v1/numbers/validate", &body).await.status(), 200);
+}
+
+#[tokio::test]
+async fn cross_site_requests_are_refused() {
+    let app = common::spawn().await;
+    let response = app.http.get(app.url("/api/v1/me")).header("sec-fetch-site", "cross-site").send().await.unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "cross_site_request");
+    let same = app.http.get(app.url("/api/v1/me")).header("sec-fetch-site", "same-origin").send().await.unwrap();
+    assert_eq!(same.status(), 200);
+}
+
+#[tokio::test]
+async fn a_foreign_preflight_gets_no_cors_permission() {
+    let app = common::spawn().await;
+    let response = app
+        .http
+        .request(reqwest::Method::OPTIONS, app.url("/api/v1/numbers/validate"))
+        .header("origin", "https://evil.example.com")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "x-csrf, content-type")
+        .send()
+        .await
+        .unwrap();
+    assert!(response.headers().keys().all(|k| !k.as_str().starts_with("access-control-")), "{:?}", response.headers());
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = common::spawn().await;
+    for path in ["/api/v1/health", "/api/v1/me", "/api/v1/nothing-here"] {
+        let response = app.get(path).await;
+        let h = response.headers();
+        let csp = h["content-security-policy"].to_str().unwrap();
+        assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval'"), "{path}: {csp}");
+        assert!(csp.contains("object-src 'none'") && csp.contains("frame-ancestors 'none'") && csp.contains("base-uri 'none'"));
+        assert!(!csp.contains("unsafe-inline") && !csp.contains("'unsafe-eval'"));
+        assert_eq!(h["x-content-type-options"], "nosniff", "{path}");
+        assert_eq!(h["referrer-policy"], "no-referrer", "{path}");
+        assert_eq!(h["x-frame-options"], "DENY", "{path}");
+    }
+    assert_eq!(app.get("/api/v1/me").await.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn the_served_app_allows_exactly_its_inline_bootstrap() {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<html><script type=\"module\">boot()</script></html>").unwrap();
+    let dir = format!("{:?}", dist.path().display().to_string());
+    let app = common::spawn_with("", &[("CALLOUT__SERVER__STATIC_DIR", &dir)]).await;
+    let response = app.get("/").await;
+    let csp = response.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    use base64::Engine;
+    use sha2::Digest;
+    let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(b"boot()"));
+    assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
+}
