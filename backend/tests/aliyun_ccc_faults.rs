@@ -7,7 +7,8 @@ use std::{collections::BTreeMap, time::Duration};
 use callout_console::{
     providers::{
         aliyun_ccc::{AliyunAccount, AliyunCccClient},
-        HttpSettings, ProviderError, RetryPolicy},
+        HttpSettings, ProviderError, RetryPolicy,
+    },
     sandbox::{
         aliyun_ccc::{self, AliyunEmulator, AliyunEmulatorConfig, *},
         faults::FaultSettings,
