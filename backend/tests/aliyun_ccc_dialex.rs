@@ -37,11 +37,61 @@ fn agent_rout_point() -> String {
     format!("{}@{SANDBOX_DOMAIN}", SANDBOX_AGENTS[0])
 }
 
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items.iter().map(|(name, value)| (name.to_string(), value.to_string())).collect()
+}
+
+fn now_timestamp() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// A GET with every parameter in the query, signed with the sandbox secret, built by hand.
+fn signed_get_url(base_url: &str, mut params: Vec<(String, String)>) -> String {
+    let signature = signer::sign(SANDBOX_ACCESS_KEY_SECRET, &signer::string_to_sign("GET", &params));
+    params.push(("Signature".into(), signature));
+    let query: Vec<String> = params.iter().map(|(k, v)| format!("{}={}", signer::percent_encode(k), signer::percent_encode(v))).collect();
+    format!("{base_url}/?{}", query.join("&"))
+}
+
+/// Common parameters of a hand-made request, without `Timestamp`.
+fn common_params(nonce: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("AccessKeyId", SANDBOX_ACCESS_KEY_ID),
+        ("Action", "DialEx"),
+        ("Version", "2017-07-05"),
+        ("SignatureMethod", "HMAC-SHA1"),
+        ("SignatureVersion", "1.0"),
+        ("SignatureNonce", nonce),
+    ])
+}
+
+/// Every parameter of a DialEx call, as the client sends them.
+fn dial_params(nonce: &str, timestamp: &str, callee: &str, answer_mode: &str, rout_point: &str) -> Vec<(String, String)> {
+    let mut params = common_params(nonce);
+    params.extend(pairs(&[
+        ("Format", "JSON"),
+        ("Timestamp", timestamp),
+        ("InstanceId", SANDBOX_INSTANCE_ID),
+        ("Caller", SANDBOX_CALLER),
+        ("Callee", callee),
+        ("AnswerMode", answer_mode),
+        ("RoutPoint", rout_point),
+    ]));
+    params
+}
+
 fn rejected(outcome: Result<impl std::fmt::Debug, ProviderError>) -> ProviderErrorBody {
     match outcome {
         Err(ProviderError::Rejected { body, .. }) => body,
         other => panic!("expected a provider rejection, got {other:?}"),
     }
+}
+
+/// Dials the seeded IVR flow with `account` and expects a rejection with the gateway's error body.
+async fn ivr_dial_rejected(account: AliyunAccount) -> ProviderErrorBody {
+    let body = rejected(client(account).dial_ex(&request(AnswerMode::Ivr, SANDBOX_CONTACT_FLOWS[0])).await);
+    assert_error_shape(&body);
+    body
 }
 
 /// The gateway's error body carries exactly its five keys.
@@ -95,32 +145,20 @@ async fn a_wrong_secret_gets_signature_does_not_match_echoing_what_the_client_si
     let emulator = emulator(AliyunEmulatorConfig::default()).await;
     let mut account = emulator.account();
     account.access_key_secret = "not-the-secret".into();
-    let body = rejected(client(account).dial_ex(&request(AnswerMode::Ivr, SANDBOX_CONTACT_FLOWS[0])).await);
+    let body = ivr_dial_rejected(account).await;
     assert_eq!((body.http_status, body.code.as_str()), (400, "SignatureDoesNotMatch"));
-    assert_error_shape(&body);
     let (prefix, server_string_to_sign) = body.message.split_once(':').unwrap();
     assert_eq!(prefix, "Specified signature is not matched with our calculation. server string to sign is");
 
     // The echo is exactly what the client signed: rebuild it from the request the emulator saw.
     let seen = emulator.seen_requests().pop().unwrap();
-    let params: Vec<(String, String)> = [
-        ("AccessKeyId", SANDBOX_ACCESS_KEY_ID),
-        ("Action", "DialEx"),
-        ("AnswerMode", "0"),
-        ("Callee", "15732036617"),
-        ("Caller", SANDBOX_CALLER),
-        ("Format", "JSON"),
-        ("InstanceId", SANDBOX_INSTANCE_ID),
-        ("RoutPoint", SANDBOX_CONTACT_FLOWS[0]),
-        ("SignatureMethod", "HMAC-SHA1"),
-        ("SignatureNonce", seen.signature_nonce.as_deref().unwrap()),
-        ("SignatureVersion", "1.0"),
-        ("Timestamp", seen.timestamp.as_deref().unwrap()),
-        ("Version", "2017-07-05"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let params = dial_params(
+        seen.signature_nonce.as_deref().unwrap(),
+        seen.timestamp.as_deref().unwrap(),
+        "15732036617",
+        "0",
+        SANDBOX_CONTACT_FLOWS[0],
+    );
     assert_eq!(server_string_to_sign, signer::string_to_sign("POST", &params));
     assert!(emulator.faults().dials().is_empty());
 }
@@ -128,37 +166,15 @@ async fn a_wrong_secret_gets_signature_does_not_match_echoing_what_the_client_si
 #[tokio::test]
 async fn a_client_clock_outside_the_window_gets_invalid_timestamp_expired() {
     let emulator = emulator(AliyunEmulatorConfig { clock_offset_secs: 16 * 60, ..Default::default() }).await;
-    let body = rejected(client(emulator.account()).dial_ex(&request(AnswerMode::Ivr, SANDBOX_CONTACT_FLOWS[0])).await);
+    let body = ivr_dial_rejected(emulator.account()).await;
     assert_eq!((body.http_status, body.code.as_str()), (400, "InvalidTimeStamp.Expired"));
-    assert_error_shape(&body);
 }
 
 #[tokio::test]
 async fn a_replayed_request_gets_signature_nonce_used_and_is_not_dialled_again() {
     let emulator = emulator(AliyunEmulatorConfig::default()).await;
-    let mut params: Vec<(String, String)> = [
-        ("AccessKeyId", SANDBOX_ACCESS_KEY_ID),
-        ("Action", "DialEx"),
-        ("Version", "2017-07-05"),
-        ("Format", "JSON"),
-        ("SignatureMethod", "HMAC-SHA1"),
-        ("SignatureVersion", "1.0"),
-        ("SignatureNonce", "fixed-nonce-1"),
-        ("InstanceId", SANDBOX_INSTANCE_ID),
-        ("Caller", SANDBOX_CALLER),
-        ("Callee", "15711112222"),
-        ("AnswerMode", "2"),
-        ("RoutPoint", SANDBOX_SKILL_GROUPS[0]),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    params.push(("Timestamp".into(), chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()));
-    let signature = signer::sign(SANDBOX_ACCESS_KEY_SECRET, &signer::string_to_sign("GET", &params));
-    params.push(("Signature".into(), signature));
-    let query: String =
-        params.iter().map(|(k, v)| format!("{}={}", signer::percent_encode(k), signer::percent_encode(v))).collect::<Vec<_>>().join("&");
-    let url = format!("{}/?{query}", emulator.base_url());
+    let params = dial_params("fixed-nonce-1", &now_timestamp(), "15711112222", "2", SANDBOX_SKILL_GROUPS[0]);
+    let url = signed_get_url(&emulator.base_url(), params);
     let http = reqwest::Client::new();
 
     let first = http.get(&url).send().await.unwrap();
@@ -176,9 +192,8 @@ async fn an_unknown_access_key_gets_not_found() {
     let emulator = emulator(AliyunEmulatorConfig::default()).await;
     let mut account = emulator.account();
     account.access_key_id = "LTAI-nobody".into();
-    let body = rejected(client(account).dial_ex(&request(AnswerMode::Ivr, SANDBOX_CONTACT_FLOWS[0])).await);
+    let body = ivr_dial_rejected(account).await;
     assert_eq!((body.http_status, body.code.as_str()), (404, "InvalidAccessKeyId.NotFound"));
-    assert_error_shape(&body);
 }
 
 #[tokio::test]
@@ -241,33 +256,13 @@ async fn wrong_version_and_action_get_the_gateway_errors() {
 #[tokio::test]
 async fn missing_timestamp_and_missing_dial_ex_parameters_are_named() {
     let emulator = emulator(AliyunEmulatorConfig::default()).await;
-    let sign_and_get = |params: Vec<(&str, String)>| {
-        let mut params: Vec<(String, String)> = params.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
-        let signature = signer::sign(SANDBOX_ACCESS_KEY_SECRET, &signer::string_to_sign("GET", &params));
-        params.push(("Signature".into(), signature));
-        let query: Vec<String> =
-            params.iter().map(|(k, v)| format!("{}={}", signer::percent_encode(k), signer::percent_encode(v))).collect();
-        reqwest::get(format!("{}/?{}", emulator.base_url(), query.join("&")))
-    };
-    let common = |nonce: &str| {
-        vec![
-            ("AccessKeyId", SANDBOX_ACCESS_KEY_ID.to_owned()),
-            ("Action", "DialEx".to_owned()),
-            ("Version", "2017-07-05".to_owned()),
-            ("SignatureMethod", "HMAC-SHA1".to_owned()),
-            ("SignatureVersion", "1.0".to_owned()),
-            ("SignatureNonce", nonce.to_owned()),
-        ]
-    };
-    let no_timestamp = sign_and_get(common("n1")).await.unwrap();
+    let no_timestamp = reqwest::get(signed_get_url(&emulator.base_url(), common_params("n1"))).await.unwrap();
     assert_eq!(no_timestamp.status(), 400);
     assert_eq!(no_timestamp.json::<Value>().await.unwrap()["Code"], "IllegalTimestamp");
 
-    let mut no_callee = common("n2");
-    no_callee.push(("Timestamp", chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()));
-    no_callee.push(("InstanceId", SANDBOX_INSTANCE_ID.to_owned()));
-    no_callee.push(("Caller", SANDBOX_CALLER.to_owned()));
-    let answer = sign_and_get(no_callee).await.unwrap();
+    let mut no_callee = common_params("n2");
+    no_callee.extend(pairs(&[("Timestamp", &now_timestamp()), ("InstanceId", SANDBOX_INSTANCE_ID), ("Caller", SANDBOX_CALLER)]));
+    let answer = reqwest::get(signed_get_url(&emulator.base_url(), no_callee)).await.unwrap();
     assert_eq!(answer.status(), 400);
     let body = answer.json::<Value>().await.unwrap();
     assert_eq!((body["Code"].as_str(), body["Message"].as_str()), (Some("MissingCallee"), Some("Callee is mandatory for this action.")));
