@@ -1,7 +1,7 @@
 """Proves the Alibaba CCC emulator accepts what the official SDK sends, and refuses a tampered request.
 
-Runs `alibabacloud-ccc20170705`'s own `dial_ex` against the emulator over plain HTTP in every answer
-mode, then signs a request with the SDK's own signing util, changes a parameter after signing, and
+Runs `alibabacloud-ccc20170705`'s own `dial_ex` (HMAC-SHA1) against the emulator over plain HTTP in every
+answer mode, the SDK's generic `call_api` (ACS3-HMAC-SHA256, "V3"), then signs a request with the SDK's own signing util, changes a parameter after signing, and
 expects `SignatureDoesNotMatch` with the server's string to sign echoed. Exits non-zero on any failure.
 
     python interop/aliyun_sdk.py --endpoint 127.0.0.1:PORT --access-key-id ID --access-key-secret SECRET \
@@ -22,8 +22,10 @@ import requests  # noqa: E402
 from alibabacloud_ccc20170705 import models as ccc_models  # noqa: E402
 from alibabacloud_ccc20170705.client import Client  # noqa: E402
 from alibabacloud_tea_openapi import models as open_api_models  # noqa: E402
+from alibabacloud_tea_openapi import utils_models  # noqa: E402
 from alibabacloud_tea_openapi.exceptions import ClientException  # noqa: E402
 from alibabacloud_tea_openapi.utils import Utils  # noqa: E402
+from darabonba.runtime import RuntimeOptions  # noqa: E402
 
 
 def check(condition, what):
@@ -62,6 +64,27 @@ def wrong_secret_is_refused(args):
         check(err.code == "SignatureDoesNotMatch" and err.status_code == 400, f"SDK with a wrong secret gets {err.code} (HTTP {err.status_code})")
         return
     raise AssertionError("a wrong secret was accepted")
+
+
+def call_api_v3(client, args, callee):
+    """The SDK's generic `call_api`, which signs with ACS3-HMAC-SHA256 (V3) by default; DialEx params in a form body."""
+    params = utils_models.Params(
+        action="DialEx", version="2017-07-05", protocol="HTTP", pathname="/", method="POST",
+        auth_type="AK", style="RPC", req_body_type="formData", body_type="json",
+    )
+    body = {"InstanceId": args.instance_id, "Caller": args.caller, "Callee": callee, "AnswerMode": "2", "RoutPoint": args.skill_group}
+    return client.call_api(params, utils_models.OpenApiRequest(body=body), RuntimeOptions())
+
+
+def v3_signed_calls(args):
+    answer = call_api_v3(sdk_client(args, args.access_key_secret), args, "15700001005")
+    check(answer["statusCode"] == 200 and bool(answer["body"].get("TaskId")), f"SDK call_api (V3 signature) returns TaskId {answer['body'].get('TaskId')}")
+    try:
+        call_api_v3(sdk_client(args, args.access_key_secret + "x"), args, "15700001006")
+    except ClientException as err:
+        check(err.code == "SignatureDoesNotMatch", f"SDK call_api (V3) with a wrong secret gets {err.code}")
+        return
+    raise AssertionError("a V3 request with a wrong secret was accepted")
 
 
 def tampered_request_is_refused(args):
@@ -111,6 +134,7 @@ def main():
     try:
         dial_with_the_sdk(args)
         wrong_secret_is_refused(args)
+        v3_signed_calls(args)
         tampered_request_is_refused(args)
     except Exception as err:  # any failure, including SDK exceptions, fails the run
         print(f"FAILED: {type(err).__name__}: {err}", file=sys.stderr)

@@ -1,5 +1,6 @@
 //! The official Alibaba Cloud Python SDK (`alibabacloud-ccc20170705`) against the in-process CCC
-//! emulator: its DialEx is accepted in every answer mode and a request tampered after signing is refused.
+//! emulator: its DialEx is accepted in every answer mode, signed with HMAC-SHA1 (`dial_ex`) and with
+//! ACS3-HMAC-SHA256 (`call_api`), and wrong secrets and a request tampered after signing are refused.
 
 use std::{path::PathBuf, process::Command};
 
@@ -40,10 +41,10 @@ async fn the_official_python_sdk_dials_through_the_emulator_and_tampering_is_ref
     println!("{stdout}");
     assert!(output.status.success(), "SDK interop failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
 
-    // The emulator saw the SDK's three calls, with the `+` and spaces of the agent-mode callee intact.
+    // The emulator saw the SDK's three `dial_ex` calls and its V3 `call_api`, with the `+` and spaces of the agent-mode callee intact.
     let dials = emulator.faults().dials();
-    for callee in ["15700001000", "+86 157 0000 1001", "15700001002"] {
+    for callee in ["15700001000", "+86 157 0000 1001", "15700001002", "15700001005"] {
         assert_eq!(dials.get(callee), Some(&1), "{dials:?}");
     }
-    assert_eq!(dials.len(), 3, "neither the wrong secret nor the tampered request dialled: {dials:?}");
+    assert_eq!(dials.len(), 4, "neither the wrong secrets nor the tampered request dialled: {dials:?}");
 }

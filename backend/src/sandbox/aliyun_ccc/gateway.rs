@@ -16,7 +16,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
-use super::config::AliyunEmulatorConfig;
+use super::{acs3, config::AliyunEmulatorConfig};
 use crate::providers::aliyun_ccc::{signer, API_VERSION};
 
 /// The one API this emulator serves.
@@ -105,28 +105,44 @@ impl NonceLedger {
     }
 }
 
-/// Checks what the gateway checks before CCC sees the call, in the gateway's order.
+/// What the gateway looks at in one HTTP request.
+pub(super) struct Incoming<'a> {
+    pub method: &'a str,
+    pub query: Option<&'a str>,
+    pub headers: &'a HeaderMap,
+    pub body: &'a [u8],
+    pub params: &'a Params,
+}
+
+impl Incoming<'_> {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
+/// Checks what the gateway checks before CCC sees the call: an `ACS3-HMAC-SHA256` Authorization
+/// header (V3), or otherwise the RPC HMAC-SHA1 parameters.
 pub(super) fn check(
+    config: &AliyunEmulatorConfig,
+    nonces: &NonceLedger,
+    incoming: &Incoming<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), GatewayError> {
+    match incoming.header("authorization").and_then(|value| value.strip_prefix(acs3::ALGORITHM)) {
+        Some(credentials) => acs3::check(config, nonces, incoming, credentials.trim_start(), now),
+        None => check_rpc(config, nonces, incoming.method, incoming.params, now),
+    }
+}
+
+fn check_rpc(
     config: &AliyunEmulatorConfig,
     nonces: &NonceLedger,
     method: &str,
     params: &Params,
     now: DateTime<Utc>,
 ) -> Result<(), GatewayError> {
-    let version = params.require("Version")?;
-    let action = params.require("Action")?;
-    if version != API_VERSION {
-        return Err(GatewayError::new(400, "InvalidVersion", "Specified parameter Version is not valid."));
-    }
-    if action != DIAL_EX {
-        return Err(GatewayError::new(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."));
-    }
-
-    let access_key_id = params.require("AccessKeyId")?;
-    let secret = config.access_keys.get(access_key_id).ok_or_else(|| {
-        GatewayError::new(config.statuses.access_key_not_found, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
-    })?;
-
+    route(params.require("Version")?, params.require("Action")?)?;
+    let secret = secret_for(config, params.require("AccessKeyId")?)?;
     if params.require("SignatureMethod")? != "HMAC-SHA1" {
         return Err(GatewayError::new(400, "InvalidSignatureMethod", "Specified signature method is not supported."));
     }
@@ -136,24 +152,55 @@ pub(super) fn check(
     check_timestamp(config, params.get("Timestamp").filter(|value| !value.is_empty()), now)?;
     let nonce = params.require("SignatureNonce")?;
     let signature = params.require("Signature")?;
-
     let server_string_to_sign = signer::string_to_sign(method, &params.0);
-    let expected = signer::sign(secret, &server_string_to_sign);
-    if !bool::from(expected.as_bytes().ct_eq(signature.as_bytes())) {
-        return Err(GatewayError::new(
-            config.statuses.signature_does_not_match,
-            "SignatureDoesNotMatch",
-            format!("Specified signature is not matched with our calculation. server string to sign is:{server_string_to_sign}"),
-        ));
+    verify_signature(config, &signer::sign(secret, &server_string_to_sign), signature, &server_string_to_sign)?;
+    use_nonce(config, nonces, nonce, now)
+}
+
+/// The gateway routes on Version and Action before it looks at credentials.
+pub(super) fn route(version: &str, action: &str) -> Result<(), GatewayError> {
+    if version != API_VERSION {
+        return Err(GatewayError::new(400, "InvalidVersion", "Specified parameter Version is not valid."));
     }
-    // Only a correctly signed request uses up its nonce, so nobody else can burn it.
-    if !nonces.record(nonce, now, config.nonce_window) {
-        return Err(GatewayError::new(400, "SignatureNonceUsed", "Specified signature nonce was used already."));
+    if action != DIAL_EX {
+        return Err(GatewayError::new(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."));
     }
     Ok(())
 }
 
-fn check_timestamp(config: &AliyunEmulatorConfig, timestamp: Option<&str>, now: DateTime<Utc>) -> Result<(), GatewayError> {
+pub(super) fn secret_for<'c>(config: &'c AliyunEmulatorConfig, access_key_id: &str) -> Result<&'c str, GatewayError> {
+    config.access_keys.get(access_key_id).map(String::as_str).ok_or_else(|| {
+        GatewayError::new(config.statuses.access_key_not_found, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
+    })
+}
+
+/// Constant-time comparison; the mismatch message echoes the server's string to sign, as the real gateway does.
+pub(super) fn verify_signature(
+    config: &AliyunEmulatorConfig,
+    expected: &str,
+    given: &str,
+    server_string_to_sign: &str,
+) -> Result<(), GatewayError> {
+    if bool::from(expected.as_bytes().ct_eq(given.as_bytes())) {
+        return Ok(());
+    }
+    Err(GatewayError::new(
+        config.statuses.signature_does_not_match,
+        "SignatureDoesNotMatch",
+        format!("Specified signature is not matched with our calculation. server string to sign is:{server_string_to_sign}"),
+    ))
+}
+
+/// Called only after the signature matched, so nobody else can burn a client's nonce.
+pub(super) fn use_nonce(config: &AliyunEmulatorConfig, nonces: &NonceLedger, nonce: &str, now: DateTime<Utc>) -> Result<(), GatewayError> {
+    if nonces.record(nonce, now, config.nonce_window) {
+        Ok(())
+    } else {
+        Err(GatewayError::new(400, "SignatureNonceUsed", "Specified signature nonce was used already."))
+    }
+}
+
+pub(super) fn check_timestamp(config: &AliyunEmulatorConfig, timestamp: Option<&str>, now: DateTime<Utc>) -> Result<(), GatewayError> {
     let timestamp = timestamp.ok_or_else(|| {
         GatewayError::new(
             400,

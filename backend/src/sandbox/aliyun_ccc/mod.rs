@@ -1,11 +1,13 @@
 //! Emulator of the Alibaba Cloud CCC RPC gateway (DialEx, 2017-07-05).
 //!
 //! `config` holds the seeds and the gateway's unconfirmed knobs, `gateway` the checks every RPC call
-//! passes (HMAC-SHA1 signature, timestamp window, nonce replay, error body), `dialex` the API itself.
+//! passes (HMAC-SHA1 signature, timestamp window, nonce replay, error body), `acs3` the header-based
+//! ACS3-HMAC-SHA256 ("V3") signature current SDKs use by default, `dialex` the API itself.
 //!
 //! Emulator-only endpoints, besides the shared fault knobs: `GET /__emulator/tasks` (accepted calls)
 //! and `GET /__emulator/requests` (every request that reached `/`, faulted or not: method, nonce, timestamp).
 
+mod acs3;
 mod config;
 mod dialex;
 mod gateway;
@@ -137,7 +139,8 @@ async fn rpc(State(state): State<Arc<EmulatorState>>, method: Method, uri: Uri, 
     let params = Params::merge(uri.query(), &headers, &body);
     let now = state.now();
     let host_id = state.config.host_id.as_str();
-    if let Err(err) = gateway::check(&state.config, &state.nonces, method.as_str(), &params, now) {
+    let incoming = gateway::Incoming { method: method.as_str(), query: uri.query(), headers: &headers, body: &body, params: &params };
+    if let Err(err) = gateway::check(&state.config, &state.nonces, &incoming, now) {
         return err.into_response(host_id);
     }
     let task = match dialex::accept(&state.config, &params, state.next_task_id(now), now) {
