@@ -126,6 +126,10 @@ async fn dial_ex_succeeds_in_every_answer_mode_and_dials_once_each() {
     assert_eq!(tasks.iter().map(|task| task.answer_mode).collect::<Vec<_>>(), [AnswerMode::Ivr, AnswerMode::Agent, AnswerMode::SkillGroup]);
     let dials = emulator.faults().dials();
     assert!(cases.iter().all(|(_, _, callee)| dials.get(*callee) == Some(&1)), "{dials:?}");
+    let listed: Vec<Value> = reqwest::get(format!("{}/__emulator/tasks", emulator.base_url())).await.unwrap().json().await.unwrap();
+    assert_eq!(listed.len(), 3);
+    assert_eq!(listed[1]["answer_mode"], "agent");
+    assert_eq!(listed[1]["rout_point"], agent_rout_point().as_str());
 }
 
 #[tokio::test]

@@ -179,13 +179,19 @@ fn business_error_as_200(err: GatewayError) -> Response {
 }
 
 async fn log_request(State(state): State<Arc<EmulatorState>>, request: Request, next: Next) -> Response {
-    let params = Params::merge(request.uri().query(), &HeaderMap::new(), &[]);
-    state.requests.lock().unwrap().push(SeenRequest {
-        method: request.method().to_string(),
-        signature_nonce: params.get("SignatureNonce").map(str::to_owned),
-        timestamp: params.get("Timestamp").map(str::to_owned),
-    });
+    state.requests.lock().unwrap().push(seen_request(&request));
     next.run(request).await
+}
+
+/// RPC calls carry their nonce and timestamp in the query, V3 calls in headers.
+fn seen_request(request: &Request) -> SeenRequest {
+    let params = Params::merge(request.uri().query(), &HeaderMap::new(), &[]);
+    let header = |name: &str| request.headers().get(name).and_then(|value| value.to_str().ok());
+    SeenRequest {
+        method: request.method().to_string(),
+        signature_nonce: params.get("SignatureNonce").or_else(|| header("x-acs-signature-nonce")).map(str::to_owned),
+        timestamp: params.get("Timestamp").or_else(|| header("x-acs-date")).map(str::to_owned),
+    }
 }
 
 async fn list_tasks(State(state): State<Arc<EmulatorState>>) -> impl IntoResponse {
