@@ -1,16 +1,20 @@
 """Proves the Alibaba CCC emulator accepts what the official SDK sends, and refuses a tampered request.
 
 Runs `alibabacloud-ccc20170705`'s own `dial_ex` (HMAC-SHA1) against the emulator over plain HTTP in every
-answer mode, the SDK's generic `call_api` (ACS3-HMAC-SHA256, "V3"), then signs a request with the SDK's own signing util, changes a parameter after signing, and
-expects `SignatureDoesNotMatch` with the server's string to sign echoed. Exits non-zero on any failure.
+answer mode and the SDK's generic `call_api` (ACS3-HMAC-SHA256, "V3"), each also with a wrong secret. Then
+it signs requests with the SDK's own signing utils, changes a parameter or the body after signing, and
+expects `SignatureDoesNotMatch` (for HMAC-SHA1 with the server's string to sign echoed and checked).
+Exits non-zero on any failure.
 
     python interop/aliyun_sdk.py --endpoint 127.0.0.1:PORT --access-key-id ID --access-key-secret SECRET \
         --instance-id ID --caller NUMBER --ivr FLOW --agent RAM@DOMAIN --skill-group GROUP
 """
 
 import argparse
+import hashlib
 import os
 import sys
+import types
 import urllib.parse
 
 # The SDK honours proxy variables even for loopback addresses.
@@ -87,6 +91,28 @@ def v3_signed_calls(args):
     raise AssertionError("a V3 request with a wrong secret was accepted")
 
 
+def v3_tampered_body_is_refused(args):
+    """Signs a V3 request with the SDK's own `get_authorization`, then sends another body under the same signature."""
+    form = f"InstanceId={args.instance_id}&Caller={args.caller}&Callee=15700001007&AnswerMode=2&RoutPoint={args.skill_group}"
+    headers = {
+        "host": args.endpoint,
+        "x-acs-version": "2017-07-05",
+        "x-acs-action": "DialEx",
+        "x-acs-date": Utils.get_timestamp(),
+        "x-acs-signature-nonce": Utils.get_nonce(),
+        "content-type": "application/x-www-form-urlencoded",
+        "x-acs-content-sha256": hashlib.sha256(form.encode()).hexdigest(),
+    }
+    signed = types.SimpleNamespace(method="POST", pathname="/", query={}, headers=headers)
+    authorization = Utils.get_authorization(signed, "ACS3-HMAC-SHA256", headers["x-acs-content-sha256"], args.access_key_id, args.access_key_secret)
+    tampered = form.replace("15700001007", "15700009998")
+    response = requests.post(f"http://{args.endpoint}/", data=tampered, headers={**headers, "authorization": authorization}, timeout=10)
+    check(response.status_code == 400 and response.json().get("Code") == "SignatureDoesNotMatch", "a V3 request with a changed body gets SignatureDoesNotMatch")
+    # The same signature over the original body passes: only the change was refused (a refused request burns no nonce).
+    response = requests.post(f"http://{args.endpoint}/", data=form, headers={**headers, "authorization": authorization}, timeout=10)
+    check(response.status_code == 200 and bool(response.json().get("TaskId")), "the same V3 signature over the original body is accepted")
+
+
 def tampered_request_is_refused(args):
     query = {
         "Action": "DialEx",
@@ -135,6 +161,7 @@ def main():
         dial_with_the_sdk(args)
         wrong_secret_is_refused(args)
         v3_signed_calls(args)
+        v3_tampered_body_is_refused(args)
         tampered_request_is_refused(args)
     except Exception as err:  # any failure, including SDK exceptions, fails the run
         print(f"FAILED: {type(err).__name__}: {err}", file=sys.stderr)

@@ -41,10 +41,10 @@ async fn the_official_python_sdk_dials_through_the_emulator_and_tampering_is_ref
     println!("{stdout}");
     assert!(output.status.success(), "SDK interop failed\n--- stdout\n{stdout}\n--- stderr\n{stderr}");
 
-    // The emulator saw the SDK's three `dial_ex` calls and its V3 `call_api`, with the `+` and spaces of the agent-mode callee intact.
+    // The emulator saw the SDK's three `dial_ex` calls, its V3 `call_api` and the hand-signed V3 call, with the `+` and spaces of the agent-mode callee intact.
     let dials = emulator.faults().dials();
-    for callee in ["15700001000", "+86 157 0000 1001", "15700001002", "15700001005"] {
+    for callee in ["15700001000", "+86 157 0000 1001", "15700001002", "15700001005", "15700001007"] {
         assert_eq!(dials.get(callee), Some(&1), "{dials:?}");
     }
-    assert_eq!(dials.len(), 4, "neither the wrong secrets nor the tampered request dialled: {dials:?}");
+    assert_eq!(dials.len(), 5, "neither the wrong secrets nor the tampered request dialled: {dials:?}");
 }
