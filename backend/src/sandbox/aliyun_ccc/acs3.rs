@@ -73,3 +73,17 @@ fn canonical_request(incoming: &Incoming<'_>, signed_headers: &str) -> String {
         hex::encode(Sha256::digest(incoming.body))
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::parse;
+
+    #[test]
+    fn authorization_fields_are_read_in_any_order_with_spaces() {
+        let auth = parse("Credential=LTAI5t,SignedHeaders=host;x-acs-action, Signature=ab12").unwrap();
+        assert_eq!((auth.access_key_id, auth.signed_headers, auth.signature), ("LTAI5t", "host;x-acs-action", "ab12"));
+        let reordered = parse("Signature=ff,Credential=k,SignedHeaders=host").unwrap();
+        assert_eq!((reordered.access_key_id, reordered.signature), ("k", "ff"));
+        assert!(parse("Credential=k,Signature=ff").is_none(), "SignedHeaders is mandatory");
+    }
+}
