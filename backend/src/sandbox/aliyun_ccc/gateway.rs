@@ -1,11 +1,7 @@
 //! The RPC gateway in front of CCC: parameter merging, routing by Action/Version, AccessKey,
 //! timestamp, signature and nonce checks, and the gateway's error body.
 
-use std::{
-    collections::HashMap,
-    sync::Mutex,
-    time::Duration,
-};
+use std::{collections::HashMap, sync::Mutex, time::Duration};
 
 use axum::{
     http::{HeaderMap, StatusCode},
