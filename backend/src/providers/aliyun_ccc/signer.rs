@@ -36,8 +36,8 @@ pub fn string_to_sign(method: &str, params: &[(String, String)]) -> String {
 
 /// Base64 HMAC-SHA1 of `string_to_sign`, keyed with the secret plus `&`.
 pub fn sign(access_key_secret: &str, string_to_sign: &str) -> String {
-    let mut mac = Hmac::<Sha1>::new_from_slice(format!("{access_key_secret}&").as_bytes())
-        .expect("HMAC accepts keys of any length");
+    let mut mac =
+        Hmac::<Sha1>::new_from_slice(format!("{access_key_secret}&").as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }

@@ -36,10 +36,18 @@ pub(super) fn accept(
     let answer_mode = params.require("AnswerMode")?;
     let rout_point = params.require("RoutPoint")?;
     let answer_mode = answer_mode.parse::<u8>().ok().and_then(AnswerMode::from_provider_code).ok_or_else(|| {
-        GatewayError::new(400, "InvalidParameter", "The specified parameter AnswerMode is not valid: use 0 (IVR), 1 (agent) or 2 (skill group).")
+        GatewayError::new(
+            400,
+            "InvalidParameter",
+            "The specified parameter AnswerMode is not valid: use 0 (IVR), 1 (agent) or 2 (skill group).",
+        )
     })?;
     let instance = config.instances.iter().find(|instance| instance.instance_id == instance_id).ok_or_else(|| {
-        GatewayError::new(config.statuses.instance_not_found, "InvalidInstanceId.NotFound", format!("Specified instance {instance_id} is not found."))
+        GatewayError::new(
+            config.statuses.instance_not_found,
+            "InvalidInstanceId.NotFound",
+            format!("Specified instance {instance_id} is not found."),
+        )
     })?;
     check_rout_point(instance, answer_mode, rout_point)?;
     Ok(EmulatedTask {
@@ -56,7 +64,9 @@ pub(super) fn accept(
 
 /// The route point must fit its mode (the product's one rule) and name something the instance has.
 fn check_rout_point(instance: &CccInstance, mode: AnswerMode, rout_point: &str) -> Result<(), GatewayError> {
-    let invalid = |why: String| GatewayError::new(400, "InvalidParameter.RoutPoint", format!("The specified RoutPoint is not valid: {why}."));
+    let invalid = |why: String| {
+        GatewayError::new(400, "InvalidParameter.RoutPoint", format!("The specified RoutPoint is not valid: {why}."))
+    };
     validate_rout_point(mode, rout_point).map_err(|err| invalid(err.message().to_owned()))?;
     let known = match mode {
         AnswerMode::Ivr => instance.contact_flows.iter().any(|flow| flow == rout_point),
