@@ -1,1 +1,10 @@
 //! Alibaba Cloud Contact Center (CCC 2017-07-05) RPC API with HMAC-SHA1 (SignatureVersion 1.0) signing.
+//!
+//! `signer` holds the pure signature functions (also used by the emulator and the CLI), `client`
+//! places DialEx calls through the shared transport, `wire` keeps the provider's JSON private.
+
+mod client;
+pub mod signer;
+mod wire;
+
+pub use client::{AliyunAccount, AliyunCccClient, API_VERSION};

@@ -1,1 +1,0 @@
-//! Emulator of the Alibaba Cloud CCC RPC gateway (DialEx).
