@@ -3,15 +3,12 @@
 use std::{future::Future, io, net::SocketAddr, sync::Arc};
 
 use axum::{middleware, Router};
-use callout_shared::{
-    health::Mode,
-    me::{AccountSummary, ProviderKind},
-    API_PREFIX,
-};
+use callout_shared::{health::Mode, me::AccountSummary, API_PREFIX};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
 use crate::{
+    accounts::Accounts,
     api,
     auth::Authenticator,
     config::{ConfigError, Settings},
@@ -24,21 +21,13 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     pub mode: Mode,
     pub auth: Arc<Authenticator>,
+    pub accounts: Arc<Accounts>,
 }
 
 impl AppState {
     /// The provider accounts the UI may offer (never a secret).
     pub fn account_summaries(&self) -> Vec<AccountSummary> {
-        let s = &self.settings;
-        if s.is_sandbox() {
-            return vec![
-                AccountSummary { id: "sandbox-tencent".into(), name: "Sandbox Tencent Meeting".into(), provider: ProviderKind::TencentMeeting, sandbox: true },
-                AccountSummary { id: "sandbox-ccc".into(), name: "Sandbox Contact Center".into(), provider: ProviderKind::AliyunCcc, sandbox: true },
-            ];
-        }
-        let tencent = s.tencent_meeting.iter().map(|a| AccountSummary { id: a.id.clone(), name: a.name.clone(), provider: ProviderKind::TencentMeeting, sandbox: false });
-        let aliyun = s.aliyun_ccc.iter().map(|a| AccountSummary { id: a.id.clone(), name: a.name.clone(), provider: ProviderKind::AliyunCcc, sandbox: false });
-        tencent.chain(aliyun).collect()
+        self.accounts.summaries()
     }
 }
 
@@ -63,7 +52,8 @@ impl Application {
         let auth = Arc::new(Authenticator::from_settings(&settings.auth)?);
         let static_dir = settings.server.static_dir.clone();
         let bind = settings.server.bind;
-        let state = AppState { settings: Arc::new(settings), mode, auth };
+        let accounts = Arc::new(Accounts::from_settings(&settings).await?);
+        let state = AppState { settings: Arc::new(settings), mode, auth, accounts };
 
         let api = api::router(state.clone())
             .layer(middleware::from_fn_with_state(state.clone(), security::guard_api));

@@ -4,8 +4,10 @@
 //! handlers per area), `providers/` (signing clients), `sandbox/` (provider emulators), `static_files` (serving the
 //! built admin panel), `telemetry` (logging).
 
+pub mod accounts;
 pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod app;
 pub mod config;
 pub mod error;

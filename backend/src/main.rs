@@ -2,7 +2,12 @@
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
-use callout_console::{app::Application, config::Settings, telemetry};
+use callout_console::{
+    app::Application,
+    cli::{self, SignCommand},
+    config::Settings,
+    telemetry,
+};
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Parser)]
@@ -18,6 +23,9 @@ struct Cli {
 enum Command {
     /// Run the HTTP server (the default when no subcommand is given).
     Serve(ServeArgs),
+    /// Print the string to sign and the signature of a provider request (signature debugger).
+    #[command(subcommand)]
+    Sign(SignCommand),
 }
 
 #[derive(Args)]
@@ -54,12 +62,24 @@ impl ServeArgs {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    telemetry::init();
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
         None => cli.serve,
+        Some(Command::Sign(command)) => {
+            return match cli::sign(&command) {
+                Ok(lines) => {
+                    println!("{lines}");
+                    ExitCode::SUCCESS
+                }
+                Err(err) => {
+                    eprintln!("callout-console sign: {err}");
+                    ExitCode::from(2)
+                }
+            };
+        }
     };
+    telemetry::init();
     let env = std::env::vars().chain(args.overrides());
     let settings = match Settings::load(args.config.as_deref(), env) {
         Ok(settings) => settings,

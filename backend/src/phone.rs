@@ -62,6 +62,7 @@ pub fn normalize(input: &NumberInput, default_region: country::Id) -> Result<Nor
         e164,
         country_code: parsed.code().value(),
         national_number: parsed.national().to_string(),
+        national_format: parsed.format().mode(Mode::National).to_string().chars().filter(char::is_ascii_digit).collect(),
         extension,
         region: parsed.country().id().map(|id| id.as_ref().to_owned()),
     })
@@ -135,6 +136,7 @@ mod tests {
         let n = normalize(&input("86", "010 6552 9988", ""), DEFAULT_REGION).unwrap();
         assert_eq!(n.e164, "+861065529988");
         assert_eq!(n.national_number, "1065529988");
+        assert_eq!(n.national_format, "01065529988");
     }
 
     #[test]

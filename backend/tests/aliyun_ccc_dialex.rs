@@ -19,7 +19,7 @@ async fn emulator(config: AliyunEmulatorConfig) -> AliyunEmulator {
 
 fn client(account: AliyunAccount) -> AliyunCccClient {
     let retry = RetryPolicy { max_attempts: 1, base_delay: Duration::from_millis(10), max_delay: Duration::from_millis(10) };
-    AliyunCccClient::new(account, HttpSettings { retry, ..HttpSettings::default() })
+    AliyunCccClient::new(account, HttpSettings { retry, use_system_proxy: false, ..HttpSettings::default() })
 }
 
 fn request(answer_mode: AnswerMode, rout_point: &str) -> DialExRequest {

@@ -32,6 +32,7 @@ fn settings(max_attempts: u32, total_timeout: Duration) -> HttpSettings {
         connect_timeout: Duration::from_secs(2),
         total_timeout,
         retry: RetryPolicy { max_attempts, base_delay: Duration::from_millis(100), max_delay: Duration::from_millis(400) },
+        use_system_proxy: false,
     }
 }
 

@@ -49,6 +49,14 @@ pub struct DialExRequest {
     pub provider: Option<String>,
 }
 
+/// `POST /api/v1/dialex`: one DialEx call through a configured account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StartDialEx {
+    pub account_id: String,
+    #[serde(flatten)]
+    pub call: DialExRequest,
+}
+
 /// What the provider said when it accepted a DialEx call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DialExResult {

@@ -42,6 +42,15 @@ pub struct AccountSummary {
     pub provider: ProviderKind,
     /// True for the built-in emulator accounts of sandbox mode.
     pub sandbox: bool,
+    /// Contact Center instances of a CCC account (empty for Tencent Meeting).
+    #[serde(default)]
+    pub instances: Vec<InstanceSummary>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InstanceSummary {
+    pub id: String,
+    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

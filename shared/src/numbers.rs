@@ -30,6 +30,8 @@ pub struct NormalizedNumber {
     pub country_code: u16,
     /// The national significant number, as Tencent Meeting's `phone` wants it.
     pub national_number: String,
+    /// Digits as dialled inside the country, trunk prefix included (`01065529988`).
+    pub national_format: String,
     pub extension: Option<String>,
     /// Region of the number (ISO alpha-2), when it maps to one.
     pub region: Option<String>,

@@ -1,5 +1,6 @@
 //! JSON endpoints under `/api/v1`, one module per area of the product.
 
+pub mod dialex;
 pub mod health;
 pub mod me;
 pub mod numbers;
@@ -16,5 +17,6 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/me", get(me::me))
         .route("/numbers/validate", post(numbers::validate))
+        .route("/dialex", post(dialex::start))
         .with_state(state)
 }

@@ -64,18 +64,27 @@ pub struct HttpSettings {
     pub connect_timeout: Duration,
     pub total_timeout: Duration,
     pub retry: RetryPolicy,
+    /// Honour HTTP(S)_PROXY. Off for the loopback emulators, which a proxy would only break.
+    pub use_system_proxy: bool,
 }
 
 impl Default for HttpSettings {
     fn default() -> Self {
         // The providers' own SDK defaults: connect 5 s, read 10 s.
-        Self { connect_timeout: Duration::from_secs(5), total_timeout: Duration::from_secs(10), retry: RetryPolicy::default() }
+        Self {
+            connect_timeout: Duration::from_secs(5),
+            total_timeout: Duration::from_secs(10),
+            retry: RetryPolicy::default(),
+            use_system_proxy: true,
+        }
     }
 }
 
 impl HttpSettings {
     pub fn client(&self) -> reqwest::Client {
-        reqwest::Client::builder()
+        let builder = reqwest::Client::builder();
+        let builder = if self.use_system_proxy { builder } else { builder.no_proxy() };
+        builder
             .connect_timeout(self.connect_timeout)
             .timeout(self.total_timeout)
             .redirect(reqwest::redirect::Policy::none())

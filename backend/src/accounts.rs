@@ -1,0 +1,109 @@
+//! The provider accounts of a running backend, each with its signing client. In sandbox mode these
+//! are the built-in emulators, started in-process on loopback ports and reached over HTTP.
+
+use std::time::Duration;
+
+use callout_shared::me::{AccountSummary, InstanceSummary, ProviderKind};
+
+use crate::{
+    config::{read_secret, ConfigError, Settings},
+    error::AppError,
+    providers::{
+        aliyun_ccc::{AliyunAccount, AliyunCccClient},
+        HttpSettings, RetryPolicy,
+    },
+    sandbox::aliyun_ccc::{self as ccc_emulator, AliyunEmulator, AliyunEmulatorConfig},
+};
+
+pub struct AliyunEntry {
+    pub summary: AccountSummary,
+    pub client: AliyunCccClient,
+}
+
+/// The emulators of sandbox mode; kept here so they live as long as the backend.
+pub struct Sandbox {
+    pub aliyun: AliyunEmulator,
+}
+
+pub struct Accounts {
+    pub aliyun: Vec<AliyunEntry>,
+    pub sandbox: Option<Sandbox>,
+}
+
+pub const SANDBOX_CCC_ACCOUNT: &str = "sandbox-ccc";
+
+impl Accounts {
+    pub async fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
+        let http = http_settings(settings);
+        if settings.is_sandbox() {
+            return Self::sandbox(http).await;
+        }
+        let aliyun = settings
+            .aliyun_ccc
+            .iter()
+            .map(|a| {
+                let secret = read_secret(&a.access_key_secret_env, &a.access_key_secret_file).expect("validated at load");
+                let account = AliyunAccount {
+                    endpoint: a.endpoint.clone().unwrap_or_else(|| AliyunAccount::regional_endpoint(&a.region_id)),
+                    region_id: a.region_id.clone(),
+                    access_key_id: a.access_key_id.clone(),
+                    access_key_secret: secret.expose().to_owned(),
+                };
+                AliyunEntry {
+                    summary: AccountSummary {
+                        id: a.id.clone(),
+                        name: a.name.clone(),
+                        provider: ProviderKind::AliyunCcc,
+                        sandbox: false,
+                        instances: a.instances.iter().map(|i| InstanceSummary { id: i.id.clone(), name: i.name.clone() }).collect(),
+                    },
+                    client: AliyunCccClient::new(account, http.clone()),
+                }
+            })
+            .collect();
+        Ok(Self { aliyun, sandbox: None })
+    }
+
+    async fn sandbox(http: HttpSettings) -> Result<Self, ConfigError> {
+        let loopback = "127.0.0.1:0".parse().expect("static address");
+        let emulator_error = |e: std::io::Error| ConfigError { key: "(sandbox)".into(), message: format!("cannot start the emulators: {e}") };
+        let aliyun = ccc_emulator::start(loopback, AliyunEmulatorConfig::default()).await.map_err(emulator_error)?;
+        let http = HttpSettings { use_system_proxy: false, ..http };
+        let entry = AliyunEntry {
+            summary: AccountSummary {
+                id: SANDBOX_CCC_ACCOUNT.into(),
+                name: "Sandbox Contact Center".into(),
+                provider: ProviderKind::AliyunCcc,
+                sandbox: true,
+                instances: vec![InstanceSummary { id: ccc_emulator::SANDBOX_INSTANCE_ID.into(), name: "Sandbox instance (CalloutDemo)".into() }],
+            },
+            client: AliyunCccClient::new(aliyun.account(), http),
+        };
+        Ok(Self { aliyun: vec![entry], sandbox: Some(Sandbox { aliyun }) })
+    }
+
+    pub fn summaries(&self) -> Vec<AccountSummary> {
+        self.aliyun.iter().map(|a| a.summary.clone()).collect()
+    }
+
+    pub fn aliyun(&self, id: &str) -> Result<&AliyunEntry, AppError> {
+        self.aliyun
+            .iter()
+            .find(|a| a.summary.id == id)
+            .ok_or_else(|| AppError::invalid("account_id", format!("no Contact Center account `{id}` is configured")))
+    }
+}
+
+fn http_settings(settings: &Settings) -> HttpSettings {
+    let h = &settings.http;
+    HttpSettings {
+        connect_timeout: Duration::from_millis(h.connect_timeout_ms),
+        total_timeout: Duration::from_millis(h.total_timeout_ms),
+        retry: RetryPolicy {
+            max_attempts: h.retry_attempts.max(1),
+            base_delay: Duration::from_millis(h.retry_base_delay_ms),
+            max_delay: Duration::from_secs(5),
+        },
+        use_system_proxy: true,
+    }
+}

@@ -1,0 +1,61 @@
+//! DialEx end to end: browser-facing API → signing client → CCC emulator over HTTP.
+
+mod common;
+
+use callout_console::sandbox::aliyun_ccc::{SANDBOX_CALLER, SANDBOX_INSTANCE_ID};
+use serde_json::{json, Value};
+
+fn call(mode: &str, rout_point: &str) -> Value {
+    json!({ "account_id": "sandbox-ccc", "instance_id": SANDBOX_INSTANCE_ID, "caller": SANDBOX_CALLER,
+            "callee": "157 3203 6617", "answer_mode": mode, "rout_point": rout_point })
+}
+
+#[tokio::test]
+async fn dialex_in_each_answer_mode_returns_a_task_id() {
+    let app = common::spawn().await;
+    for (mode, point) in [("ivr", "cf-welcome-ivr"), ("agent", "agent001@CalloutDemo"), ("skill_group", "paEF_1GAQXXJ")] {
+        let response = app.post_json("/api/v1/dialex", &call(mode, point)).await;
+        assert_eq!(response.status(), 200, "{mode}");
+        let body: Value = response.json().await.unwrap();
+        assert!(!body["task_id"].as_str().unwrap().is_empty(), "{mode}: {body}");
+    }
+}
+
+#[tokio::test]
+async fn bad_input_is_refused_before_anything_is_dialled() {
+    let app = common::spawn().await;
+    let response = app.post_json("/api/v1/dialex", &call("agent", "agent001")).await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("invalid_request"), Some("rout_point")));
+
+    let mut bad_callee = call("ivr", "cf-welcome-ivr");
+    bad_callee["callee"] = json!("12");
+    let response = app.post_json("/api/v1/dialex", &bad_callee).await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("invalid_number"), Some("callee")));
+
+    let mut unknown_account = call("ivr", "cf-welcome-ivr");
+    unknown_account["account_id"] = json!("nope");
+    assert_eq!(app.post_json("/api/v1/dialex", &unknown_account).await.json::<Value>().await.unwrap()["field"], "account_id");
+}
+
+#[tokio::test]
+async fn a_provider_refusal_keeps_the_provider_code() {
+    let app = common::spawn().await;
+    // The domain is case-sensitive at the provider: the shape is fine, the agent is not.
+    let response = app.post_json("/api/v1/dialex", &call("agent", "agent001@calloutdemo")).await;
+    assert_eq!(response.status(), 422);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "provider_error");
+    assert!(body["provider_code"].as_str().unwrap().starts_with("InvalidParameter"), "{body}");
+}
+
+#[tokio::test]
+async fn a_viewer_cannot_dial() {
+    let app = common::spawn_with("[auth.dev]\ngroups = [\"callout-viewers\"]\n", &[]).await;
+    let response = app.post_json("/api/v1/dialex", &call("ivr", "cf-welcome-ivr")).await;
+    assert_eq!(response.status(), 403);
+    assert_eq!(response.json::<Value>().await.unwrap()["code"], "forbidden");
+}
