@@ -66,7 +66,7 @@ async fn status_list_follows_each_lifecycle_to_its_end() {
     // While connected, the answered numbers carry an ms_open_id.
     let answered = eventually(WAIT, || async {
         let page = client.callout_status(emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID, 1, 20).await.unwrap();
-        let item = page.items.iter().find(|i| i.phone == "13800138000").unwrap().clone();
+        let item = page.items.iter().find(|i| i.callee.phone == "13800138000").unwrap().clone();
         (item.status == CallStatus::Answered).then_some(item)
     })
     .await;
@@ -75,7 +75,7 @@ async fn status_list_follows_each_lifecycle_to_its_end() {
 
     let finals = eventually(WAIT, || async {
         let page = client.callout_status(emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID, 1, 20).await.unwrap();
-        page.items.iter().all(|i| i.status.is_final()).then(|| page.items.iter().map(|i| (i.phone.clone(), i.status, i.raw_status.clone())).collect::<Vec<_>>())
+        page.items.iter().all(|i| i.status.is_final()).then(|| page.items.iter().map(|i| (i.callee.phone.clone(), i.status, i.raw_status.clone())).collect::<Vec<_>>())
     })
     .await;
     use CallStatus::*;
@@ -98,9 +98,9 @@ async fn status_list_pages_from_one_with_totals() {
     let page = client.callout_status(emu::SANDBOX_LONG_MEETING_ID, emu::SANDBOX_COHOST_ID, 3, 2).await.unwrap();
     assert_eq!(page.meeting_id, "13339451618278424869");
     assert_eq!((page.current_page, page.page_size, page.total_count, page.total_page), (3, 2, 5, 3));
-    assert_eq!(page.items.iter().map(|i| i.phone.as_str()).collect::<Vec<_>>(), ["13900000004"]);
+    assert_eq!(page.items.iter().map(|i| i.callee.phone.as_str()).collect::<Vec<_>>(), ["13900000004"]);
     let first = client.callout_status(emu::SANDBOX_LONG_MEETING_ID, emu::SANDBOX_COHOST_ID, 1, 2).await.unwrap();
-    assert_eq!(first.items.iter().map(|i| i.phone.as_str()).collect::<Vec<_>>(), ["13900000000", "13900000001"]);
+    assert_eq!(first.items.iter().map(|i| i.callee.phone.as_str()).collect::<Vec<_>>(), ["13900000000", "13900000001"]);
 }
 
 #[tokio::test]
@@ -114,7 +114,7 @@ async fn cancel_stops_ringing_calls_and_refuses_answered_ones() {
     client.callout(meeting, operator, &[target("13800138006"), target("13800138000")]).await.unwrap();
     eventually(WAIT, || async {
         let page = client.callout_status(meeting, operator, 1, 20).await.unwrap();
-        let status = |p: &str| page.items.iter().find(|i| i.phone == p).unwrap().status;
+        let status = |p: &str| page.items.iter().find(|i| i.callee.phone == p).unwrap().status;
         (status("13800138006") == CallStatus::Ringing && status("13800138000") == CallStatus::Answered).then_some(())
     })
     .await;
@@ -125,7 +125,7 @@ async fn cancel_stops_ringing_calls_and_refuses_answered_ones() {
     assert_eq!(failed, ["13800138000", "13911112222"]);
 
     let page = client.callout_status(meeting, operator, 1, 20).await.unwrap();
-    let cancelled = page.items.iter().find(|i| i.phone == "13800138006").unwrap();
+    let cancelled = page.items.iter().find(|i| i.callee.phone == "13800138006").unwrap();
     assert_eq!((cancelled.status, cancelled.raw_status.as_str()), (CallStatus::Canceled, "CANCLE_INVITE"));
 
     let again = client.cancel_callout(meeting, operator, &[number("13800138006")]).await.unwrap();

@@ -46,20 +46,22 @@ async fn rate_limit_outlasting_the_retries_is_reported_and_dials_nothing() {
     assert!(dials(&emulator).await.is_empty());
 }
 
-#[tokio::test]
-async fn http_500_after_the_dial_is_unknown_and_never_retried() {
+/// A fault that fires after the call was placed: the outcome is unknown and nothing is sent again.
+async fn unknown_outcome_and_dialled_once(faults: serde_json::Value) {
     let emulator = start(fast_config()).await;
-    set_faults(&emulator, json!({"http_500": 1})).await;
+    set_faults(&emulator, faults).await;
     assert_unknown(callout(&client(&emulator)).await);
     assert_eq!(dials(&emulator).await[DIALLED], 1);
 }
 
 #[tokio::test]
+async fn http_500_after_the_dial_is_unknown_and_never_retried() {
+    unknown_outcome_and_dialled_once(json!({"http_500": 1})).await;
+}
+
+#[tokio::test]
 async fn random_error_rate_is_unknown_and_never_retried() {
-    let emulator = start(fast_config()).await;
-    set_faults(&emulator, json!({"error_rate": 1.0})).await;
-    assert_unknown(callout(&client(&emulator)).await);
-    assert_eq!(dials(&emulator).await[DIALLED], 1);
+    unknown_outcome_and_dialled_once(json!({"error_rate": 1.0})).await;
 }
 
 #[tokio::test]
@@ -75,18 +77,12 @@ async fn timeout_after_the_dial_is_unknown_and_never_retried() {
 
 #[tokio::test]
 async fn malformed_json_after_the_dial_is_unknown_and_never_retried() {
-    let emulator = start(fast_config()).await;
-    set_faults(&emulator, json!({"malformed_json": 1})).await;
-    assert_unknown(callout(&client(&emulator)).await);
-    assert_eq!(dials(&emulator).await[DIALLED], 1);
+    unknown_outcome_and_dialled_once(json!({"malformed_json": 1})).await;
 }
 
 #[tokio::test]
 async fn connection_reset_after_the_dial_is_unknown_and_never_retried() {
-    let emulator = start(fast_config()).await;
-    set_faults(&emulator, json!({"connection_reset": 1})).await;
-    assert_unknown(callout(&client(&emulator)).await);
-    assert_eq!(dials(&emulator).await[DIALLED], 1);
+    unknown_outcome_and_dialled_once(json!({"connection_reset": 1})).await;
 }
 
 #[tokio::test]

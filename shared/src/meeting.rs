@@ -62,12 +62,9 @@ pub struct CalloutResult {
 /// One callout of a meeting as the provider's status list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CalloutStatusItem {
-    pub area: u32,
-    pub phone: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub extension: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub nick_name: Option<String>,
+    /// The number called and the name it was given (area, phone, extension, nick_name).
+    #[serde(flatten)]
+    pub callee: PhoneTarget,
     pub raw_status: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ms_open_id: Option<String>,

@@ -85,7 +85,7 @@ impl TencentMeetingClient {
 
     /// POST `/v1/meeting/{id}/phone/callout`: starts calling every target; returns at once.
     pub async fn callout(&self, meeting_id: &str, operator_id: &str, targets: &[PhoneTarget]) -> Result<CalloutResult, ProviderError> {
-        self.check_batch(targets.len())?;
+        self.check_batch(targets.len()).map_err(|e| *e)?;
         let body = wire::PhoneBatchRequest {
             operator_id,
             operator_id_type: OPERATOR_ID_TYPE_USERID,
@@ -138,10 +138,12 @@ impl TencentMeetingClient {
                     CalloutStatusItem {
                         status: map_callout_status(&raw_status),
                         raw_status,
-                        area: n.area,
-                        phone: n.phone,
-                        extension: n.extension_number.filter(|e| !e.is_empty()),
-                        nick_name: n.nick_name.filter(|e| !e.is_empty()),
+                        callee: PhoneTarget {
+                            area: n.area,
+                            phone: n.phone,
+                            extension: n.extension_number.filter(|e| !e.is_empty()),
+                            nick_name: n.nick_name.filter(|e| !e.is_empty()),
+                        },
                         ms_open_id: n.ms_open_id.filter(|e| !e.is_empty()),
                     }
                 })
@@ -157,7 +159,7 @@ impl TencentMeetingClient {
 
     /// POST `/v1/meeting/{id}/phone/cancelcall`: cancels ringing callouts; the final word comes as `CANCLE_INVITE`.
     pub async fn cancel_callout(&self, meeting_id: &str, operator_id: &str, numbers: &[PhoneNumber]) -> Result<CancelResult, ProviderError> {
-        self.check_batch(numbers.len())?;
+        self.check_batch(numbers.len()).map_err(|e| *e)?;
         let body = phone_batch(operator_id, numbers);
         let path = format!("/v1/meeting/{}/phone/cancelcall", segment(meeting_id));
         let answer: wire::CancelResponse = self.call(Method::POST, &path, Some(&body)).await?;
@@ -169,7 +171,7 @@ impl TencentMeetingClient {
 
     /// POST `/v1/meetings/{id}/phone/ms-open-id` (plural `meetings`): the ms_open_ids of connected numbers.
     pub async fn pstn_ms_open_ids(&self, meeting_id: &str, operator_id: &str, numbers: &[PhoneNumber]) -> Result<MsOpenIdResult, ProviderError> {
-        self.check_batch(numbers.len())?;
+        self.check_batch(numbers.len()).map_err(|e| *e)?;
         let body = phone_batch(operator_id, numbers);
         let path = format!("/v1/meetings/{}/phone/ms-open-id", segment(meeting_id));
         let answer: wire::MsOpenIdResponse = self.call(Method::POST, &path, Some(&body)).await?;
@@ -216,10 +218,11 @@ impl TencentMeetingClient {
         Ok(())
     }
 
-    fn check_batch(&self, len: usize) -> Result<(), ProviderError> {
+    /// Refuses, without sending, a batch the provider would refuse (empty or over the cap).
+    fn check_batch(&self, len: usize) -> Result<(), Box<ProviderError>> {
         let cap = self.account.callout_batch_cap;
         if len == 0 || len > cap {
-            return Err(local_refusal(format!("{len} numbers in one request; 1 to {cap} allowed")));
+            return Err(Box::new(local_refusal(format!("{len} numbers in one request; 1 to {cap} allowed"))));
         }
         Ok(())
     }

@@ -56,6 +56,15 @@ pub fn verify_signature(token: &str, timestamp: &str, nonce: &str, data: &str, r
     expected.as_bytes().ct_eq(received.trim().to_ascii_lowercase().as_bytes()).into()
 }
 
+/// Whether a webhook `timestamp` header lies within `tolerance` of `now_ms` (Unix milliseconds).
+/// Tencent sends milliseconds (official example) and documents no freshness window, so this is the
+/// receiver's own guard; a value of 10 digits or fewer is read as seconds.
+pub fn is_fresh(timestamp: &str, now_ms: i64, tolerance: std::time::Duration) -> bool {
+    let Ok(value) = timestamp.trim().parse::<i64>() else { return false };
+    let millis = if value < 10_000_000_000 { value.saturating_mul(1000) } else { value };
+    now_ms.abs_diff(millis) <= tolerance.as_millis() as u64
+}
+
 /// Base64 decoding that accepts data with or without `=` padding.
 pub fn decode_base64(data: &str) -> Result<Vec<u8>, WebhookError> {
     LENIENT.decode(data.trim()).map_err(|_| WebhookError::BadBase64)
@@ -393,6 +402,18 @@ mod tests {
         let other = WebhookSecrets::new(TOKEN, Some("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789abcdefg")).unwrap();
         let sig = other.sign("1", "2", &sealed);
         assert_ne!(other.open_check("1", "2", &sealed, &sig).ok().as_deref(), Some("hello-check"));
+    }
+
+    #[test]
+    fn freshness_accepts_milliseconds_and_seconds_within_the_window() {
+        let window = std::time::Duration::from_secs(300);
+        let now = 1_609_239_040_864;
+        assert!(is_fresh("1609239040864", now, window));
+        assert!(is_fresh("1609239040", now, window), "seconds are understood too");
+        assert!(is_fresh(&(now - 299_000).to_string(), now, window));
+        assert!(!is_fresh(&(now - 301_000).to_string(), now, window));
+        assert!(!is_fresh(&(now + 301_000).to_string(), now, window));
+        assert!(!is_fresh("yesterday", now, window));
     }
 
     #[test]

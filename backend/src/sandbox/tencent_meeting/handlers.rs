@@ -51,20 +51,21 @@ fn parse<T: DeserializeOwned>(body: &Bytes) -> Result<T, ApiError> {
 }
 
 impl Emulator {
-    fn check_batch(&self, len: usize) -> Result<(), ApiError> {
-        let cap = self.config.callout_batch_cap;
+    /// Parses a callout/cancel/ms-open-id body and checks the meeting, the operator and the batch size.
+    fn phone_batch(&self, meeting_id: &str, body: &Bytes, placing: bool) -> Result<PhoneBatch, ApiError> {
+        let request: PhoneBatch = parse(body)?;
+        self.operable_meeting(meeting_id, &request.operator_id, request.operator_id_type, placing)?;
+        let (cap, len) = (self.config.callout_batch_cap, request.phone_numbers.len());
         if len == 0 || len > cap {
             return Err(ApiError::invalid_param(format!("phone_numbers must hold 1 to {cap} numbers, got {len}")));
         }
-        Ok(())
+        Ok(request)
     }
 }
 
 /// POST /v1/meeting/{meeting_id}/phone/callout
 pub async fn callout(State(emulator): State<Arc<Emulator>>, Path(meeting_id): Path<String>, body: Bytes) -> Answer {
-    let request: PhoneBatch = parse(&body)?;
-    emulator.operable_meeting(&meeting_id, &request.operator_id, request.operator_id_type, true)?;
-    emulator.check_batch(request.phone_numbers.len())?;
+    let request = emulator.phone_batch(&meeting_id, &body, true)?;
     let (mut accepted, mut invalid, mut placed) = (Vec::new(), Vec::new(), Vec::new());
     {
         let mut inner = emulator.lock();
@@ -141,9 +142,7 @@ pub async fn callout_list(State(emulator): State<Arc<Emulator>>, Path(meeting_id
 
 /// POST /v1/meeting/{meeting_id}/phone/cancelcall — only ringing calls can be cancelled.
 pub async fn cancel_call(State(emulator): State<Arc<Emulator>>, Path(meeting_id): Path<String>, body: Bytes) -> Answer {
-    let request: PhoneBatch = parse(&body)?;
-    emulator.operable_meeting(&meeting_id, &request.operator_id, request.operator_id_type, false)?;
-    emulator.check_batch(request.phone_numbers.len())?;
+    let request = emulator.phone_batch(&meeting_id, &body, false)?;
     let (mut succeeded, mut failed, mut cancelled) = (Vec::new(), Vec::new(), Vec::new());
     {
         let mut inner = emulator.lock();
@@ -174,9 +173,7 @@ pub async fn cancel_call(State(emulator): State<Arc<Emulator>>, Path(meeting_id)
 
 /// POST /v1/meetings/{meeting_id}/phone/ms-open-id — one entry per identity, history included.
 pub async fn ms_open_ids(State(emulator): State<Arc<Emulator>>, Path(meeting_id): Path<String>, body: Bytes) -> Answer {
-    let request: PhoneBatch = parse(&body)?;
-    emulator.operable_meeting(&meeting_id, &request.operator_id, request.operator_id_type, false)?;
-    emulator.check_batch(request.phone_numbers.len())?;
+    let request = emulator.phone_batch(&meeting_id, &body, false)?;
     let calls = emulator.lock().calls.get(&meeting_id).cloned().unwrap_or_default();
     let numeric = emulator.config.ms_open_id_numeric_phone;
     let mut list = Vec::new();
