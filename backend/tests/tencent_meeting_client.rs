@@ -5,7 +5,7 @@ mod tencent_meeting_common;
 
 use std::time::Duration;
 
-use callout_console::sandbox::tencent_meeting::{self as emu, TencentEmulatorConfig};
+use callout_console::sandbox::tencent_meeting as emu;
 use callout_shared::{
     call_status::CallStatus,
     meeting::{MraProtocol, PhoneNumber, PhoneTarget, RoomCallRequest, RoomTarget},
@@ -135,12 +135,12 @@ async fn cancel_stops_ringing_calls_and_refuses_answered_ones() {
 #[tokio::test]
 async fn ms_open_ids_appear_once_connected_and_some_numbers_have_two() {
     let mut config = fast_config();
+    config.delays.answer_after = Duration::from_millis(500);
     config.delays.connected = Duration::from_secs(30);
     let emulator = start(config).await;
     let client = client(&emulator);
     let (meeting, operator) = (emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID);
-    let before = client.callout(meeting, operator, &[target("13800138000"), target("13800138003")]).await;
-    before.unwrap();
+    client.callout(meeting, operator, &[target("13800138000"), target("13800138003")]).await.unwrap();
     let early = client.pstn_ms_open_ids(meeting, operator, &[number("13800138000")]).await.unwrap();
     assert!(early.numbers.is_empty(), "nothing before the phone connects");
 
@@ -218,7 +218,9 @@ async fn sip_device_that_rejects_ends_not_answered() {
 
 #[tokio::test]
 async fn ringing_room_call_can_be_cancelled_once() {
-    let emulator = start(TencentEmulatorConfig { ..fast_config() }).await;
+    let mut config = fast_config();
+    config.delays.ring_out = Duration::from_millis(800);
+    let emulator = start(config).await;
     let client = client(&emulator);
     // Ends in 7: rings out after `ring_out`, so it is still calling right after the invite.
     let request = room(emu::SANDBOX_MEETING_ROOM_IDS[2]);
@@ -228,7 +230,7 @@ async fn ringing_room_call_can_be_cancelled_once() {
     assert_eq!((info.raw_status, info.status), (5, CallStatus::Canceled));
     let again = client.cancel_room_call(emu::SANDBOX_OPERATOR_ID, &request, &invite.invite_id).await;
     assert_eq!(rejected_code(again), ("10004".to_owned(), 500));
-    tokio::time::sleep(Duration::from_millis(400)).await;
+    tokio::time::sleep(Duration::from_millis(1000)).await;
     let later = client.room_call_info(emu::SANDBOX_OPERATOR_ID, &request).await.unwrap();
     assert_eq!(later.raw_status, 5, "a cancelled invitation does not ring out afterwards");
 }

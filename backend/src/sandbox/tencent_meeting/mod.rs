@@ -137,7 +137,7 @@ pub struct ErrorSpec {
     pub message: String,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct TencentEmulatorConfig {
     pub app_id: String,
     /// `None` = no SdkId assigned: a request carrying one is refused (190303).
@@ -209,6 +209,21 @@ impl Default for TencentEmulatorConfig {
             webhook_retry_delay: Duration::from_millis(200),
             webhook_timeout: Duration::from_secs(3),
         }
+    }
+}
+
+/// Debug leaves out the secret key and the webhook token.
+impl std::fmt::Debug for TencentEmulatorConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("TencentEmulatorConfig")
+            .field("app_id", &self.app_id)
+            .field("sdk_id", &self.sdk_id)
+            .field("secret_id", &self.secret_id)
+            .field("meetings", &self.meetings.iter().map(|m| &m.meeting_id).collect::<Vec<_>>())
+            .field("callout_batch_cap", &self.callout_batch_cap)
+            .field("delays", &self.delays)
+            .field("webhook", &self.webhook)
+            .finish_non_exhaustive()
     }
 }
 
