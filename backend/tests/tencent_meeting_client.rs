@@ -242,3 +242,21 @@ async fn unknown_meeting_room_is_refused() {
     assert_eq!(rejected_code(result), ("10004".to_owned(), 500));
     assert!(dials(&emulator).await.is_empty());
 }
+
+#[tokio::test]
+async fn chinese_nick_names_are_signed_as_utf8_and_come_back_intact() {
+    let emulator = start(fast_config()).await;
+    let client = client(&emulator);
+    let targets = [PhoneTarget { nick_name: Some("张三 (销售部)".into()), ..target("13800138000") }];
+    client.callout(emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID, &targets).await.unwrap();
+    let page = client.callout_status(emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID, 1, 20).await.unwrap();
+    assert_eq!(page.items[0].callee.nick_name.as_deref(), Some("张三 (销售部)"));
+}
+
+#[tokio::test]
+async fn query_values_needing_encoding_are_signed_as_sent() {
+    let emulator = start(fast_config()).await;
+    // Not a host, so the answer is 9042: proof that the signature over the encoded query matched.
+    let result = client(&emulator).callout_status(emu::SANDBOX_MEETING_ID, "someone else+1@例", 1, 20).await;
+    assert_eq!(rejected_code(result), ("9042".to_owned(), 400));
+}
