@@ -1,1 +1,0 @@
-//! Emulator of the Tencent Meeting REST API and its webhook delivery.
