@@ -41,6 +41,7 @@ pub fn settings() -> HttpSettings {
         connect_timeout: Duration::from_secs(2),
         total_timeout: Duration::from_secs(5),
         retry: RetryPolicy { max_attempts: 3, base_delay: Duration::from_millis(50), max_delay: Duration::from_millis(200) },
+        use_system_proxy: false,
     }
 }
 
