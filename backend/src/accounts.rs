@@ -10,10 +10,21 @@ use crate::{
     error::AppError,
     providers::{
         aliyun_ccc::{AliyunAccount, AliyunCccClient},
+        tencent_meeting::{TencentAccount, TencentMeetingClient},
         HttpSettings, RetryPolicy,
     },
-    sandbox::aliyun_ccc::{self as ccc_emulator, AliyunEmulator, AliyunEmulatorConfig},
+    sandbox::{
+        aliyun_ccc::{self as ccc_emulator, AliyunEmulator, AliyunEmulatorConfig},
+        tencent_meeting::{self as meeting_emulator, TencentEmulator, TencentEmulatorConfig},
+    },
 };
+
+pub struct TencentEntry {
+    pub summary: AccountSummary,
+    pub client: TencentMeetingClient,
+    /// The operator used when the signed-in user has none mapped (the sandbox's meeting host).
+    pub default_operator: Option<String>,
+}
 
 pub struct AliyunEntry {
     pub summary: AccountSummary,
@@ -22,22 +33,40 @@ pub struct AliyunEntry {
 
 /// The emulators of sandbox mode; kept here so they live as long as the backend.
 pub struct Sandbox {
+    pub tencent: TencentEmulator,
     pub aliyun: AliyunEmulator,
 }
 
 pub struct Accounts {
+    pub tencent: Vec<TencentEntry>,
     pub aliyun: Vec<AliyunEntry>,
     pub sandbox: Option<Sandbox>,
 }
 
 pub const SANDBOX_CCC_ACCOUNT: &str = "sandbox-ccc";
+pub const SANDBOX_TENCENT_ACCOUNT: &str = "sandbox-tencent";
 
 impl Accounts {
     pub async fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
         let http = http_settings(settings);
         if settings.is_sandbox() {
-            return Self::sandbox(http).await;
+            return Self::sandbox(http, settings.sandbox.time_scale).await;
         }
+        let tencent = settings
+            .tencent_meeting
+            .iter()
+            .map(|t| {
+                let secret = read_secret(&t.secret_key_env, &t.secret_key_file).expect("validated at load");
+                let mut account = TencentAccount::new(&t.base_url, &t.app_id, &t.secret_id, secret.expose());
+                account.sdk_id = t.sdk_id.clone();
+                account.callout_batch_cap = t.callout_batch_cap;
+                TencentEntry {
+                    summary: AccountSummary { id: t.id.clone(), name: t.name.clone(), provider: ProviderKind::TencentMeeting, sandbox: false, instances: vec![] },
+                    client: TencentMeetingClient::new(account, http.clone()),
+                    default_operator: None,
+                }
+            })
+            .collect();
         let aliyun = settings
             .aliyun_ccc
             .iter()
@@ -61,14 +90,31 @@ impl Accounts {
                 }
             })
             .collect();
-        Ok(Self { aliyun, sandbox: None })
+        Ok(Self { tencent, aliyun, sandbox: None })
     }
 
-    async fn sandbox(http: HttpSettings) -> Result<Self, ConfigError> {
+    async fn sandbox(http: HttpSettings, time_scale: f64) -> Result<Self, ConfigError> {
         let loopback = "127.0.0.1:0".parse().expect("static address");
         let emulator_error = |e: std::io::Error| ConfigError { key: "(sandbox)".into(), message: format!("cannot start the emulators: {e}") };
         let aliyun = ccc_emulator::start(loopback, AliyunEmulatorConfig::default()).await.map_err(emulator_error)?;
+        let mut meeting_config = TencentEmulatorConfig::default();
+        meeting_config.delays = meeting_config.delays.scaled(time_scale);
+        let tencent = meeting_emulator::start(loopback, meeting_config).await.map_err(emulator_error)?;
         let http = HttpSettings { use_system_proxy: false, ..http };
+        let meeting = TencentEntry {
+            summary: AccountSummary {
+                id: SANDBOX_TENCENT_ACCOUNT.into(),
+                name: "Sandbox Tencent Meeting".into(),
+                provider: ProviderKind::TencentMeeting,
+                sandbox: true,
+                instances: vec![],
+            },
+            client: TencentMeetingClient::new(
+                TencentAccount::new(tencent.base_url(), meeting_emulator::SANDBOX_APP_ID, meeting_emulator::SANDBOX_SECRET_ID, meeting_emulator::SANDBOX_SECRET_KEY),
+                http.clone(),
+            ),
+            default_operator: Some(meeting_emulator::SANDBOX_OPERATOR_ID.into()),
+        };
         let entry = AliyunEntry {
             summary: AccountSummary {
                 id: SANDBOX_CCC_ACCOUNT.into(),
@@ -79,11 +125,18 @@ impl Accounts {
             },
             client: AliyunCccClient::new(aliyun.account(), http),
         };
-        Ok(Self { aliyun: vec![entry], sandbox: Some(Sandbox { aliyun }) })
+        Ok(Self { tencent: vec![meeting], aliyun: vec![entry], sandbox: Some(Sandbox { tencent, aliyun }) })
     }
 
     pub fn summaries(&self) -> Vec<AccountSummary> {
-        self.aliyun.iter().map(|a| a.summary.clone()).collect()
+        self.tencent.iter().map(|t| t.summary.clone()).chain(self.aliyun.iter().map(|a| a.summary.clone())).collect()
+    }
+
+    pub fn tencent(&self, id: &str) -> Result<&TencentEntry, AppError> {
+        self.tencent
+            .iter()
+            .find(|t| t.summary.id == id)
+            .ok_or_else(|| AppError::invalid("account_id", format!("no Tencent Meeting account `{id}` is configured")))
     }
 
     pub fn aliyun(&self, id: &str) -> Result<&AliyunEntry, AppError> {

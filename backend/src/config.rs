@@ -29,6 +29,8 @@ pub struct Settings {
     #[serde(default)]
     pub http: HttpTimeouts,
     #[serde(default)]
+    pub sandbox: SandboxSettings,
+    #[serde(default)]
     pub tencent_meeting: Vec<TencentAccountSettings>,
     #[serde(default)]
     pub aliyun_ccc: Vec<AliyunAccountSettings>,
@@ -209,6 +211,21 @@ impl Default for RoleSettings {
     }
 }
 
+/// The built-in emulators of sandbox mode.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SandboxSettings {
+    /// Multiplies every emulated call delay (ringing, answering, talking): 0.05 makes a demo twenty
+    /// times faster. The delays at 1.0 are those of `sandbox::tencent_meeting::LifecycleDelays`.
+    pub time_scale: f64,
+}
+
+impl Default for SandboxSettings {
+    fn default() -> Self {
+        Self { time_scale: 1.0 }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpTimeouts {
@@ -367,6 +384,9 @@ impl Settings {
                     return Err(err("auth.trusted_headers.preset", "without a preset, name at least user_header or email_header"));
                 }
             }
+        }
+        if !(self.sandbox.time_scale > 0.0 && self.sandbox.time_scale <= 100.0) {
+            return Err(err("sandbox.time_scale", "must be greater than 0 and at most 100"));
         }
         let mut ids = std::collections::BTreeSet::new();
         for (i, account) in self.tencent_meeting.iter().enumerate() {

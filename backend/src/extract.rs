@@ -2,8 +2,8 @@
 
 use axum::{
     body::Bytes,
-    extract::{FromRequest, Request},
-    http::header,
+    extract::{FromRequest, FromRequestParts, Query, Request},
+    http::{header, request::Parts},
 };
 use serde::de::DeserializeOwned;
 
@@ -37,5 +37,18 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                 Err(AppError::InvalidRequest { message: format!("malformed request body: {}", err.inner()), field })
             }
         }
+    }
+}
+
+/// Query parameters whose failures speak the API's error format.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, AppError> {
+        Query::<T>::try_from_uri(&parts.uri)
+            .map(|Query(value)| ApiQuery(value))
+            .map_err(|e| AppError::InvalidRequest { message: format!("malformed query: {}", e.body_text()), field: None })
     }
 }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::call_status::CallStatus;
+use crate::{call_status::CallStatus, numbers::NumberInput};
 
 /// A phone number as the provider identifies it: country code, national number, optional extension.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -138,9 +138,192 @@ pub struct RoomCallInfo {
     pub response_time: Option<String>,
 }
 
+/// Why a SIP or H.323 dial string cannot be called.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DialStringProblem {
+    Empty,
+    TooLong,
+    ContainsWhitespace,
+    /// SIP: `[sip:]user@host[:port]` or `host[:port]`.
+    NotASipAddress,
+    /// H.323: `host[:port]`, `alias@host`, `host##alias` or `host/E.164`.
+    NotAnH323Address,
+}
+
+impl DialStringProblem {
+    pub fn message(self) -> &'static str {
+        match self {
+            DialStringProblem::Empty => "the dial string is empty",
+            DialStringProblem::TooLong => "the dial string is longer than 256 characters",
+            DialStringProblem::ContainsWhitespace => "the dial string must not contain spaces",
+            DialStringProblem::NotASipAddress => "a SIP address is user@host or host, optionally with sip: and :port",
+            DialStringProblem::NotAnH323Address => "an H.323 address is host, alias@host, host##alias or host/E.164",
+        }
+    }
+}
+
+/// Checks a meeting-room device address for its protocol. Shared by the backend (which refuses
+/// bad ones) and the browser (which explains them while typing): one rule in one place.
+pub fn validate_dial_string(protocol: MraProtocol, dial_string: &str) -> Result<(), DialStringProblem> {
+    let s = dial_string.trim();
+    if s.is_empty() {
+        return Err(DialStringProblem::Empty);
+    }
+    if s.len() > 256 {
+        return Err(DialStringProblem::TooLong);
+    }
+    if s.chars().any(char::is_whitespace) {
+        return Err(DialStringProblem::ContainsWhitespace);
+    }
+    match protocol {
+        MraProtocol::Sip => {
+            let lower = s.to_ascii_lowercase();
+            let rest = lower.strip_prefix("sips:").or_else(|| lower.strip_prefix("sip:")).unwrap_or(&lower);
+            let host = match rest.rsplit_once('@') {
+                Some((user, host)) if !user.is_empty() && user.chars().all(is_sip_user_char) => host,
+                Some(_) => return Err(DialStringProblem::NotASipAddress),
+                None => rest,
+            };
+            if is_host_port(host) { Ok(()) } else { Err(DialStringProblem::NotASipAddress) }
+        }
+        MraProtocol::H323 => {
+            let ok = if let Some((host, alias)) = s.split_once("##") {
+                is_host_port(host) && !alias.is_empty() && alias.chars().all(is_alias_char)
+            } else if let Some((host, e164)) = s.split_once('/') {
+                is_host_port(host) && !e164.is_empty() && e164.len() <= 15 && e164.bytes().all(|b| b.is_ascii_digit())
+            } else if let Some((alias, host)) = s.rsplit_once('@') {
+                !alias.is_empty() && alias.chars().all(is_alias_char) && is_host_port(host)
+            } else {
+                is_host_port(s)
+            };
+            if ok { Ok(()) } else { Err(DialStringProblem::NotAnH323Address) }
+        }
+    }
+}
+
+fn is_sip_user_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-_.!~*'()&=+$,;?/%".contains(c)
+}
+
+fn is_alias_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || "-_.+#*".contains(c)
+}
+
+/// `host` or `host:port`, where host is an IPv4 address, a bracketed IPv6 address or a DNS name.
+fn is_host_port(s: &str) -> bool {
+    let (host, port) = if let Some(rest) = s.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((v6, tail)) => {
+                if v6.parse::<std::net::Ipv6Addr>().is_err() {
+                    return false;
+                }
+                (None, tail.strip_prefix(':'))
+            }
+            None => return false,
+        }
+    } else {
+        match s.rsplit_once(':') {
+            Some((h, p)) => (Some(h), Some(p)),
+            None => (Some(s), None),
+        }
+    };
+    if let Some(port) = port {
+        if port.parse::<u16>().map_or(true, |p| p == 0) {
+            return false;
+        }
+    }
+    match host {
+        None => true,
+        Some(h) if h.parse::<std::net::Ipv4Addr>().is_ok() => true,
+        Some(h) => {
+            // A DNS name; all-numeric dotted strings must have been valid IPv4 above.
+            !h.is_empty()
+                && h.len() <= 253
+                && !h.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit()))
+                && h.split('.').all(|l| {
+                    !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                })
+        }
+    }
+}
+
+/// A number to call out to, as a person entered it, with the name to show in the meeting.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct CalloutNumberInput {
+    #[serde(flatten)]
+    pub number: NumberInput,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nick_name: Option<String>,
+}
+
+/// Which account and operator a meeting operation uses. `operator_id` is for admins acting on
+/// behalf of someone else; everyone else acts as the operator their sign-in maps to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingAccount {
+    pub account_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_id: Option<String>,
+}
+
+/// `POST /api/v1/meetings/{meeting_id}/callout`: one provider batch, answered at once.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingCalloutRequest {
+    #[serde(flatten)]
+    pub account: MeetingAccount,
+    pub numbers: Vec<CalloutNumberInput>,
+}
+
+/// `POST /api/v1/meetings/{meeting_id}/callout/cancel` and `…/ms-open-ids`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MeetingNumbersRequest {
+    #[serde(flatten)]
+    pub account: MeetingAccount,
+    pub numbers: Vec<NumberInput>,
+}
+
+/// `POST /api/v1/room-calls` (and `/status`, `/cancel` with `invite_id`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoomCallApiRequest {
+    #[serde(flatten)]
+    pub account: MeetingAccount,
+    pub meeting_id: String,
+    pub target: RoomTarget,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_id: Option<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sip_dial_strings() {
+        for ok in ["10.0.0.1", "room1@rooms.example.com", "sip:room1@10.0.0.1:5060", "SIP:1001@pbx.example.com", "[2001:db8::1]:5061", "pbx.example.com"] {
+            assert_eq!(validate_dial_string(MraProtocol::Sip, ok), Ok(()), "{ok}");
+        }
+        for (bad, problem) in [
+            ("", DialStringProblem::Empty),
+            ("room 1@pbx", DialStringProblem::ContainsWhitespace),
+            ("@pbx.example.com", DialStringProblem::NotASipAddress),
+            ("room@", DialStringProblem::NotASipAddress),
+            ("10.0.0.1:99999", DialStringProblem::NotASipAddress),
+            ("999.1.1.1", DialStringProblem::NotASipAddress),
+            ("-bad-.example.com", DialStringProblem::NotASipAddress),
+        ] {
+            assert_eq!(validate_dial_string(MraProtocol::Sip, bad), Err(problem), "{bad}");
+        }
+    }
+
+    #[test]
+    fn h323_dial_strings() {
+        for ok in ["10.0.0.1", "10.0.0.1:1720", "10.0.0.1##8001", "10.0.0.1/8613800138000", "room7@gk.example.com"] {
+            assert_eq!(validate_dial_string(MraProtocol::H323, ok), Ok(()), "{ok}");
+        }
+        for bad in ["10.0.0.1/abc", "10.0.0.1##", "sip:room@10.0.0.1", "10.0.0.1/1234567890123456"] {
+            assert_eq!(validate_dial_string(MraProtocol::H323, bad), Err(DialStringProblem::NotAnH323Address), "{bad}");
+        }
+    }
 
     #[test]
     fn room_target_is_one_tagged_variant() {

@@ -129,6 +129,21 @@ impl Default for LifecycleDelays {
     }
 }
 
+impl LifecycleDelays {
+    /// Every delay multiplied by `factor` (sandbox.time_scale).
+    pub fn scaled(&self, factor: f64) -> Self {
+        let f = |d: Duration| d.mul_f64(factor);
+        Self {
+            invite_after: f(self.invite_after),
+            answer_after: f(self.answer_after),
+            connected: f(self.connected),
+            short_call: f(self.short_call),
+            ring_out: f(self.ring_out),
+            reject_after: f(self.reject_after),
+        }
+    }
+}
+
 /// An error the docs do not pin down, so it is configurable.
 #[derive(Debug, Clone)]
 pub struct ErrorSpec {
