@@ -3,12 +3,37 @@
 
 use clap::{Args, Subcommand};
 
-use crate::providers::aliyun_ccc::signer as aliyun;
+use crate::providers::{aliyun_ccc::signer as aliyun, tencent_meeting::signer as tencent};
 
 #[derive(Subcommand)]
 pub enum SignCommand {
     /// Alibaba Cloud RPC (HMAC-SHA1, SignatureVersion 1.0): signs exactly the given parameters.
     Aliyun(AliyunSignArgs),
+    /// Tencent Meeting (AK/SK HMAC-SHA256): signs the method, key, nonce, timestamp, URI and body.
+    Tencent(TencentSignArgs),
+}
+
+#[derive(Args)]
+pub struct TencentSignArgs {
+    #[arg(long)]
+    pub method: String,
+    /// SecretId (goes into the signed header string as X-TC-Key).
+    #[arg(long)]
+    pub secret_id: String,
+    /// SecretKey (the HMAC key).
+    #[arg(long)]
+    pub secret_key: String,
+    #[arg(long)]
+    pub nonce: String,
+    /// Unix seconds.
+    #[arg(long)]
+    pub timestamp: String,
+    /// Path and query exactly as sent, e.g. '/v1/meeting/123/phone/callout?page=1'.
+    #[arg(long)]
+    pub uri: String,
+    /// The exact body bytes sent (empty for GET).
+    #[arg(long, default_value = "")]
+    pub body: String,
 }
 
 #[derive(Args)]
@@ -36,6 +61,13 @@ pub fn sign(command: &SignCommand) -> Result<String, String> {
             let string_to_sign = aliyun::string_to_sign(&args.method.to_ascii_uppercase(), &params);
             let signature = aliyun::sign(&args.secret, &string_to_sign);
             Ok(format!("string_to_sign: {string_to_sign}\nsignature: {signature}"))
+        }
+        SignCommand::Tencent(a) => {
+            let string_to_sign = tencent::string_to_sign(&a.method.to_ascii_uppercase(), &a.secret_id, &a.nonce, &a.timestamp, &a.uri, &a.body);
+            let signature = tencent::sign(&a.secret_key, &string_to_sign);
+            // The string has line breaks; write them as \n (and \ as \\) so the output stays two lines.
+            let shown = string_to_sign.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r");
+            Ok(format!("string_to_sign: {shown}\nsignature: {signature}"))
         }
     }
 }

@@ -26,6 +26,19 @@ enum Command {
     /// Print the string to sign and the signature of a provider request (signature debugger).
     #[command(subcommand)]
     Sign(SignCommand),
+    /// Run the provider emulators alone (for SDK tests and demos), until Ctrl-C.
+    Emulate(EmulateArgs),
+}
+
+#[derive(Args)]
+struct EmulateArgs {
+    #[arg(long, default_value = "127.0.0.1:9101")]
+    tencent_bind: SocketAddr,
+    #[arg(long, default_value = "127.0.0.1:9102")]
+    aliyun_bind: SocketAddr,
+    /// Multiplies every emulated call delay (0.05: twenty times faster).
+    #[arg(long, default_value_t = 1.0)]
+    time_scale: f64,
 }
 
 #[derive(Args)]
@@ -78,6 +91,10 @@ async fn main() -> ExitCode {
                 }
             };
         }
+        Some(Command::Emulate(args)) => {
+            telemetry::init();
+            return emulate(&args).await;
+        }
     };
     telemetry::init();
     let env = std::env::vars().chain(args.overrides());
@@ -102,6 +119,34 @@ async fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+async fn emulate(args: &EmulateArgs) -> ExitCode {
+    use callout_console::sandbox::{aliyun_ccc, tencent_meeting};
+    let mut meeting = tencent_meeting::TencentEmulatorConfig::default();
+    meeting.delays = meeting.delays.scaled(args.time_scale);
+    let started = async {
+        let t = tencent_meeting::start(args.tencent_bind, meeting).await?;
+        let a = aliyun_ccc::start(args.aliyun_bind, aliyun_ccc::AliyunEmulatorConfig::default()).await?;
+        Ok::<_, std::io::Error>((t, a))
+    };
+    let (tencent, aliyun) = match started.await {
+        Ok(both) => both,
+        Err(err) => {
+            eprintln!("callout-console emulate: {err}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!("Tencent Meeting emulator: {} (AppId {}, SecretId {}, SecretKey {}, operator {}, meeting {})",
+        tencent.base_url(), tencent_meeting::SANDBOX_APP_ID, tencent_meeting::SANDBOX_SECRET_ID, tencent_meeting::SANDBOX_SECRET_KEY,
+        tencent_meeting::SANDBOX_OPERATOR_ID, tencent_meeting::SANDBOX_MEETING_ID);
+    println!("Alibaba CCC emulator:     {} (AccessKeyId {}, secret {}, instance {})",
+        aliyun.base_url(), aliyun_ccc::SANDBOX_ACCESS_KEY_ID, aliyun_ccc::SANDBOX_ACCESS_KEY_SECRET, aliyun_ccc::SANDBOX_INSTANCE_ID);
+    println!("Fault knobs: PUT <emulator>/__emulator/faults; dial counts: GET <emulator>/__emulator/dials");
+    shutdown_signal().await;
+    tencent.stop().await;
+    aliyun.stop().await;
+    ExitCode::SUCCESS
 }
 
 /// Ctrl-C or SIGTERM: stop accepting, finish what is in flight.
