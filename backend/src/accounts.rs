@@ -1,7 +1,7 @@
 //! The provider accounts of a running backend, each with its signing client. In sandbox mode these
 //! are the built-in emulators, started in-process on loopback ports and reached over HTTP.
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use callout_shared::me::{AccountSummary, InstanceSummary, ProviderKind};
 
@@ -10,12 +10,13 @@ use crate::{
     error::AppError,
     providers::{
         aliyun_ccc::{AliyunAccount, AliyunCccClient},
-        tencent_meeting::{TencentAccount, TencentMeetingClient},
+        tencent_meeting::{webhook::WebhookSecrets, TencentAccount, TencentMeetingClient},
         HttpSettings, RetryPolicy,
     },
+    service::rate_limit::RateLimiter,
     sandbox::{
         aliyun_ccc::{self as ccc_emulator, AliyunEmulator, AliyunEmulatorConfig},
-        tencent_meeting::{self as meeting_emulator, TencentEmulator, TencentEmulatorConfig},
+        tencent_meeting::{self as meeting_emulator, TencentEmulator, TencentEmulatorConfig, WebhookTarget},
     },
 };
 
@@ -24,6 +25,10 @@ pub struct TencentEntry {
     pub client: TencentMeetingClient,
     /// The operator used when the signed-in user has none mapped (the sandbox's meeting host).
     pub default_operator: Option<String>,
+    /// Every call through this app waits here: the provider's limit is per app, all APIs together.
+    pub limiter: Arc<RateLimiter>,
+    /// Event subscription secrets; without them the webhook endpoint refuses this account.
+    pub webhook: Option<WebhookSecrets>,
 }
 
 pub struct AliyunEntry {
@@ -45,6 +50,16 @@ pub struct Accounts {
 
 pub const SANDBOX_CCC_ACCOUNT: &str = "sandbox-ccc";
 pub const SANDBOX_TENCENT_ACCOUNT: &str = "sandbox-tencent";
+/// The sandbox's event-subscription secrets (they protect nothing: the emulator is local).
+pub const SANDBOX_WEBHOOK_TOKEN: &str = "SandboxWebhookToken000001";
+pub const SANDBOX_WEBHOOK_AES_KEY: &str = "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG";
+
+impl Sandbox {
+    /// Where and how the emulator delivers events to this backend: signed and AES-encrypted.
+    pub fn webhook_target(&self, url: String) -> WebhookTarget {
+        WebhookTarget { url, token: SANDBOX_WEBHOOK_TOKEN.into(), encoding_aes_key: Some(SANDBOX_WEBHOOK_AES_KEY.into()) }
+    }
+}
 
 impl Accounts {
     pub async fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
@@ -55,18 +70,21 @@ impl Accounts {
         let tencent = settings
             .tencent_meeting
             .iter()
-            .map(|t| {
+            .enumerate()
+            .map(|(i, t)| {
                 let secret = read_secret(&t.secret_key_env, &t.secret_key_file).expect("validated at load");
                 let mut account = TencentAccount::new(&t.base_url, &t.app_id, &t.secret_id, secret.expose());
                 account.sdk_id = t.sdk_id.clone();
                 account.callout_batch_cap = t.callout_batch_cap;
-                TencentEntry {
+                Ok(TencentEntry {
                     summary: AccountSummary { id: t.id.clone(), name: t.name.clone(), provider: ProviderKind::TencentMeeting, sandbox: false, instances: vec![] },
                     client: TencentMeetingClient::new(account, http.clone()),
                     default_operator: None,
-                }
+                    limiter: Arc::new(RateLimiter::per_minute(t.rate_limit_per_minute)),
+                    webhook: webhook_secrets(t, i)?,
+                })
             })
-            .collect();
+            .collect::<Result<_, ConfigError>>()?;
         let aliyun = settings
             .aliyun_ccc
             .iter()
@@ -114,6 +132,8 @@ impl Accounts {
                 http.clone(),
             ),
             default_operator: Some(meeting_emulator::SANDBOX_OPERATOR_ID.into()),
+            limiter: Arc::new(RateLimiter::per_minute(meeting_emulator::TencentEmulatorConfig::default().rate_limit_per_minute)),
+            webhook: Some(WebhookSecrets::new(SANDBOX_WEBHOOK_TOKEN, Some(SANDBOX_WEBHOOK_AES_KEY)).expect("static sandbox key")),
         };
         let entry = AliyunEntry {
             summary: AccountSummary {
@@ -145,6 +165,14 @@ impl Accounts {
             .find(|a| a.summary.id == id)
             .ok_or_else(|| AppError::invalid("account_id", format!("no Contact Center account `{id}` is configured")))
     }
+}
+
+fn webhook_secrets(t: &crate::config::TencentAccountSettings, i: usize) -> Result<Option<WebhookSecrets>, ConfigError> {
+    let Some(token) = read_secret(&t.webhook_token_env, &t.webhook_token_file) else { return Ok(None) };
+    let aes = read_secret(&t.webhook_aes_key_env, &t.webhook_aes_key_file);
+    WebhookSecrets::new(token.expose(), aes.as_ref().map(|k| k.expose()))
+        .map(Some)
+        .map_err(|e| ConfigError { key: format!("tencent_meeting[{i}].webhook_aes_key_env"), message: format!("not a usable EncodingAESKey: {e}") })
 }
 
 fn http_settings(settings: &Settings) -> HttpSettings {

@@ -7,9 +7,18 @@ use callout_shared::{health::Mode, me::AccountSummary, API_PREFIX};
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
 
+use callout_shared::numbers::NumberInput;
+
 use crate::{
     accounts::Accounts,
     api,
+    error::AppError,
+    phone,
+    service::{
+        dialler::{Dialler, DiallerSettings},
+        events::EventBus,
+    },
+    store::{Store, StoreError},
     auth::Authenticator,
     config::{ConfigError, Settings},
     security, static_files,
@@ -22,6 +31,9 @@ pub struct AppState {
     pub mode: Mode,
     pub auth: Arc<Authenticator>,
     pub accounts: Arc<Accounts>,
+    pub store: Store,
+    pub events: Arc<EventBus>,
+    pub dialler: Arc<Dialler>,
 }
 
 impl AppState {
@@ -38,12 +50,17 @@ pub enum StartError {
     Config(#[from] ConfigError),
     #[error("cannot listen on {addr}: {source}")]
     Bind { addr: SocketAddr, source: io::Error },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot resume unfinished jobs: {0}")]
+    Resume(AppError),
 }
 
 /// A bound, not yet running backend. Binding first lets tests use port 0 and learn the real port.
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    state: AppState,
 }
 
 impl Application {
@@ -53,7 +70,22 @@ impl Application {
         let static_dir = settings.server.static_dir.clone();
         let bind = settings.server.bind;
         let accounts = Arc::new(Accounts::from_settings(&settings).await?);
-        let state = AppState { settings: Arc::new(settings), mode, auth, accounts };
+        let store = Store::open(&settings.server.data_dir).await?;
+        let events = Arc::new(EventBus::default());
+        let do_not_call = settings
+            .do_not_call
+            .iter()
+            .enumerate()
+            .map(|(i, raw)| {
+                let input = NumberInput { number: raw.clone(), ..NumberInput::default() };
+                phone::normalize(&input, phone::DEFAULT_REGION)
+                    .map(|n| n.e164)
+                    .map_err(|p| ConfigError { key: format!("do_not_call[{i}]"), message: p.message().to_owned() })
+            })
+            .collect::<Result<_, _>>()?;
+        let dialler = Dialler::new(store.clone(), accounts.clone(), events.clone(), DiallerSettings::default(), do_not_call);
+        dialler.resume().await.map_err(StartError::Resume)?;
+        let state = AppState { settings: Arc::new(settings), mode, auth, accounts, store, events, dialler };
 
         let api = api::router(state.clone())
             .layer(middleware::from_fn_with_state(state.clone(), security::guard_api));
@@ -66,6 +98,7 @@ impl Application {
             None => security::content_security_policy(Vec::new()),
         };
         let router = router
+            .merge(api::webhooks::router(state.clone()))
             .layer(middleware::from_fn_with_state(Arc::new(csp), security::headers))
             .layer(TraceLayer::new_for_http());
 
@@ -74,7 +107,7 @@ impl Application {
         if mode == Mode::Sandbox {
             tracing::warn!("sandbox mode: no provider account is configured, every call goes to the built-in emulators");
         }
-        Ok(Self { listener, router })
+        Ok(Self { listener, router, state })
     }
 
     pub fn local_addr(&self) -> SocketAddr {
@@ -82,6 +115,19 @@ impl Application {
     }
 
     pub async fn run_until(self, shutdown: impl Future<Output = ()> + Send + 'static) -> io::Result<()> {
+        if let Some(sandbox) = &self.state.accounts.sandbox {
+            if self.state.settings.sandbox.webhooks {
+                // The emulator checks the URL first (GET check_str), so subscribe once we are serving.
+                let url = format!("http://{}/webhooks/tencent/{}", self.local_addr(), crate::accounts::SANDBOX_TENCENT_ACCOUNT);
+                let target = sandbox.webhook_target(url);
+                let emulator = sandbox.tencent.handle();
+                tokio::spawn(async move {
+                    if let Err(err) = emulator.set_webhook(Some(target)).await {
+                        tracing::warn!(%err, "the sandbox webhook subscription failed; calls are followed by polling");
+                    }
+                });
+            }
+        }
         // The peer address is needed by the trusted-headers mode (identity only from the proxy).
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await

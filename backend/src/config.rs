@@ -30,6 +30,9 @@ pub struct Settings {
     pub http: HttpTimeouts,
     #[serde(default)]
     pub sandbox: SandboxSettings,
+    /// Numbers no job ever dials, in any spelling the normaliser understands (admins can add more in the UI).
+    #[serde(default)]
+    pub do_not_call: Vec<String>,
     #[serde(default)]
     pub tencent_meeting: Vec<TencentAccountSettings>,
     #[serde(default)]
@@ -215,6 +218,9 @@ impl Default for RoleSettings {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct SandboxSettings {
+    /// Let the Tencent Meeting emulator deliver signed webhook events to this backend (as a real
+    /// subscription would); off, calls are followed by polling only.
+    pub webhooks: bool,
     /// Multiplies every emulated call delay (ringing, answering, talking): 0.05 makes a demo twenty
     /// times faster. The delays at 1.0 are those of `sandbox::tencent_meeting::LifecycleDelays`.
     pub time_scale: f64,
@@ -222,7 +228,7 @@ pub struct SandboxSettings {
 
 impl Default for SandboxSettings {
     fn default() -> Self {
-        Self { time_scale: 1.0 }
+        Self { webhooks: true, time_scale: 1.0 }
     }
 }
 
@@ -260,6 +266,9 @@ pub struct TencentAccountSettings {
     /// Numbers per callout request. Tencent's docs say 30 in one place and 50 in another.
     #[serde(default = "default_batch_cap")]
     pub callout_batch_cap: usize,
+    /// The app's request budget, shared by every operation (Tencent: 300 a minute per app).
+    #[serde(default = "default_rate_limit")]
+    pub rate_limit_per_minute: u32,
     /// Event subscription (webhook) token and optional EncodingAESKey.
     pub webhook_token_env: Option<String>,
     pub webhook_token_file: Option<PathBuf>,
@@ -272,6 +281,9 @@ fn default_tencent_base_url() -> String {
 }
 fn default_batch_cap() -> usize {
     50
+}
+fn default_rate_limit() -> u32 {
+    300
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -26,8 +26,8 @@ pub enum AppError {
     InvalidNumber { field: String, problem: NumberProblem },
     #[error("{0}")]
     NotFound(String),
-    #[error("{0}")]
-    Conflict(String),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error(transparent)]
     Provider(#[from] ProviderError),
     #[error("internal error: {0}")]
@@ -49,7 +49,7 @@ impl AppError {
             AppError::InvalidRequest { .. } => (StatusCode::BAD_REQUEST, "invalid_request", None),
             AppError::InvalidNumber { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "invalid_number", None),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found", None),
-            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict", None),
+            AppError::Conflict { code, .. } => (StatusCode::CONFLICT, code, None),
             AppError::Provider(err) => provider_parts(err),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal", None),
         }
@@ -84,20 +84,27 @@ fn rejection_code(provider: Provider, code: &str) -> &'static str {
     }
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
+impl AppError {
+    /// The status and JSON body this error answers with.
+    pub fn status_and_body(&self) -> (StatusCode, ApiErrorBody) {
         let (status, code, provider_code) = self.parts();
-        if status.is_server_error() {
-            tracing::error!(code, error = %self, "request failed");
-        } else {
-            tracing::info!(code, error = %self, "request refused");
-        }
-        let field = match &self {
+        let field = match self {
             AppError::InvalidRequest { field, .. } => field.clone(),
             AppError::InvalidNumber { field, .. } => Some(field.clone()),
             _ => None,
         };
-        let body = ApiErrorBody { code: code.to_owned(), message: self.to_string(), field, provider_code };
+        (status, ApiErrorBody { code: code.to_owned(), message: self.to_string(), field, provider_code })
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, body) = self.status_and_body();
+        if status.is_server_error() {
+            tracing::error!(code = %body.code, error = %self, "request failed");
+        } else {
+            tracing::info!(code = %body.code, error = %self, "request refused");
+        }
         (status, Json(body)).into_response()
     }
 }

@@ -16,6 +16,8 @@ pub mod phone;
 pub mod providers;
 pub mod secret;
 pub mod security;
+pub mod service;
+pub mod store;
 pub mod sandbox;
 pub mod static_files;
 pub mod telemetry;

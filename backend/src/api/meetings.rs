@@ -3,6 +3,8 @@
 
 use axum::{
     extract::{Path, State},
+    http::{HeaderMap, StatusCode},
+    response::Response,
     Json,
 };
 use callout_shared::{
@@ -12,6 +14,7 @@ use callout_shared::{
 };
 use serde::Deserialize;
 
+use super::{audit::record, dialex::outcome_of, idempotency};
 use crate::{
     accounts::TencentEntry,
     app::AppState,
@@ -28,12 +31,18 @@ const MAX_PAGES: u32 = 100;
 pub async fn callout(
     State(state): State<AppState>,
     user: CurrentUser,
+    headers: HeaderMap,
     Path(meeting_id): Path<String>,
     ApiJson(body): ApiJson<MeetingCalloutRequest>,
-) -> Result<Json<CalloutResult>, AppError> {
+) -> Response {
+    let route = format!("POST /meetings/{meeting_id}/callout");
+    idempotency::once(&state, &user, &headers, &route, &body, || one_batch(&state, &user, &meeting_id, &body)).await
+}
+
+async fn one_batch(state: &AppState, user: &CurrentUser, meeting_id: &str, body: &MeetingCalloutRequest) -> Result<(StatusCode, CalloutResult), AppError> {
     user.require(Role::Operator)?;
     let meeting_id = meeting_id_param(&meeting_id)?;
-    let (entry, operator) = resolve(&state, &user, &body.account)?;
+    let (entry, operator) = resolve(state, user, &body.account)?;
     let cap = entry.client.account().callout_batch_cap;
     if body.numbers.is_empty() || body.numbers.len() > cap {
         return Err(AppError::invalid("numbers", format!("one request takes 1 to {cap} numbers; use a callout job for more")));
@@ -44,9 +53,12 @@ pub async fn callout(
         .zip(&body.numbers)
         .map(|(n, input)| PhoneTarget { area: n.area, phone: n.phone, extension: n.extension, nick_name: input.nick_name.clone().filter(|s| !s.trim().is_empty()) })
         .collect();
-    tracing::info!(target: "audit", event = "meeting_callout", user = %user.identity.subject, %operator, account = %body.account.account_id, %meeting_id, numbers = targets.len());
-    let result = entry.client.callout(meeting_id, &operator, &targets).await?;
-    Ok(Json(result))
+    entry.limiter.acquire().await;
+    let result = entry.client.callout(meeting_id, &operator, &targets).await;
+    let (outcome, detail) = outcome_of(&result, |r| format!("{} accepted, {} refused", r.accepted.len(), r.invalid.len()));
+    let target = format!("meeting {meeting_id}: {}", targets.iter().map(|t| format!("+{}{}", t.area, t.phone)).collect::<Vec<_>>().join(" "));
+    record(state, user, "meeting_callout", Some(&body.account.account_id), Some(&target), Some(&operator), outcome, Some(&detail)).await;
+    Ok((StatusCode::OK, result?))
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +96,7 @@ pub async fn status(
     if !(1..=MAX_PAGE_SIZE).contains(&query.page_size) {
         return Err(AppError::invalid("page_size", format!("page_size is 1 to {MAX_PAGE_SIZE}")));
     }
+    entry.limiter.acquire().await;
     if !query.all {
         return Ok(Json(entry.client.callout_status(meeting_id, &operator, query.page, query.page_size).await?));
     }
@@ -91,6 +104,7 @@ pub async fn status(
     let mut page = 1;
     while page < all.total_page.min(MAX_PAGES) {
         page += 1;
+        entry.limiter.acquire().await;
         let next = entry.client.callout_status(meeting_id, &operator, page, MAX_PAGE_SIZE).await?;
         all.items.extend(next.items);
     }
@@ -110,8 +124,11 @@ pub async fn cancel(
     let meeting_id = meeting_id_param(&meeting_id)?;
     let (entry, operator) = resolve(&state, &user, &body.account)?;
     let numbers = provider_numbers(&body.numbers)?;
-    tracing::info!(target: "audit", event = "meeting_callout_cancel", user = %user.identity.subject, %operator, %meeting_id, numbers = numbers.len());
-    Ok(Json(entry.client.cancel_callout(meeting_id, &operator, &numbers).await?))
+    entry.limiter.acquire().await;
+    let result = entry.client.cancel_callout(meeting_id, &operator, &numbers).await;
+    let (outcome, detail) = outcome_of(&result, |r| format!("{} cancelled, {} not", r.succeeded.len(), r.failed.len()));
+    record(&state, &user, "callout_cancel", Some(&body.account.account_id), Some(&format!("meeting {meeting_id}")), Some(&operator), outcome, Some(&detail)).await;
+    Ok(Json(result?))
 }
 
 pub async fn ms_open_ids(
@@ -123,6 +140,7 @@ pub async fn ms_open_ids(
     let meeting_id = meeting_id_param(&meeting_id)?;
     let (entry, operator) = resolve(&state, &user, &body.account)?;
     let numbers = provider_numbers(&body.numbers)?;
+    entry.limiter.acquire().await;
     Ok(Json(entry.client.pstn_ms_open_ids(meeting_id, &operator, &numbers).await?))
 }
 

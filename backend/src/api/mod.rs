@@ -1,11 +1,17 @@
 //! JSON endpoints under `/api/v1`, one module per area of the product.
 
+pub mod audit;
 pub mod dialex;
+pub mod do_not_call;
+pub mod events;
 pub mod health;
+pub mod idempotency;
+pub mod jobs;
 pub mod me;
 pub mod meetings;
 pub mod numbers;
 pub mod rooms;
+pub mod webhooks;
 
 use axum::{
     routing::{get, post},
@@ -27,5 +33,16 @@ pub fn router(state: AppState) -> Router {
         .route("/room-calls", post(rooms::call))
         .route("/room-calls/status", post(rooms::status))
         .route("/room-calls/cancel", post(rooms::cancel))
+        .route("/callouts", post(jobs::create).get(jobs::list))
+        .route("/callouts/template.csv", get(jobs::template))
+        .route("/callouts/{id}", get(jobs::get))
+        .route("/callouts/{id}/export.csv", get(jobs::export))
+        .route("/callouts/{id}/retry-unknown", post(jobs::retry_unknown))
+        .route("/callouts/{id}/cancel-ringing", post(jobs::cancel_ringing))
+        .route("/events", get(events::stream))
+        .route("/audit", get(audit::list))
+        .route("/audit/export.csv", get(audit::export))
+        .route("/do-not-call", get(do_not_call::list).post(do_not_call::add))
+        .route("/do-not-call/{e164}", axum::routing::delete(do_not_call::remove))
         .with_state(state)
 }

@@ -1,20 +1,46 @@
 //! Calling a meeting room (Tencent Rooms id, or a SIP/H.323 device) into a meeting.
 
-use axum::{extract::State, http::StatusCode, Json};
+use axum::{
+    extract::State,
+    http::{HeaderMap, StatusCode},
+    response::Response,
+    Json,
+};
 use callout_shared::{
     me::Role,
-    meeting::{validate_dial_string, RoomCallApiRequest, RoomCallInfo, RoomCallRequest, RoomCallResult, RoomTarget},
+    meeting::{validate_dial_string, RoomCallApiRequest, RoomCallInfo, RoomCallRequest, RoomTarget},
 };
 
-use super::meetings::{meeting_id_param, resolve};
+use super::{
+    audit::record,
+    dialex::outcome_of,
+    idempotency,
+    meetings::{meeting_id_param, resolve},
+};
 use crate::{app::AppState, error::AppError, extract::ApiJson, security::CurrentUser};
 
-pub async fn call(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<RoomCallApiRequest>) -> Result<Json<RoomCallResult>, AppError> {
-    user.require(Role::Operator)?;
-    let (entry, operator) = resolve(&state, &user, &body.account)?;
-    let request = room_request(&body)?;
-    tracing::info!(target: "audit", event = "room_call", user = %user.identity.subject, %operator, meeting_id = %request.meeting_id, target = ?request.target);
-    Ok(Json(entry.client.room_call(&operator, &request).await?))
+pub async fn call(State(state): State<AppState>, user: CurrentUser, headers: HeaderMap, ApiJson(body): ApiJson<RoomCallApiRequest>) -> Response {
+    idempotency::once(&state, &user, &headers, "POST /room-calls", &body, || async {
+        user.require(Role::Operator)?;
+        let (entry, operator) = resolve(&state, &user, &body.account)?;
+        let request = room_request(&body)?;
+        let target = describe(&request);
+        entry.limiter.acquire().await;
+        let result = entry.client.room_call(&operator, &request).await;
+        let (outcome, detail) = outcome_of(&result, |r| format!("invite {}", r.invite_id));
+        record(&state, &user, "room_call", Some(&body.account.account_id), Some(&target), Some(&operator), outcome, Some(&detail)).await;
+        let result = result?;
+        state.store.record_room_call(&body.account.account_id, &request.meeting_id, &target, &result.invite_id, &user.identity.subject).await?;
+        Ok((StatusCode::OK, result))
+    })
+    .await
+}
+
+fn describe(request: &RoomCallRequest) -> String {
+    match &request.target {
+        RoomTarget::MeetingRoom { meeting_room_id } => format!("room {meeting_room_id} into meeting {}", request.meeting_id),
+        RoomTarget::MraAddress { protocol, dial_string } => format!("{protocol:?} {dial_string} into meeting {}", request.meeting_id),
+    }
 }
 
 pub async fn status(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<RoomCallApiRequest>) -> Result<Json<RoomCallInfo>, AppError> {
@@ -28,8 +54,10 @@ pub async fn cancel(State(state): State<AppState>, user: CurrentUser, ApiJson(bo
     let (entry, operator) = resolve(&state, &user, &body.account)?;
     let request = room_request(&body)?;
     let invite_id = body.invite_id.as_deref().filter(|i| !i.trim().is_empty()).ok_or_else(|| AppError::invalid("invite_id", "cancelling needs the invite id"))?;
-    tracing::info!(target: "audit", event = "room_call_cancel", user = %user.identity.subject, %operator, %invite_id);
-    entry.client.cancel_room_call(&operator, &request, invite_id).await?;
+    let result = entry.client.cancel_room_call(&operator, &request, invite_id).await;
+    let (outcome, detail) = outcome_of(&result, |_| format!("invite {invite_id}"));
+    record(&state, &user, "room_call_cancel", Some(&body.account.account_id), Some(&describe(&request)), Some(&operator), outcome, Some(&detail)).await;
+    result?;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -7,18 +7,29 @@ use serde_json::Value;
 pub struct TestApp {
     pub base: String,
     pub http: reqwest::Client,
+    /// The app's own data directory (its SQLite database), removed when the test ends.
+    pub data: tempfile::TempDir,
 }
 
 /// The backend with the given TOML configuration (bound to 127.0.0.1:0 whatever it says).
 pub async fn spawn_with(config: &str, overrides: &[(&str, &str)]) -> TestApp {
+    let data = tempfile::tempdir().expect("temporary data directory");
+    spawn_in(config, overrides, data).await
+}
+
+/// The backend on an existing data directory (to restart it on the same database).
+pub async fn spawn_in(config: &str, overrides: &[(&str, &str)], data: tempfile::TempDir) -> TestApp {
     callout_console::telemetry::init_for_tests();
-    let mut env = vec![("CALLOUT__SERVER__BIND".to_owned(), "\"127.0.0.1:0\"".to_owned())];
+    let mut env = vec![
+        ("CALLOUT__SERVER__BIND".to_owned(), "\"127.0.0.1:0\"".to_owned()),
+        ("CALLOUT__SERVER__DATA_DIR".to_owned(), format!("{:?}", data.path().display().to_string())),
+    ];
     env.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let settings = Settings::from_toml(config, env).expect("test configuration is valid");
     let app = Application::build(settings).await.expect("backend starts");
     let base = format!("http://{}", app.local_addr());
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { base, http: reqwest::Client::new() }
+    TestApp { base, http: reqwest::Client::new(), data }
 }
 
 /// The backend in its default configuration: sandbox mode, dev sign-in.
@@ -35,8 +46,12 @@ impl TestApp {
         self.http.get(self.url(path)).send().await.expect("request is answered")
     }
 
-    /// A JSON POST as the admin panel sends it (with the CSRF header).
+    /// A JSON POST as the admin panel sends it: CSRF header and a fresh idempotency key.
     pub async fn post_json(&self, path: &str, body: &Value) -> reqwest::Response {
-        self.http.post(self.url(path)).header("x-csrf", "1").json(body).send().await.expect("request is answered")
+        self.post_with_key(path, body, &uuid::Uuid::new_v4().to_string()).await
+    }
+
+    pub async fn post_with_key(&self, path: &str, body: &Value, key: &str) -> reqwest::Response {
+        self.http.post(self.url(path)).header("x-csrf", "1").header("idempotency-key", key).json(body).send().await.expect("request is answered")
     }
 }

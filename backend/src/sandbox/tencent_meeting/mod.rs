@@ -243,6 +243,16 @@ impl std::fmt::Debug for TencentEmulatorConfig {
 }
 
 /// A running Tencent Meeting emulator. Dropping it stops the server.
+/// Changes the emulator's webhook subscription (the GET check runs first, as with the real service).
+#[derive(Clone)]
+pub struct EmulatorControl(Arc<state::Emulator>);
+
+impl EmulatorControl {
+    pub async fn set_webhook(&self, target: Option<WebhookTarget>) -> Result<(), String> {
+        self.0.set_webhook(target).await
+    }
+}
+
 pub struct TencentEmulator {
     server: RunningEmulator,
     emulator: Arc<state::Emulator>,
@@ -265,6 +275,11 @@ impl TencentEmulator {
     /// Sets (after the URL handshake) or clears the webhook subscription.
     pub async fn set_webhook(&self, target: Option<WebhookTarget>) -> Result<(), String> {
         self.emulator.set_webhook(target).await
+    }
+
+    /// A cloneable handle for changing the subscription from another task.
+    pub fn handle(&self) -> EmulatorControl {
+        EmulatorControl(self.emulator.clone())
     }
 
     pub async fn stop(self) {

@@ -1,0 +1,44 @@
+//! `GET /api/v1/events`: server-sent events of job progress and call status changes, with
+//! heartbeats, resumable with `Last-Event-ID`.
+
+use std::{convert::Infallible, time::Duration};
+
+use axum::{
+    extract::State,
+    http::HeaderMap,
+    response::sse::{Event, KeepAlive, Sse},
+};
+use callout_shared::jobs::LiveEvent;
+use futures_util::stream::{self, Stream, StreamExt};
+use tokio::sync::broadcast::error::RecvError;
+
+use crate::{app::AppState, security::CurrentUser};
+
+fn to_sse(id: u64, event: &LiveEvent) -> Event {
+    let name = match event {
+        LiveEvent::Job { .. } => "job",
+        LiveEvent::Item { .. } => "item",
+    };
+    Event::default().id(id.to_string()).event(name).json_data(event).unwrap_or_else(|_| Event::default().comment("unserialisable event"))
+}
+
+pub async fn stream(State(state): State<AppState>, _user: CurrentUser, headers: HeaderMap) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+    let last = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
+    let (replay, rx) = state.events.subscribe(last);
+    // Too far behind to replay: tell the client to reload what it shows.
+    let head: Vec<Event> = match replay {
+        Some(events) => events.iter().map(|(id, e)| to_sse(*id, e)).collect(),
+        None => vec![Event::default().event("resync").data("reload")],
+    };
+    let live = stream::unfold(rx, |mut rx| async move {
+        loop {
+            match rx.recv().await {
+                Ok((id, event)) => return Some((to_sse(id, &event), rx)),
+                Err(RecvError::Lagged(_)) => return Some((Event::default().event("resync").data("reload"), rx)),
+                Err(RecvError::Closed) => return None,
+            }
+        }
+    });
+    let events = stream::iter(head).chain(live).map(Ok);
+    Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat"))
+}

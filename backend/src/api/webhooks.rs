@@ -1,0 +1,97 @@
+//! Tencent Meeting event subscriptions: `GET` (URL check and heartbeat) and `POST` (events) at
+//! `/webhooks/tencent/{account_id}`. Outside `/api`: the provider calls it, not a signed-in admin,
+//! so it is authenticated by its signature, not by SSO or CSRF.
+//!
+//! Events are verified (signature, ±5 min timestamp window), decrypted, de-duplicated on their
+//! trace id, answered at once, and processed after the reply: they wake the follower of their
+//! meeting, which re-reads the provider's list (events are hints; the list is the truth).
+
+use axum::{
+    body::Bytes,
+    extract::{DefaultBodyLimit, Path, Query, State},
+    http::{HeaderMap, StatusCode},
+    response::{IntoResponse, Response},
+    routing::get,
+    Router,
+};
+use serde::Deserialize;
+
+use crate::{
+    app::AppState,
+    providers::tencent_meeting::webhook::{is_fresh, EventKind, ACK_BODY},
+    store::now_ms,
+};
+
+/// Webhook timestamps (milliseconds) must be this close to our clock.
+const FRESHNESS: std::time::Duration = std::time::Duration::from_secs(300);
+const MAX_BODY: usize = 256 * 1024;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/webhooks/tencent/{account_id}", get(check).post(event))
+        .layer(DefaultBodyLimit::max(MAX_BODY))
+        .with_state(state)
+}
+
+#[derive(Deserialize)]
+pub struct CheckQuery {
+    check_str: String,
+}
+
+fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
+    headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_default()
+}
+
+fn refuse(why: &str) -> Response {
+    tracing::warn!(target: "audit", event = "webhook_refused", reason = why);
+    (StatusCode::UNAUTHORIZED, why.to_owned()).into_response()
+}
+
+async fn check(State(state): State<AppState>, Path(account_id): Path<String>, headers: HeaderMap, Query(q): Query<CheckQuery>) -> Response {
+    let Some(secrets) = state.accounts.tencent(&account_id).ok().and_then(|e| e.webhook.as_ref()) else {
+        return (StatusCode::NOT_FOUND, "no event subscription for this account").into_response();
+    };
+    let (ts, nonce, sig) = (header(&headers, "timestamp"), header(&headers, "nonce"), header(&headers, "signature"));
+    match secrets.open_check(ts, nonce, &q.check_str, sig) {
+        // The bare plaintext, exactly: that is how the subscription proves it holds the secrets.
+        Ok(plain) => plain.into_response(),
+        Err(err) => refuse(&format!("check refused: {err}")),
+    }
+}
+
+async fn event(State(state): State<AppState>, Path(account_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
+    let Some(secrets) = state.accounts.tencent(&account_id).ok().and_then(|e| e.webhook.as_ref()) else {
+        return (StatusCode::NOT_FOUND, "no event subscription for this account").into_response();
+    };
+    let (ts, nonce, sig) = (header(&headers, "timestamp"), header(&headers, "nonce"), header(&headers, "signature"));
+    if !is_fresh(ts, now_ms(), FRESHNESS) {
+        return refuse("stale or missing timestamp");
+    }
+    let event = match secrets.open_event(ts, nonce, &body, sig) {
+        Ok(event) => event,
+        Err(err) => return refuse(&format!("event refused: {err}")),
+    };
+    let payload = String::from_utf8_lossy(&body).into_owned();
+    match state.store.record_webhook_event(&account_id, &event.trace_id, &event.event, &payload).await {
+        Ok(false) => {
+            tracing::info!(trace_id = %event.trace_id, "duplicate event ignored");
+            return ACK_BODY.into_response();
+        }
+        Ok(true) => {}
+        // Not recorded: let the provider deliver it again.
+        Err(err) => return (StatusCode::SERVICE_UNAVAILABLE, err.to_string()).into_response(),
+    }
+    let meetings: Vec<String> = match &event.kind {
+        EventKind::PhoneStatusUpdated(items) => items.iter().map(|i| i.meeting_id.clone()).collect(),
+        EventKind::ParticipantJoined(items) | EventKind::ParticipantLeft(items) => items.iter().map(|i| i.meeting_id.clone()).collect(),
+        EventKind::Other { .. } => Vec::new(),
+    };
+    // Processing happens after the reply: the provider only waits for the acknowledgement.
+    let dialler = state.dialler.clone();
+    tokio::spawn(async move {
+        for meeting in meetings {
+            dialler.poke(&account_id, &meeting);
+        }
+    });
+    ACK_BODY.into_response()
+}

@@ -1,0 +1,58 @@
+//! Live events for the browser. Each event gets an increasing id; the last few thousand are kept so
+//! a reconnecting client (`Last-Event-ID`) misses nothing.
+
+use std::{
+    collections::VecDeque,
+    sync::{Mutex, MutexGuard},
+};
+
+use callout_shared::jobs::LiveEvent;
+use tokio::sync::broadcast;
+
+const KEEP: usize = 4096;
+
+pub struct EventBus {
+    tx: broadcast::Sender<(u64, LiveEvent)>,
+    recent: Mutex<(u64, VecDeque<(u64, LiveEvent)>)>,
+}
+
+impl Default for EventBus {
+    fn default() -> Self {
+        Self { tx: broadcast::channel(1024).0, recent: Mutex::new((0, VecDeque::with_capacity(KEEP))) }
+    }
+}
+
+impl EventBus {
+    pub fn publish(&self, event: LiveEvent) -> u64 {
+        // Numbered and sent under one lock so ids reach subscribers in order.
+        let mut recent = self.recent();
+        recent.0 += 1;
+        let id = recent.0;
+        if recent.1.len() == KEEP {
+            recent.1.pop_front();
+        }
+        recent.1.push_back((id, event.clone()));
+        let _ = self.tx.send((id, event));
+        id
+    }
+
+    /// Events after `last_id` still kept (in order), and a receiver for what comes next.
+    /// `None` in the first place means the client fell too far behind and must reload.
+    pub fn subscribe(&self, last_id: Option<u64>) -> (Option<Vec<(u64, LiveEvent)>>, broadcast::Receiver<(u64, LiveEvent)>) {
+        let recent = self.recent();
+        let rx = self.tx.subscribe();
+        let replay = match last_id {
+            None => Some(Vec::new()),
+            Some(last) if last >= recent.0 => Some(Vec::new()),
+            Some(last) => match recent.1.front() {
+                Some((first, _)) if *first <= last + 1 => Some(recent.1.iter().filter(|(id, _)| *id > last).cloned().collect()),
+                _ => None,
+            },
+        };
+        (replay, rx)
+    }
+
+    fn recent(&self) -> MutexGuard<'_, (u64, VecDeque<(u64, LiveEvent)>)> {
+        self.recent.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}

@@ -1,0 +1,38 @@
+//! The do-not-call list kept in the database (admins edit it; the configuration may add more).
+
+use std::collections::HashSet;
+
+use callout_shared::dnc::DoNotCallEntry;
+use sqlx::Row;
+
+use super::{now_ms, Store, StoreError};
+
+impl Store {
+    pub async fn do_not_call_numbers(&self) -> Result<HashSet<String>, StoreError> {
+        Ok(sqlx::query("SELECT e164 FROM do_not_call").fetch_all(self.pool()).await?.iter().map(|r| r.get("e164")).collect())
+    }
+
+    pub async fn do_not_call_entries(&self) -> Result<Vec<DoNotCallEntry>, StoreError> {
+        Ok(sqlx::query("SELECT e164, note, added_by, added_at FROM do_not_call ORDER BY e164")
+            .fetch_all(self.pool())
+            .await?
+            .iter()
+            .map(|r| DoNotCallEntry { e164: r.get("e164"), note: r.get("note"), added_by: r.get("added_by"), added_at: r.get("added_at") })
+            .collect())
+    }
+
+    pub async fn add_do_not_call(&self, e164: &str, note: Option<&str>, added_by: &str) -> Result<(), StoreError> {
+        sqlx::query("INSERT INTO do_not_call (e164, note, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (e164) DO UPDATE SET note = excluded.note")
+            .bind(e164)
+            .bind(note)
+            .bind(added_by)
+            .bind(now_ms())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    pub async fn remove_do_not_call(&self, e164: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query("DELETE FROM do_not_call WHERE e164 = ?").bind(e164).execute(self.pool()).await?.rows_affected() > 0)
+    }
+}
