@@ -29,6 +29,7 @@ pub struct TencentEntry {
     pub limiter: Arc<RateLimiter>,
     /// Event subscription secrets; without them the webhook endpoint refuses this account.
     pub webhook: Option<WebhookSecrets>,
+    pub webhook_tolerance: Duration,
 }
 
 pub struct AliyunEntry {
@@ -82,6 +83,7 @@ impl Accounts {
                     default_operator: None,
                     limiter: Arc::new(RateLimiter::per_minute(t.rate_limit_per_minute)),
                     webhook: webhook_secrets(t, i)?,
+                    webhook_tolerance: Duration::from_secs(t.webhook_tolerance_secs),
                 })
             })
             .collect::<Result<_, ConfigError>>()?;
@@ -134,6 +136,7 @@ impl Accounts {
             default_operator: Some(meeting_emulator::SANDBOX_OPERATOR_ID.into()),
             limiter: Arc::new(RateLimiter::per_minute(meeting_emulator::TencentEmulatorConfig::default().rate_limit_per_minute)),
             webhook: Some(WebhookSecrets::new(SANDBOX_WEBHOOK_TOKEN, Some(SANDBOX_WEBHOOK_AES_KEY)).expect("static sandbox key")),
+            webhook_tolerance: Duration::from_secs(300),
         };
         let entry = AliyunEntry {
             summary: AccountSummary {

@@ -110,6 +110,11 @@ impl Application {
         Ok(Self { listener, router, state })
     }
 
+    /// Base URLs of the in-process emulators (Tencent Meeting, CCC) in sandbox mode.
+    pub fn sandbox_urls(&self) -> Option<(String, String)> {
+        self.state.accounts.sandbox.as_ref().map(|s| (s.tencent.base_url(), s.aliyun.base_url()))
+    }
+
     pub fn local_addr(&self) -> SocketAddr {
         self.listener.local_addr().expect("a bound listener has an address")
     }

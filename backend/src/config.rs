@@ -274,6 +274,10 @@ pub struct TencentAccountSettings {
     pub webhook_token_file: Option<PathBuf>,
     pub webhook_aes_key_env: Option<String>,
     pub webhook_aes_key_file: Option<PathBuf>,
+    /// Largest accepted distance between an event's timestamp and our clock. Tencent documents no
+    /// window; five minutes is the common webhook practice.
+    #[serde(default = "default_webhook_tolerance")]
+    pub webhook_tolerance_secs: u64,
 }
 
 fn default_tencent_base_url() -> String {
@@ -281,6 +285,9 @@ fn default_tencent_base_url() -> String {
 }
 fn default_batch_cap() -> usize {
     50
+}
+fn default_webhook_tolerance() -> u64 {
+    300
 }
 fn default_rate_limit() -> u32 {
     300

@@ -2,7 +2,7 @@
 //! `/webhooks/tencent/{account_id}`. Outside `/api`: the provider calls it, not a signed-in admin,
 //! so it is authenticated by its signature, not by SSO or CSRF.
 //!
-//! Events are verified (signature, ±5 min timestamp window), decrypted, de-duplicated on their
+//! Events are verified (signature, timestamp window, ±5 min by default), decrypted, de-duplicated on their
 //! trace id, answered at once, and processed after the reply: they wake the follower of their
 //! meeting, which re-reads the provider's list (events are hints; the list is the truth).
 
@@ -22,8 +22,6 @@ use crate::{
     store::now_ms,
 };
 
-/// Webhook timestamps (milliseconds) must be this close to our clock.
-const FRESHNESS: std::time::Duration = std::time::Duration::from_secs(300);
 const MAX_BODY: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
@@ -60,11 +58,11 @@ async fn check(State(state): State<AppState>, Path(account_id): Path<String>, he
 }
 
 async fn event(State(state): State<AppState>, Path(account_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some(secrets) = state.accounts.tencent(&account_id).ok().and_then(|e| e.webhook.as_ref()) else {
+    let Some((secrets, tolerance)) = state.accounts.tencent(&account_id).ok().and_then(|e| e.webhook.as_ref().map(|w| (w, e.webhook_tolerance))) else {
         return (StatusCode::NOT_FOUND, "no event subscription for this account").into_response();
     };
     let (ts, nonce, sig) = (header(&headers, "timestamp"), header(&headers, "nonce"), header(&headers, "signature"));
-    if !is_fresh(ts, now_ms(), FRESHNESS) {
+    if !is_fresh(ts, now_ms(), tolerance) {
         return refuse("stale or missing timestamp");
     }
     let event = match secrets.open_event(ts, nonce, &body, sig) {

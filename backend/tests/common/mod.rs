@@ -9,6 +9,8 @@ pub struct TestApp {
     pub http: reqwest::Client,
     /// The app's own data directory (its SQLite database), removed when the test ends.
     pub data: tempfile::TempDir,
+    /// In sandbox mode: the in-process Tencent Meeting and CCC emulators (fault knobs, dial counts).
+    pub emulators: Option<(String, String)>,
 }
 
 /// The backend with the given TOML configuration (bound to 127.0.0.1:0 whatever it says).
@@ -28,8 +30,9 @@ pub async fn spawn_in(config: &str, overrides: &[(&str, &str)], data: tempfile::
     let settings = Settings::from_toml(config, env).expect("test configuration is valid");
     let app = Application::build(settings).await.expect("backend starts");
     let base = format!("http://{}", app.local_addr());
+    let emulators = app.sandbox_urls();
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { base, http: reqwest::Client::new(), data }
+    TestApp { base, http: reqwest::Client::new(), data, emulators }
 }
 
 /// The backend in its default configuration: sandbox mode, dev sign-in.
@@ -53,5 +56,34 @@ impl TestApp {
 
     pub async fn post_with_key(&self, path: &str, body: &Value, key: &str) -> reqwest::Response {
         self.http.post(self.url(path)).header("x-csrf", "1").header("idempotency-key", key).json(body).send().await.expect("request is answered")
+    }
+}
+
+impl TestApp {
+    pub fn tencent_emulator(&self) -> String {
+        self.emulators.clone().expect("sandbox mode").0
+    }
+
+    /// How often the sandbox Tencent emulator was asked to dial each number.
+    pub async fn dial_counts(&self) -> std::collections::BTreeMap<String, u64> {
+        self.http.get(format!("{}/__emulator/dials", self.tencent_emulator())).send().await.unwrap().json().await.unwrap()
+    }
+
+    pub async fn set_faults(&self, faults: Value) {
+        let response = self.http.put(format!("{}/__emulator/faults", self.tencent_emulator())).json(&faults).send().await.unwrap();
+        assert!(response.status().is_success(), "fault knobs accepted");
+    }
+
+    /// Polls the job until `done` says so (or ten seconds pass); returns the last state seen.
+    pub async fn wait_for_job(&self, job_id: &str, done: impl Fn(&Value) -> bool) -> Value {
+        let mut job = Value::Null;
+        for _ in 0..200 {
+            job = self.get(&format!("/api/v1/callouts/{job_id}")).await.json().await.unwrap();
+            if done(&job) {
+                return job;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
+        panic!("job {job_id} did not get there: {job}");
     }
 }

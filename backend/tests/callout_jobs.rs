@@ -1,0 +1,206 @@
+//! Callout jobs end to end with the real backend, the real emulator and a real SQLite file.
+
+mod common;
+
+use std::time::Duration;
+
+use callout_console::sandbox::tencent_meeting::SANDBOX_MEETING_ID;
+use serde_json::{json, Value};
+
+const FAST: &str = "[sandbox]\ntime_scale = 0.01\n";
+
+fn finished(job: &Value) -> bool {
+    job["state"] == "finished"
+}
+
+/// 125 distinct valid mobiles (last digits cycle through every lifecycle), 7 invalid rows and 5
+/// repeats of earlier numbers in other spellings: 137 lines.
+fn paste_137() -> String {
+    let mut lines: Vec<String> = (0..125).map(|i| format!("1380000{:04}", i)).collect();
+    for bad in ["12345", "call me", "+86 138", "+999 12345678", "1380013800012345", "+1 123 456 7890", "x"] {
+        lines.insert(lines.len() / 2, bad.to_owned());
+    }
+    for i in [0, 7, 50, 99, 124] {
+        lines.push(format!("138-0000-{:04}", i));
+    }
+    assert_eq!(lines.len(), 137);
+    lines.join("\n")
+}
+
+#[tokio::test]
+async fn a_137_line_paste_becomes_exactly_the_right_batches_results_and_audit_rows() {
+    let app = common::spawn_with(FAST, &[]).await;
+    let body = json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "text": paste_137() });
+    let response = app.post_json("/api/v1/callouts", &body).await;
+    assert_eq!(response.status(), 202);
+    let created: Value = response.json().await.unwrap();
+    let c = &created["job"]["counters"];
+    assert_eq!((c["rows"].as_u64(), c["invalid"].as_u64(), c["duplicates"].as_u64(), c["batches_total"].as_u64()), (Some(137), Some(7), Some(5), Some(3)), "{created}");
+    let job_id = created["job_id"].as_str().unwrap().to_owned();
+
+    let job = app.wait_for_job(&job_id, finished).await;
+    let c = &job["counters"];
+    assert_eq!((c["batches_sent"].as_u64(), c["accepted"].as_u64(), c["finished"].as_u64(), c["unknown"].as_u64()), (Some(3), Some(125), Some(125), Some(0)), "{c}");
+    let items = job["items"].as_array().unwrap();
+    assert_eq!(items.len(), 137);
+    let batch_sizes: Vec<usize> = (1..=3).map(|b| items.iter().filter(|i| i["batch"] == b).count()).collect();
+    assert_eq!(batch_sizes, vec![50, 50, 25]);
+    let invalid: Vec<&Value> = items.iter().filter(|i| i["phase"] == "invalid").collect();
+    assert_eq!(invalid.len(), 7);
+    assert!(invalid.iter().all(|i| i["reason"].as_str().is_some_and(|r| !r.is_empty()) && i["status"] == "failed"));
+    let dup = items.iter().find(|i| i["phase"] == "duplicate" && i["input"] == "138-0000-0007").unwrap();
+    assert_eq!(dup["reason"], "same number as row 8");
+    // Every number's outcome follows its last digit: 6-9 never answer.
+    for item in items.iter().filter(|i| i["phase"] == "sent") {
+        let last = item["e164"].as_str().unwrap().chars().last().unwrap();
+        let expect = if "6789".contains(last) { "not_answered" } else { "completed" };
+        assert_eq!(item["status"], expect, "{item}");
+    }
+
+    let dials = app.dial_counts().await;
+    assert_eq!(dials.len(), 125);
+    assert!(dials.values().all(|&n| n == 1), "every number dialled exactly once");
+
+    let audit: Value = app.get("/api/v1/audit?action=callout_job").await.json().await.unwrap();
+    let rows = audit.as_array().unwrap();
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["outcome"], "ok");
+    assert_eq!(rows[0]["subject"], "dev");
+    assert!(rows[0]["detail"].as_str().unwrap().contains("137 rows, 3 batches, 7 invalid, 5 duplicates, 0 blocked"), "{}", rows[0]);
+    let csv = app.get("/api/v1/audit/export.csv").await.text().await.unwrap();
+    assert!(csv.starts_with("id,at_ms,subject") && csv.contains("callout_job"));
+    let export = app.get(&format!("/api/v1/callouts/{job_id}/export.csv")).await.text().await.unwrap();
+    assert_eq!(export.lines().count(), 138, "a header and one line per row");
+}
+
+/// Reads server-sent events until `until` is satisfied by the items seen so far.
+async fn watch_events(app: &common::TestApp, until: impl Fn(&std::collections::BTreeMap<i64, String>) -> bool) -> std::collections::BTreeMap<i64, String> {
+    let mut response = app.http.get(app.url("/api/v1/events")).send().await.unwrap();
+    assert_eq!(response.headers()["content-type"], "text/event-stream");
+    let mut buffer = String::new();
+    let mut statuses = std::collections::BTreeMap::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, response.chunk()).await {
+        buffer.push_str(&String::from_utf8_lossy(&chunk));
+        while let Some(end) = buffer.find("\n\n") {
+            let frame: String = buffer.drain(..end + 2).collect();
+            if let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data: ")) {
+                let event: Value = serde_json::from_str(data).unwrap();
+                if event["type"] == "item" {
+                    statuses.insert(event["item"]["id"].as_i64().unwrap(), event["item"]["status"].as_str().unwrap().to_owned());
+                }
+            }
+        }
+        if until(&statuses) {
+            return statuses;
+        }
+    }
+    panic!("events stopped before the calls were final: {statuses:?}");
+}
+
+async fn follow_to_final(config: &str) -> common::TestApp {
+    let app = common::spawn_with(config, &[]).await;
+    let numbers: Vec<Value> = ["13900000001", "13900000005", "13900000006", "13900000008"].iter().map(|n| json!({ "number": n })).collect();
+    let watcher = watch_events(&app, |s| s.len() == 4 && s.values().all(|v| ["completed", "not_answered"].contains(&v.as_str())));
+    let submit = async {
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        let body = json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "numbers": numbers });
+        assert_eq!(app.post_json("/api/v1/callouts", &body).await.status(), 202);
+    };
+    let (statuses, ()) = tokio::join!(watcher, submit);
+    assert_eq!(statuses.values().filter(|s| *s == "completed").count(), 2, "{statuses:?}");
+    app
+}
+
+#[tokio::test]
+async fn polling_alone_drives_every_call_to_a_final_state_and_to_sse_subscribers() {
+    let app = follow_to_final("[sandbox]\ntime_scale = 0.01\nwebhooks = false\n").await;
+    let store = callout_console::store::Store::open(app.data.path()).await.unwrap();
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events").fetch_one(store.pool()).await.unwrap();
+    assert_eq!(events, 0, "no webhook was involved");
+}
+
+#[tokio::test]
+async fn webhooks_drive_every_call_to_a_final_state_and_to_sse_subscribers() {
+    let app = follow_to_final(FAST).await;
+    let store = callout_console::store::Store::open(app.data.path()).await.unwrap();
+    let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events").fetch_one(store.pool()).await.unwrap();
+    assert!(events >= 8, "the emulator delivered signed, encrypted events that were accepted ({events})");
+}
+
+#[tokio::test]
+async fn an_idempotent_replay_does_not_dial_twice() {
+    let app = common::spawn_with(FAST, &[]).await;
+    let body = json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "numbers": [{ "number": "13900000011" }, { "number": "13900000012" }] });
+    let first = app.post_with_key("/api/v1/callouts", &body, "key-1").await;
+    assert_eq!(first.status(), 202);
+    let first: Value = first.json().await.unwrap();
+    let again = app.post_with_key("/api/v1/callouts", &body, "key-1").await;
+    assert_eq!(again.status(), 202);
+    assert_eq!(again.headers()["idempotent-replayed"], "true");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["job_id"], first["job_id"]);
+    app.wait_for_job(first["job_id"].as_str().unwrap(), |j| j["counters"]["batches_sent"] == 1).await;
+    let dials = app.dial_counts().await;
+    assert_eq!((dials.get("+8613900000011"), dials.get("+8613900000012")), (Some(&1), Some(&1)));
+
+    let other = json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "numbers": [{ "number": "13900000013" }] });
+    let conflict = app.post_with_key("/api/v1/callouts", &other, "key-1").await;
+    assert_eq!(conflict.status(), 409);
+    assert_eq!(conflict.json::<Value>().await.unwrap()["code"], "idempotency_key_reused");
+    let missing = app.http.post(app.url("/api/v1/callouts")).header("x-csrf", "1").json(&other).send().await.unwrap();
+    assert_eq!(missing.status(), 400, "dialling without an idempotency key is refused");
+    assert_eq!(app.dial_counts().await.get("+8613900000013"), None);
+}
+
+#[tokio::test]
+async fn fault_knobs_leave_every_item_final_or_unknown_and_none_dialled_twice() {
+    let app = common::spawn_with("[sandbox]\ntime_scale = 0.01\n[http]\ntotal_timeout_ms = 1000\nretry_base_delay_ms = 50\n", &[]).await;
+    // Faults after processing: the calls were placed but the answer was lost. The items become
+    // unknown, then the callout list shows them and they are followed to their end, never re-dialled.
+    let cases = [
+        ("http_500", json!({ "http_500": 1 })),
+        ("timeout after read", json!({ "timeout_after_read": 1, "timeout_ms": 3000 })),
+        ("connection reset", json!({ "connection_reset": 1 })),
+        ("malformed json", json!({ "malformed_json": 1 })),
+        ("rate limit", json!({ "rate_limit": 1 })),
+    ];
+    for (i, (name, faults)) in cases.into_iter().enumerate() {
+        app.set_faults(faults).await;
+        let numbers: Vec<Value> = (0..3).map(|k| json!({ "number": format!("1370000{i}{k}01") })).collect();
+        let body = json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "numbers": numbers });
+        let created: Value = app.post_json("/api/v1/callouts", &body).await.json().await.unwrap();
+        let job = app.wait_for_job(created["job_id"].as_str().unwrap(), finished).await;
+        for item in job["items"].as_array().unwrap() {
+            assert!(["completed", "unknown"].contains(&item["status"].as_str().unwrap()), "{name}: {item}");
+        }
+        let dials = app.dial_counts().await;
+        for k in 0..3 {
+            assert_eq!(dials.get(&format!("+861370000{i}{k}01")), Some(&1), "{name}: dialled exactly once");
+        }
+    }
+
+    // A request that never got processed (the client gave up first) stays unknown: nothing in
+    // the provider's list resolves it, and nothing dials it again by itself.
+    app.set_faults(json!({ "latency_ms": 3000 })).await;
+    let body = json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "numbers": [{ "number": "13700009901" }, { "number": "13700009911" }] });
+    let created: Value = app.post_json("/api/v1/callouts", &body).await.json().await.unwrap();
+    let job_id = created["job_id"].as_str().unwrap().to_owned();
+    let job = app.wait_for_job(&job_id, |j| j["counters"]["unknown"] == 2).await;
+    assert!(job["items"][0]["reason"].as_str().unwrap().contains("not re-dialled automatically"), "{job}");
+    app.set_faults(json!({})).await;
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    assert_eq!(app.dial_counts().await.get("+8613700009901"), None, "the abandoned request was never processed");
+    assert_eq!(app.get(&format!("/api/v1/callouts/{job_id}")).await.json::<Value>().await.unwrap()["counters"]["unknown"], 2);
+
+    // A person decides to dial them again: explicit, confirmed, audited.
+    let refused = app.post_json(&format!("/api/v1/callouts/{job_id}/retry-unknown"), &json!({ "confirm": false })).await;
+    assert_eq!(refused.status(), 400);
+    let retried: Value = app.post_json(&format!("/api/v1/callouts/{job_id}/retry-unknown"), &json!({ "confirm": true })).await.json().await.unwrap();
+    assert_eq!(retried["requeued"], 2);
+    let job = app.wait_for_job(&job_id, finished).await;
+    assert!(job["items"].as_array().unwrap().iter().all(|i| i["status"] == "completed"), "{job}");
+    assert_eq!(app.dial_counts().await.get("+8613700009901"), Some(&1));
+    let audit: Value = app.get("/api/v1/audit?action=callout_retry_unknown").await.json().await.unwrap();
+    assert_eq!(audit.as_array().unwrap().len(), 1, "the decision to re-dial is audited");
+}

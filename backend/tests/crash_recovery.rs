@@ -1,0 +1,141 @@
+//! Killing the backend process in the middle of a job loses nothing and re-dials nothing.
+
+use std::{
+    process::{Child, Command, Stdio},
+    time::Duration,
+};
+
+use callout_console::sandbox::tencent_meeting::{self as emu, TencentEmulatorConfig};
+use serde_json::{json, Value};
+
+struct Backend {
+    child: Child,
+    base: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+async fn start_backend(config: &std::path::Path, data: &std::path::Path) -> Backend {
+    let port = free_port();
+    let child = Command::new(env!("CARGO_BIN_EXE_callout-console"))
+        .args(["serve", "--config"])
+        .arg(config)
+        .args(["--bind", &format!("127.0.0.1:{port}"), "--data-dir"])
+        .arg(data)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if reqwest::get(format!("{base}/api/v1/health")).await.is_ok_and(|r| r.status().is_success()) {
+            return Backend { child, base };
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the backend did not start");
+}
+
+async fn job(http: &reqwest::Client, base: &str, id: &str) -> Value {
+    http.get(format!("{base}/api/v1/callouts/{id}")).send().await.unwrap().json().await.unwrap()
+}
+
+#[tokio::test]
+async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
+    // The provider outlives the backend, as the real one does.
+    let mut config = TencentEmulatorConfig::default();
+    config.delays = config.delays.scaled(0.01);
+    let emulator = emu::start("127.0.0.1:0".parse().unwrap(), config).await.unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("secret"), emu::SANDBOX_SECRET_KEY).unwrap();
+    let config_path = dir.path().join("callout-console.toml");
+    std::fs::write(
+        &config_path,
+        format!(
+            "operator_ids = {{ \"dev@localhost\" = \"{op}\" }}\n\
+             [[tencent_meeting]]\nid = \"hq\"\nname = \"HQ\"\nbase_url = \"{url}\"\napp_id = \"{app}\"\nsecret_id = \"{sid}\"\n\
+             secret_key_file = {secret:?}\n# One batch every 2 seconds, so the job is still running when the process dies.\nrate_limit_per_minute = 30\n",
+            op = emu::SANDBOX_OPERATOR_ID,
+            url = emulator.base_url(),
+            app = emu::SANDBOX_APP_ID,
+            sid = emu::SANDBOX_SECRET_ID,
+            secret = dir.path().join("secret").display().to_string(),
+        ),
+    )
+    .unwrap();
+    let data = dir.path().join("data");
+    let http = reqwest::Client::new();
+
+    let mut backend = start_backend(&config_path, &data).await;
+    let numbers: Vec<Value> = (0..200).map(|i| json!({ "number": format!("1360000{:04}", i) })).collect();
+    let body = json!({ "account_id": "hq", "meeting_id": emu::SANDBOX_MEETING_ID, "numbers": numbers });
+    let created: Value = http
+        .post(format!("{}/api/v1/callouts", backend.base))
+        .header("x-csrf", "1")
+        .header("idempotency-key", "crash-1")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["job_id"].as_str().unwrap().to_owned();
+    assert_eq!(created["job"]["counters"]["batches_total"], 4);
+
+    // Wait until at least one batch went out and at least one is still waiting, then kill -9.
+    for _ in 0..100 {
+        let j = job(&http, &backend.base, &id).await;
+        let sent = j["counters"]["batches_sent"].as_u64().unwrap();
+        if (1..4).contains(&sent) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    backend.child.kill().unwrap();
+    backend.child.wait().unwrap();
+    let dialled_before: u64 = reqwest::get(format!("{}/__emulator/dials", emulator.base_url())).await.unwrap().json::<std::collections::BTreeMap<String, u64>>().await.unwrap().values().sum();
+    assert!((50..200).contains(&dialled_before), "killed mid-job ({dialled_before} dialled)");
+
+    let mut backend = start_backend(&config_path, &data).await;
+    let mut last = Value::Null;
+    for _ in 0..300 {
+        last = job(&http, &backend.base, &id).await;
+        if last["state"] == "finished" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(last["state"], "finished", "{}", last["counters"]);
+    let items = last["items"].as_array().unwrap();
+    assert_eq!(items.len(), 200, "nothing lost");
+    let dials: std::collections::BTreeMap<String, u64> = reqwest::get(format!("{}/__emulator/dials", emulator.base_url())).await.unwrap().json().await.unwrap();
+    assert!(dials.values().all(|&n| n == 1), "nothing dialled twice: {dials:?}");
+    for item in items {
+        let dialled = dials.contains_key(item["e164"].as_str().unwrap());
+        match item["status"].as_str().unwrap() {
+            "unknown" => assert!(!dialled, "an unknown item that was dialled would have been found in the list: {item}"),
+            "completed" | "not_answered" => assert!(dialled, "{item}"),
+            other => panic!("unexpected final state {other}: {item}"),
+        }
+    }
+    // The idempotency key still answers with the original job after the restart.
+    let replay: Value = http
+        .post(format!("{}/api/v1/callouts", backend.base))
+        .header("x-csrf", "1")
+        .header("idempotency-key", "crash-1")
+        .json(&body)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(replay["job_id"], id.as_str());
+    backend.child.kill().unwrap();
+    let _ = backend.child.wait();
+}
