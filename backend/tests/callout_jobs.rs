@@ -204,3 +204,21 @@ async fn fault_knobs_leave_every_item_final_or_unknown_and_none_dialled_twice() 
     let audit: Value = app.get("/api/v1/audit?action=callout_retry_unknown").await.json().await.unwrap();
     assert_eq!(audit.as_array().unwrap().len(), 1, "the decision to re-dial is audited");
 }
+
+#[tokio::test]
+async fn do_not_call_numbers_are_never_dialled() {
+    let app = common::spawn_with("do_not_call = [\"+86 139 0000 0099\"]\n[sandbox]\ntime_scale = 0.01\n", &[]).await;
+    let added = app.post_json("/api/v1/do-not-call", &json!({ "number": "139-0000-0098", "note": "asked not to be called" })).await;
+    assert_eq!(added.status(), 204);
+    let list: Value = app.get("/api/v1/do-not-call").await.json().await.unwrap();
+    assert_eq!(list[0]["e164"], "+8613900000098");
+    let body = json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "text": "13900000097\n13900000098\n+8613900000099" });
+    let created: Value = app.post_json("/api/v1/callouts", &body).await.json().await.unwrap();
+    assert_eq!(created["job"]["counters"]["blocked"], 2);
+    app.wait_for_job(created["job_id"].as_str().unwrap(), finished).await;
+    let dials = app.dial_counts().await;
+    assert_eq!(dials.keys().collect::<Vec<_>>(), vec!["+8613900000097"]);
+
+    let viewer = common::spawn_with("[auth.dev]\ngroups = [\"callout-operators\"]\n", &[]).await;
+    assert_eq!(viewer.post_json("/api/v1/do-not-call", &json!({ "number": "13900000001" })).await.status(), 403, "only admins edit the list");
+}

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditEntry {
     pub id: i64,
     /// Unix milliseconds (UTC).
@@ -24,6 +25,7 @@ pub struct AuditEntry {
 
 /// Filters of the audit log (query parameters).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AuditQuery {
     pub user: Option<String>,
     pub action: Option<String>,

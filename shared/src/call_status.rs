@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// Where a call stands. States only move forward (see [`CallStatus::rank`]); the provider's raw
 /// status and reason are kept beside it wherever it is shown.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CallStatus {
     /// Recorded, not yet accepted by the provider.

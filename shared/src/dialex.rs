@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where an answered DialEx call goes. The provider speaks integers; the product speaks names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AnswerMode {
     /// A published contact flow (IVR); `rout_point` is the contact-flow id.
@@ -35,6 +36,7 @@ impl AnswerMode {
 
 /// One DialEx call as the product asks for it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DialExRequest {
     pub instance_id: String,
     /// The calling (display) number.
@@ -51,6 +53,7 @@ pub struct DialExRequest {
 
 /// `POST /api/v1/dialex`: one DialEx call through a configured account.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct StartDialEx {
     pub account_id: String,
     #[serde(flatten)]
@@ -59,6 +62,7 @@ pub struct StartDialEx {
 
 /// What the provider said when it accepted a DialEx call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DialExResult {
     pub task_id: String,
     pub status_code: Option<String>,
@@ -70,6 +74,7 @@ pub struct DialExResult {
 
 /// Why a route point does not fit its answer mode.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum RoutPointError {
     Empty,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::numbers::NumberInput;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DoNotCallEntry {
     pub e164: String,
     pub note: Option<String>,
@@ -14,6 +15,7 @@ pub struct DoNotCallEntry {
 
 /// `POST /api/v1/do-not-call`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AddDoNotCall {
     #[serde(flatten)]
     pub number: NumberInput,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 /// `{code, message, field?, provider_code?}`. `code` is stable and meant for translation; `message`
 /// is precise English for people and logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ApiErrorBody {
     pub code: String,
     pub message: String,

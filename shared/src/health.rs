@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Whether provider calls reach the real cloud services or the built-in emulators.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// No provider credentials are configured: every call goes to the built-in emulators.
@@ -13,6 +14,7 @@ pub enum Mode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct HealthResponse {
     /// Always `"ok"` when the backend answers at all.
     pub status: String,

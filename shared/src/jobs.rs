@@ -9,6 +9,7 @@ use crate::{call_status::CallStatus, meeting::CalloutNumberInput};
 
 /// `POST /api/v1/callouts` (with an `Idempotency-Key` header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateCalloutJob {
     pub account_id: String,
     pub meeting_id: String,
@@ -27,6 +28,7 @@ pub struct CreateCalloutJob {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
     /// Batches are still being sent.
@@ -39,6 +41,7 @@ pub enum JobState {
 
 /// Why a row of a job was not dialled, or what became of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ItemPhase {
     /// Our normaliser refused it.
@@ -56,6 +59,7 @@ pub enum ItemPhase {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobItem {
     pub id: i64,
     /// Row in the submitted list, from 0.
@@ -79,6 +83,7 @@ pub struct JobItem {
 
 /// Progress numbers the UI draws its bars from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobCounters {
     pub rows: u32,
     pub invalid: u32,
@@ -97,6 +102,7 @@ pub struct JobCounters {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobSummary {
     pub id: String,
     pub account_id: String,
@@ -110,6 +116,7 @@ pub struct JobSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CalloutJob {
     #[serde(flatten)]
     pub summary: JobSummary,
@@ -118,6 +125,7 @@ pub struct CalloutJob {
 
 /// `GET /api/v1/events` (server-sent events): what changed, for live views.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
     Job { job: JobSummary },

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a user may do. Ordered: each role includes the ones before it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Read statuses, results and lookups.
@@ -26,6 +27,7 @@ impl Role {
 
 /// Which cloud service an account belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProviderKind {
     TencentMeeting,
@@ -34,6 +36,7 @@ pub enum ProviderKind {
 
 /// A configured provider account as the UI may see it: never a secret.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AccountSummary {
     /// Stable identifier used in API paths and requests.
     pub id: String,
@@ -48,12 +51,14 @@ pub struct AccountSummary {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct InstanceSummary {
     pub id: String,
     pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MeResponse {
     pub subject: String,
     pub email: Option<String>,

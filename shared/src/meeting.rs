@@ -10,6 +10,7 @@ use crate::{call_status::CallStatus, numbers::NumberInput};
 
 /// A phone number as the provider identifies it: country code, national number, optional extension.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhoneNumber {
     /// Country calling code (86, 852, 1…).
     pub area: u32,
@@ -21,6 +22,7 @@ pub struct PhoneNumber {
 
 /// One number to call out to, with the name shown in the meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct PhoneTarget {
     pub area: u32,
     pub phone: String,
@@ -38,6 +40,7 @@ impl PhoneTarget {
 
 /// A number the provider accepted and started calling.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AcceptedCallout {
     pub number: PhoneNumber,
     /// The provider's status word as given (often empty right after the dial).
@@ -47,12 +50,14 @@ pub struct AcceptedCallout {
 
 /// A number the provider refused to call, with its stated reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RejectedNumber {
     pub number: PhoneNumber,
     pub reason: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CalloutResult {
     pub meeting_id: String,
     pub accepted: Vec<AcceptedCallout>,
@@ -61,6 +66,7 @@ pub struct CalloutResult {
 
 /// One callout of a meeting as the provider's status list shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CalloutStatusItem {
     /// The number called and the name it was given (area, phone, extension, nick_name).
     #[serde(flatten)]
@@ -72,6 +78,7 @@ pub struct CalloutStatusItem {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CalloutStatusPage {
     pub meeting_id: String,
     pub items: Vec<CalloutStatusItem>,
@@ -83,6 +90,7 @@ pub struct CalloutStatusPage {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CancelResult {
     pub succeeded: Vec<PhoneNumber>,
     pub failed: Vec<RejectedNumber>,
@@ -90,12 +98,14 @@ pub struct CancelResult {
 
 /// The meeting identities (`ms_open_id`) a connected number had; one landline can have several.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MsOpenIds {
     pub number: PhoneNumber,
     pub ms_open_ids: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MsOpenIdResult {
     pub meeting_id: String,
     pub numbers: Vec<MsOpenIds>,
@@ -103,6 +113,7 @@ pub struct MsOpenIdResult {
 
 /// Signalling protocol of a meeting-room device address (MRA).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum MraProtocol {
     Sip,
@@ -111,6 +122,7 @@ pub enum MraProtocol {
 
 /// What a room call rings: a Tencent Rooms meeting room or a SIP/H.323 device. Exactly one, by construction.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RoomTarget {
     MeetingRoom { meeting_room_id: String },
@@ -118,18 +130,21 @@ pub enum RoomTarget {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoomCallRequest {
     pub meeting_id: String,
     pub target: RoomTarget,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoomCallResult {
     pub invite_id: String,
 }
 
 /// Where a room call stands.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoomCallInfo {
     pub status: CallStatus,
     /// The provider's numeric answer state (0 no answer … 6 left).
@@ -140,6 +155,7 @@ pub struct RoomCallInfo {
 
 /// Why a SIP or H.323 dial string cannot be called.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DialStringProblem {
     Empty,
@@ -250,6 +266,7 @@ fn is_host_port(s: &str) -> bool {
 
 /// A number to call out to, as a person entered it, with the name to show in the meeting.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CalloutNumberInput {
     #[serde(flatten)]
     pub number: NumberInput,
@@ -260,6 +277,7 @@ pub struct CalloutNumberInput {
 /// Which account and operator a meeting operation uses. `operator_id` is for admins acting on
 /// behalf of someone else; everyone else acts as the operator their sign-in maps to.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MeetingAccount {
     pub account_id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -268,6 +286,7 @@ pub struct MeetingAccount {
 
 /// `POST /api/v1/meetings/{meeting_id}/callout`: one provider batch, answered at once.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MeetingCalloutRequest {
     #[serde(flatten)]
     pub account: MeetingAccount,
@@ -276,6 +295,7 @@ pub struct MeetingCalloutRequest {
 
 /// `POST /api/v1/meetings/{meeting_id}/callout/cancel` and `…/ms-open-ids`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct MeetingNumbersRequest {
     #[serde(flatten)]
     pub account: MeetingAccount,
@@ -284,6 +304,7 @@ pub struct MeetingNumbersRequest {
 
 /// `POST /api/v1/room-calls` (and `/status`, `/cancel` with `invite_id`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct RoomCallApiRequest {
     #[serde(flatten)]
     pub account: MeetingAccount,

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 /// One number as a person entered it.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NumberInput {
     /// Country calling code without `+` (`86`); empty when `number` carries `+…` or `00…`.
     #[serde(default)]
@@ -15,6 +16,7 @@ pub struct NumberInput {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ValidateNumbersRequest {
     pub numbers: Vec<NumberInput>,
     /// Country assumed for national numbers without a country code (ISO 3166 alpha-2, default `CN`).
@@ -24,6 +26,7 @@ pub struct ValidateNumbersRequest {
 
 /// A number that can be dialled.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct NormalizedNumber {
     /// `+8613800138000`, the key for duplicates (with `;ext=` when there is an extension).
     pub e164: String,
@@ -39,6 +42,7 @@ pub struct NormalizedNumber {
 
 /// Why a number cannot be dialled. Stable codes for translation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum NumberProblem {
     Empty,
@@ -67,6 +71,7 @@ impl NumberProblem {
 
 /// One row of the answer: in the same order as the request.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum NumberValidation {
     Valid { number: NormalizedNumber },
@@ -74,6 +79,7 @@ pub enum NumberValidation {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ValidateNumbersResponse {
     pub results: Vec<NumberValidation>,
 }

@@ -10,6 +10,7 @@ pub mod jobs;
 pub mod me;
 pub mod meetings;
 pub mod numbers;
+pub mod openapi;
 pub mod rooms;
 pub mod webhooks;
 
@@ -24,6 +25,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
         .route("/me", get(me::me))
+        .route("/openapi.json", get(openapi::document))
         .route("/numbers/validate", post(numbers::validate))
         .route("/dialex", post(dialex::start))
         .route("/meetings/{meeting_id}/callout", post(meetings::callout))
