@@ -28,10 +28,17 @@ pub enum AppError {
     NotFound(String),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    /// Boxed: provider errors carry whole bodies, and every `Result` of the API pays for its error's size.
     #[error(transparent)]
-    Provider(#[from] ProviderError),
+    Provider(Box<ProviderError>),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+impl From<ProviderError> for AppError {
+    fn from(err: ProviderError) -> Self {
+        AppError::Provider(Box::new(err))
+    }
 }
 
 impl AppError {

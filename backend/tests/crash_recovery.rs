@@ -13,6 +13,14 @@ struct Backend {
     base: String,
 }
 
+impl Drop for Backend {
+    /// A failing test must not leave a backend running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
 }
@@ -29,10 +37,11 @@ async fn start_backend(config: &std::path::Path, data: &std::path::Path) -> Back
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
+    // Owned by a Backend from here, so a failure below still stops the process.
+    let backend = Backend { child, base: format!("http://127.0.0.1:{port}") };
     for _ in 0..100 {
-        if reqwest::get(format!("{base}/api/v1/health")).await.is_ok_and(|r| r.status().is_success()) {
-            return Backend { child, base };
+        if reqwest::get(format!("{}/api/v1/health", backend.base)).await.is_ok_and(|r| r.status().is_success()) {
+            return backend;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -98,10 +107,11 @@ async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
     }
     backend.child.kill().unwrap();
     backend.child.wait().unwrap();
+    drop(backend);
     let dialled_before: u64 = reqwest::get(format!("{}/__emulator/dials", emulator.base_url())).await.unwrap().json::<std::collections::BTreeMap<String, u64>>().await.unwrap().values().sum();
     assert!((50..200).contains(&dialled_before), "killed mid-job ({dialled_before} dialled)");
 
-    let mut backend = start_backend(&config_path, &data).await;
+    let backend = start_backend(&config_path, &data).await;
     let mut last = Value::Null;
     for _ in 0..300 {
         last = job(&http, &backend.base, &id).await;
@@ -136,6 +146,4 @@ async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
         .await
         .unwrap();
     assert_eq!(replay["job_id"], id.as_str());
-    backend.child.kill().unwrap();
-    let _ = backend.child.wait();
 }

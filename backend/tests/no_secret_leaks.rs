@@ -34,8 +34,10 @@ async fn secrets_never_reach_responses_or_logs() {
     meeting.secret_key = "LIVE-TENCENT-SECRET-7f3a".into();
     meeting.delays = meeting.delays.scaled(0.01);
     let tencent = emu::start("127.0.0.1:0".parse().unwrap(), meeting).await.unwrap();
-    let mut ccc = aliyun_ccc::AliyunEmulatorConfig::default();
-    ccc.access_keys = [(aliyun_ccc::SANDBOX_ACCESS_KEY_ID.to_owned(), "LIVE-CCC-SECRET-91bd".to_owned())].into();
+    let ccc = aliyun_ccc::AliyunEmulatorConfig {
+        access_keys: [(aliyun_ccc::SANDBOX_ACCESS_KEY_ID.to_owned(), "LIVE-CCC-SECRET-91bd".to_owned())].into(),
+        ..Default::default()
+    };
     let aliyun = aliyun_ccc::start("127.0.0.1:0".parse().unwrap(), ccc).await.unwrap();
     let dir = tempfile::tempdir().unwrap();
     for (file, value) in [("tk", "LIVE-TENCENT-SECRET-7f3a"), ("ck", "LIVE-CCC-SECRET-91bd"), ("wt", "LiveWebhookToken000000007")] {

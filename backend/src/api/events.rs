@@ -31,12 +31,11 @@ pub async fn stream(State(state): State<AppState>, _user: CurrentUser, headers: 
         None => vec![Event::default().event("resync").data("reload")],
     };
     let live = stream::unfold(rx, |mut rx| async move {
-        loop {
-            match rx.recv().await {
-                Ok((id, event)) => return Some((to_sse(id, &event), rx)),
-                Err(RecvError::Lagged(_)) => return Some((Event::default().event("resync").data("reload"), rx)),
-                Err(RecvError::Closed) => return None,
-            }
+        match rx.recv().await {
+            Ok((id, event)) => Some((to_sse(id, &event), rx)),
+            // Events were dropped for this slow subscriber: it must reload what it shows.
+            Err(RecvError::Lagged(_)) => Some((Event::default().event("resync").data("reload"), rx)),
+            Err(RecvError::Closed) => None,
         }
     });
     let events = stream::iter(head).chain(live).map(Ok);

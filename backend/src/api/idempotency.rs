@@ -68,9 +68,3 @@ where
         }
     }
 }
-
-/// For handlers that answer JSON: `Ok((StatusCode::OK, value))`.
-pub fn ok<T>(value: T) -> Result<(StatusCode, T), AppError> {
-    Ok((StatusCode::OK, value))
-}
-

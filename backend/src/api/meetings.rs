@@ -41,7 +41,7 @@ pub async fn callout(
 
 async fn one_batch(state: &AppState, user: &CurrentUser, meeting_id: &str, body: &MeetingCalloutRequest) -> Result<(StatusCode, CalloutResult), AppError> {
     user.require(Role::Operator)?;
-    let meeting_id = meeting_id_param(&meeting_id)?;
+    let meeting_id = meeting_id_param(meeting_id)?;
     let (entry, operator) = resolve(state, user, &body.account)?;
     let cap = entry.client.account().callout_batch_cap;
     if body.numbers.is_empty() || body.numbers.len() > cap {

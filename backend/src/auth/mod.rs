@@ -30,7 +30,7 @@ pub struct Identity {
 
 pub enum Authenticator {
     Dev(Identity),
-    Jwt(jwt::JwtVerifier),
+    Jwt(Box<jwt::JwtVerifier>),
     TrustedHeaders(trusted_headers::HeaderIdentity),
 }
 
@@ -48,7 +48,7 @@ impl Authenticator {
                     assertion_id: None,
                 })
             }
-            AuthMode::Jwt => Authenticator::Jwt(jwt::JwtVerifier::new(settings.jwt.as_ref().expect("validated"))?),
+            AuthMode::Jwt => Authenticator::Jwt(Box::new(jwt::JwtVerifier::new(settings.jwt.as_ref().expect("validated"))?)),
             AuthMode::TrustedHeaders => {
                 tracing::warn!("auth.mode = trusted-headers: identity headers are trusted from the configured proxies only");
                 Authenticator::TrustedHeaders(trusted_headers::HeaderIdentity::new(

@@ -11,6 +11,9 @@ use tokio::sync::broadcast;
 
 const KEEP: usize = 4096;
 
+/// An event with its id.
+pub type Numbered = (u64, LiveEvent);
+
 pub struct EventBus {
     tx: broadcast::Sender<(u64, LiveEvent)>,
     recent: Mutex<(u64, VecDeque<(u64, LiveEvent)>)>,
@@ -38,7 +41,7 @@ impl EventBus {
 
     /// Events after `last_id` still kept (in order), and a receiver for what comes next.
     /// `None` in the first place means the client fell too far behind and must reload.
-    pub fn subscribe(&self, last_id: Option<u64>) -> (Option<Vec<(u64, LiveEvent)>>, broadcast::Receiver<(u64, LiveEvent)>) {
+    pub fn subscribe(&self, last_id: Option<u64>) -> (Option<Vec<Numbered>>, broadcast::Receiver<Numbered>) {
         let recent = self.recent();
         let rx = self.tx.subscribe();
         let replay = match last_id {
