@@ -13,11 +13,11 @@ use crate::{
         tencent_meeting::{webhook::WebhookSecrets, TencentAccount, TencentMeetingClient},
         HttpSettings, RetryPolicy,
     },
-    service::rate_limit::RateLimiter,
     sandbox::{
         aliyun_ccc::{self as ccc_emulator, AliyunEmulator, AliyunEmulatorConfig},
         tencent_meeting::{self as meeting_emulator, TencentEmulator, TencentEmulatorConfig, WebhookTarget},
     },
+    service::rate_limit::RateLimiter,
 };
 
 pub struct TencentEntry {
@@ -78,7 +78,13 @@ impl Accounts {
                 account.sdk_id = t.sdk_id.clone();
                 account.callout_batch_cap = t.callout_batch_cap;
                 Ok(TencentEntry {
-                    summary: AccountSummary { id: t.id.clone(), name: t.name.clone(), provider: ProviderKind::TencentMeeting, sandbox: false, instances: vec![] },
+                    summary: AccountSummary {
+                        id: t.id.clone(),
+                        name: t.name.clone(),
+                        provider: ProviderKind::TencentMeeting,
+                        sandbox: false,
+                        instances: vec![],
+                    },
                     client: TencentMeetingClient::new(account, http.clone()),
                     default_operator: None,
                     limiter: Arc::new(RateLimiter::per_minute(t.rate_limit_per_minute)),
@@ -115,7 +121,8 @@ impl Accounts {
 
     async fn sandbox(http: HttpSettings, time_scale: f64) -> Result<Self, ConfigError> {
         let loopback = "127.0.0.1:0".parse().expect("static address");
-        let emulator_error = |e: std::io::Error| ConfigError { key: "(sandbox)".into(), message: format!("cannot start the emulators: {e}") };
+        let emulator_error =
+            |e: std::io::Error| ConfigError { key: "(sandbox)".into(), message: format!("cannot start the emulators: {e}") };
         let aliyun = ccc_emulator::start(loopback, AliyunEmulatorConfig::default()).await.map_err(emulator_error)?;
         let mut meeting_config = TencentEmulatorConfig::default();
         meeting_config.delays = meeting_config.delays.scaled(time_scale);
@@ -130,7 +137,12 @@ impl Accounts {
                 instances: vec![],
             },
             client: TencentMeetingClient::new(
-                TencentAccount::new(tencent.base_url(), meeting_emulator::SANDBOX_APP_ID, meeting_emulator::SANDBOX_SECRET_ID, meeting_emulator::SANDBOX_SECRET_KEY),
+                TencentAccount::new(
+                    tencent.base_url(),
+                    meeting_emulator::SANDBOX_APP_ID,
+                    meeting_emulator::SANDBOX_SECRET_ID,
+                    meeting_emulator::SANDBOX_SECRET_KEY,
+                ),
                 http.clone(),
             ),
             default_operator: Some(meeting_emulator::SANDBOX_OPERATOR_ID.into()),
@@ -144,7 +156,10 @@ impl Accounts {
                 name: "Sandbox Contact Center".into(),
                 provider: ProviderKind::AliyunCcc,
                 sandbox: true,
-                instances: vec![InstanceSummary { id: ccc_emulator::SANDBOX_INSTANCE_ID.into(), name: "Sandbox instance (CalloutDemo)".into() }],
+                instances: vec![InstanceSummary {
+                    id: ccc_emulator::SANDBOX_INSTANCE_ID.into(),
+                    name: "Sandbox instance (CalloutDemo)".into(),
+                }],
             },
             client: AliyunCccClient::new(aliyun.account(), http),
         };
@@ -173,9 +188,10 @@ impl Accounts {
 fn webhook_secrets(t: &crate::config::TencentAccountSettings, i: usize) -> Result<Option<WebhookSecrets>, ConfigError> {
     let Some(token) = read_secret(&t.webhook_token_env, &t.webhook_token_file) else { return Ok(None) };
     let aes = read_secret(&t.webhook_aes_key_env, &t.webhook_aes_key_file);
-    WebhookSecrets::new(token.expose(), aes.as_ref().map(|k| k.expose()))
-        .map(Some)
-        .map_err(|e| ConfigError { key: format!("tencent_meeting[{i}].webhook_aes_key_env"), message: format!("not a usable EncodingAESKey: {e}") })
+    WebhookSecrets::new(token.expose(), aes.as_ref().map(|k| k.expose())).map(Some).map_err(|e| ConfigError {
+        key: format!("tencent_meeting[{i}].webhook_aes_key_env"),
+        message: format!("not a usable EncodingAESKey: {e}"),
+    })
 }
 
 fn http_settings(settings: &Settings) -> HttpSettings {

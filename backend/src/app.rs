@@ -12,16 +12,16 @@ use callout_shared::numbers::NumberInput;
 use crate::{
     accounts::Accounts,
     api,
+    auth::Authenticator,
+    config::{ConfigError, Settings},
     error::AppError,
-    phone,
+    phone, security,
     service::{
         dialler::{Dialler, DiallerSettings},
         events::EventBus,
     },
+    static_files,
     store::{Store, StoreError},
-    auth::Authenticator,
-    config::{ConfigError, Settings},
-    security, static_files,
 };
 
 /// What every handler may read.
@@ -87,8 +87,7 @@ impl Application {
         dialler.resume().await.map_err(StartError::Resume)?;
         let state = AppState { settings: Arc::new(settings), mode, auth, accounts, store, events, dialler };
 
-        let api = api::router(state.clone())
-            .layer(middleware::from_fn_with_state(state.clone(), security::guard_api));
+        let api = api::router(state.clone()).layer(middleware::from_fn_with_state(state.clone(), security::guard_api));
         let mut router = Router::new().nest(API_PREFIX, api);
         let csp = match &static_dir {
             Some(dir) => {

@@ -56,14 +56,17 @@ pub fn sign(command: &SignCommand) -> Result<String, String> {
             let params = args
                 .params
                 .iter()
-                .map(|p| p.split_once('=').map(|(n, v)| (n.to_owned(), v.to_owned())).ok_or_else(|| format!("--param {p:?} is not Name=Value")))
+                .map(|p| {
+                    p.split_once('=').map(|(n, v)| (n.to_owned(), v.to_owned())).ok_or_else(|| format!("--param {p:?} is not Name=Value"))
+                })
                 .collect::<Result<Vec<_>, _>>()?;
             let string_to_sign = aliyun::string_to_sign(&args.method.to_ascii_uppercase(), &params);
             let signature = aliyun::sign(&args.secret, &string_to_sign);
             Ok(format!("string_to_sign: {string_to_sign}\nsignature: {signature}"))
         }
         SignCommand::Tencent(a) => {
-            let string_to_sign = tencent::string_to_sign(&a.method.to_ascii_uppercase(), &a.secret_id, &a.nonce, &a.timestamp, &a.uri, &a.body);
+            let string_to_sign =
+                tencent::string_to_sign(&a.method.to_ascii_uppercase(), &a.secret_id, &a.nonce, &a.timestamp, &a.uri, &a.body);
             let signature = tencent::sign(&a.secret_key, &string_to_sign);
             // The string has line breaks; write them as \n (and \ as \\) so the output stays two lines.
             let shown = string_to_sign.replace('\\', "\\\\").replace('\n', "\\n").replace('\r', "\\r");

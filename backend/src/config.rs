@@ -89,12 +89,7 @@ pub struct DevUser {
 
 impl Default for DevUser {
     fn default() -> Self {
-        Self {
-            subject: "dev".into(),
-            email: "dev@localhost".into(),
-            name: "Developer".into(),
-            groups: vec!["callout-admins".into()],
-        }
+        Self { subject: "dev".into(), email: "dev@localhost".into(), name: "Developer".into(), groups: vec!["callout-admins".into()] }
     }
 }
 
@@ -339,8 +334,7 @@ impl Settings {
     /// Reads the file (if any), applies `CALLOUT__*` overrides from `env`, deserialises and validates.
     pub fn load(file: Option<&std::path::Path>, env: impl IntoIterator<Item = (String, String)>) -> Result<Self, ConfigError> {
         let text = match file {
-            Some(path) => std::fs::read_to_string(path)
-                .map_err(|e| err("--config", format!("cannot read {}: {e}", path.display())))?,
+            Some(path) => std::fs::read_to_string(path).map_err(|e| err("--config", format!("cannot read {}: {e}", path.display())))?,
             None => String::new(),
         };
         Self::from_toml(&text, env)
@@ -391,13 +385,14 @@ impl Settings {
                 }
             }
             AuthMode::TrustedHeaders => {
-                let th = self
-                    .auth
-                    .trusted_headers
-                    .as_ref()
-                    .ok_or_else(|| err("auth.trusted_headers", "auth.mode = \"trusted-headers\" needs an [auth.trusted_headers] section"))?;
+                let th = self.auth.trusted_headers.as_ref().ok_or_else(|| {
+                    err("auth.trusted_headers", "auth.mode = \"trusted-headers\" needs an [auth.trusted_headers] section")
+                })?;
                 if th.trusted_proxies.is_empty() {
-                    return Err(err("auth.trusted_headers.trusted_proxies", "refusing to trust identity headers from anyone: list the proxy addresses"));
+                    return Err(err(
+                        "auth.trusted_headers.trusted_proxies",
+                        "refusing to trust identity headers from anyone: list the proxy addresses",
+                    ));
                 }
                 if th.preset.is_none() && th.email_header.is_none() && th.user_header.is_none() {
                     return Err(err("auth.trusted_headers.preset", "without a preset, name at least user_header or email_header"));

@@ -83,9 +83,7 @@ fn rejection_code(provider: Provider, code: &str) -> &'static str {
         (Provider::TencentMeeting, "9006") => "meeting_ended",
         (Provider::TencentMeeting, "9042") => "provider_permission_denied",
         (Provider::TencentMeeting, "200003" | "190300" | "190301" | "190303") => "provider_credentials_rejected",
-        (Provider::AliyunCcc, c) if c.starts_with("InvalidAccessKeyId") || c.starts_with("Signature") => {
-            "provider_credentials_rejected"
-        }
+        (Provider::AliyunCcc, c) if c.starts_with("InvalidAccessKeyId") || c.starts_with("Signature") => "provider_credentials_rejected",
         (Provider::AliyunCcc, c) if c.starts_with("Forbidden") => "provider_permission_denied",
         _ => "provider_error",
     }

@@ -6,20 +6,20 @@
 
 pub mod accounts;
 pub mod api;
+pub mod app;
 pub mod auth;
 pub mod cli;
-pub mod app;
 pub mod config;
 pub mod error;
 pub mod extract;
 pub mod phone;
 pub mod providers;
+pub mod sandbox;
 pub mod secret;
 pub mod security;
 pub mod service;
-pub mod store;
-pub mod sandbox;
 pub mod static_files;
+pub mod store;
 pub mod telemetry;
 
 /// The backend's version, shown in the health endpoint and the UI footer.

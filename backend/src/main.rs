@@ -137,11 +137,22 @@ async fn emulate(args: &EmulateArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!("Tencent Meeting emulator: {} (AppId {}, SecretId {}, SecretKey {}, operator {}, meeting {})",
-        tencent.base_url(), tencent_meeting::SANDBOX_APP_ID, tencent_meeting::SANDBOX_SECRET_ID, tencent_meeting::SANDBOX_SECRET_KEY,
-        tencent_meeting::SANDBOX_OPERATOR_ID, tencent_meeting::SANDBOX_MEETING_ID);
-    println!("Alibaba CCC emulator:     {} (AccessKeyId {}, secret {}, instance {})",
-        aliyun.base_url(), aliyun_ccc::SANDBOX_ACCESS_KEY_ID, aliyun_ccc::SANDBOX_ACCESS_KEY_SECRET, aliyun_ccc::SANDBOX_INSTANCE_ID);
+    println!(
+        "Tencent Meeting emulator: {} (AppId {}, SecretId {}, SecretKey {}, operator {}, meeting {})",
+        tencent.base_url(),
+        tencent_meeting::SANDBOX_APP_ID,
+        tencent_meeting::SANDBOX_SECRET_ID,
+        tencent_meeting::SANDBOX_SECRET_KEY,
+        tencent_meeting::SANDBOX_OPERATOR_ID,
+        tencent_meeting::SANDBOX_MEETING_ID
+    );
+    println!(
+        "Alibaba CCC emulator:     {} (AccessKeyId {}, secret {}, instance {})",
+        aliyun.base_url(),
+        aliyun_ccc::SANDBOX_ACCESS_KEY_ID,
+        aliyun_ccc::SANDBOX_ACCESS_KEY_SECRET,
+        aliyun_ccc::SANDBOX_INSTANCE_ID
+    );
     println!("Fault knobs: PUT <emulator>/__emulator/faults; dial counts: GET <emulator>/__emulator/dials");
     shutdown_signal().await;
     tencent.stop().await;

@@ -72,7 +72,10 @@ pub async fn guard_api(State(state): State<AppState>, mut request: Request, next
         };
         let role = role_for(&identity, &state.settings.roles).ok_or_else(|| {
             tracing::warn!(target: "audit", event = "no_role", subject = %identity.subject, "signed in but no role");
-            AppError::Forbidden(format!("{} is signed in but has no role in Callout Console", identity.email.as_deref().unwrap_or(&identity.subject)))
+            AppError::Forbidden(format!(
+                "{} is signed in but has no role in Callout Console",
+                identity.email.as_deref().unwrap_or(&identity.subject)
+            ))
         })?;
         let operator_id = operator_for(&state, &identity);
         request.extensions_mut().insert(CurrentUser { identity, role, operator_id });

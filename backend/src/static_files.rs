@@ -23,10 +23,7 @@ const REVALIDATE: &str = "no-cache";
 
 pub fn router(dist: &Path) -> Router {
     let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
-    Router::new()
-        .fallback_service(spa)
-        .layer(middleware::from_fn(cache_policy))
-        .layer(CompressionLayer::new())
+    Router::new().fallback_service(spa).layer(middleware::from_fn(cache_policy)).layer(CompressionLayer::new())
 }
 
 async fn cache_policy(request: Request, next: Next) -> Response {
@@ -84,7 +81,8 @@ mod tests {
     #[test]
     fn inline_bootstrap_scripts_are_hashed_exactly() {
         let dir = tempfile::tempdir().unwrap();
-        let html = "<html><head><script type=\"module\">\nimport init from '/a.js';\n</script><script src=\"/x.js\"></script></head></html>";
+        let html =
+            "<html><head><script type=\"module\">\nimport init from '/a.js';\n</script><script src=\"/x.js\"></script></head></html>";
         std::fs::write(dir.path().join("index.html"), html).unwrap();
         // sha256 of "\nimport init from '/a.js';\n", computed independently.
         assert_eq!(inline_script_hashes(dir.path()), vec!["nmdLyQ6u69OUSoW4i7ADiAWaKqSloTkmbl/K96XORko=".to_string()]);

@@ -49,8 +49,7 @@ fn now_timestamp() -> String {
 fn signed_get_url(base_url: &str, mut params: Vec<(String, String)>) -> String {
     let signature = signer::sign(SANDBOX_ACCESS_KEY_SECRET, &signer::string_to_sign("GET", &params));
     params.push(("Signature".into(), signature));
-    let query: Vec<String> =
-        params.iter().map(|(k, v)| format!("{}={}", signer::percent_encode(k), signer::percent_encode(v))).collect();
+    let query: Vec<String> = params.iter().map(|(k, v)| format!("{}={}", signer::percent_encode(k), signer::percent_encode(v))).collect();
     format!("{base_url}/?{}", query.join("&"))
 }
 
@@ -124,14 +123,10 @@ async fn dial_ex_succeeds_in_every_answer_mode_and_dials_once_each() {
         assert!(result.request_id.is_some() && result.provider_timestamp.is_some());
     }
     let tasks = emulator.tasks();
-    assert_eq!(
-        tasks.iter().map(|task| task.answer_mode).collect::<Vec<_>>(),
-        [AnswerMode::Ivr, AnswerMode::Agent, AnswerMode::SkillGroup]
-    );
+    assert_eq!(tasks.iter().map(|task| task.answer_mode).collect::<Vec<_>>(), [AnswerMode::Ivr, AnswerMode::Agent, AnswerMode::SkillGroup]);
     let dials = emulator.faults().dials();
     assert!(cases.iter().all(|(_, _, callee)| dials.get(*callee) == Some(&1)), "{dials:?}");
-    let listed: Vec<Value> =
-        reqwest::get(format!("{}/__emulator/tasks", emulator.base_url())).await.unwrap().json().await.unwrap();
+    let listed: Vec<Value> = reqwest::get(format!("{}/__emulator/tasks", emulator.base_url())).await.unwrap().json().await.unwrap();
     assert_eq!(listed.len(), 3);
     assert_eq!(listed[1]["answer_mode"], "agent");
     assert_eq!(listed[1]["rout_point"], agent_rout_point().as_str());
@@ -274,8 +269,5 @@ async fn missing_timestamp_and_missing_dial_ex_parameters_are_named() {
     let answer = reqwest::get(signed_get_url(&emulator.base_url(), no_callee)).await.unwrap();
     assert_eq!(answer.status(), 400);
     let body = answer.json::<Value>().await.unwrap();
-    assert_eq!(
-        (body["Code"].as_str(), body["Message"].as_str()),
-        (Some("MissingCallee"), Some("Callee is mandatory for this action."))
-    );
+    assert_eq!((body["Code"].as_str(), body["Message"].as_str()), (Some("MissingCallee"), Some("Callee is mandatory for this action.")));
 }

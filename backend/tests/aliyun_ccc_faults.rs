@@ -21,8 +21,7 @@ const CALLEE: &str = "15799990000";
 async fn emulator_with(faults: FaultSettings) -> AliyunEmulator {
     let emulator = aliyun_ccc::start("127.0.0.1:0".parse().unwrap(), AliyunEmulatorConfig::default()).await.unwrap();
     // Set over the admin endpoint, as an operator would.
-    let answer =
-        reqwest::Client::new().put(format!("{}/__emulator/faults", emulator.base_url())).json(&faults).send().await.unwrap();
+    let answer = reqwest::Client::new().put(format!("{}/__emulator/faults", emulator.base_url())).json(&faults).send().await.unwrap();
     assert!(answer.status().is_success());
     emulator
 }
@@ -104,8 +103,7 @@ async fn a_timeout_after_the_request_was_read_is_unknown_and_never_retried() {
 
 #[tokio::test]
 async fn malformed_json_after_processing_is_unknown_and_never_retried() {
-    let (status, raw) =
-        unknown_after_one_dial(FaultSettings { malformed_json: 1, ..Default::default() }, Duration::from_secs(5)).await;
+    let (status, raw) = unknown_after_one_dial(FaultSettings { malformed_json: 1, ..Default::default() }, Duration::from_secs(5)).await;
     assert_eq!(status, Some(200));
     assert!(raw.is_some(), "the broken body is kept for the audit trail");
 }

@@ -12,9 +12,7 @@ fn workspace_root() -> PathBuf {
 
 /// `CALLOUT_SDK_PYTHON`, or the project's tool folder.
 fn sdk_python() -> PathBuf {
-    let python = std::env::var_os("CALLOUT_SDK_PYTHON")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join(".tools/py/bin/python"));
+    let python = std::env::var_os("CALLOUT_SDK_PYTHON").map(PathBuf::from).unwrap_or_else(|| workspace_root().join(".tools/py/bin/python"));
     assert!(
         python.exists(),
         "the Python with the official SDKs is missing at {}: run scripts/setup.sh (or set CALLOUT_SDK_PYTHON)",

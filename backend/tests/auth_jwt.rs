@@ -136,14 +136,38 @@ async fn bad_assertions_are_refused() {
 
     let cases: Vec<(&str, String)> = vec![
         ("expired beyond leeway", es256("es-key-1", &with(&|c| c["exp"] = json!(now() - 120)))),
-        ("exp missing", es256("es-key-1", &with(&|c| { c.as_object_mut().unwrap().remove("exp"); }))),
+        (
+            "exp missing",
+            es256(
+                "es-key-1",
+                &with(&|c| {
+                    c.as_object_mut().unwrap().remove("exp");
+                }),
+            ),
+        ),
         ("exp as a string", es256("es-key-1", &with(&|c| c["exp"] = json!((now() + 300).to_string())))),
         ("not yet valid", es256("es-key-1", &with(&|c| c["nbf"] = json!(now() + 600)))),
         ("wrong audience", es256("es-key-1", &with(&|c| c["aud"] = json!("other-app.example.com")))),
-        ("audience missing", es256("es-key-1", &with(&|c| { c.as_object_mut().unwrap().remove("aud"); }))),
+        (
+            "audience missing",
+            es256(
+                "es-key-1",
+                &with(&|c| {
+                    c.as_object_mut().unwrap().remove("aud");
+                }),
+            ),
+        ),
         ("wrong issuer", es256("es-key-1", &with(&|c| c["iss"] = json!("https://evil.example.com")))),
         ("issuer with trailing slash", es256("es-key-1", &with(&|c| c["iss"] = json!(format!("{ISSUER}/"))))),
-        ("issuer missing", es256("es-key-1", &with(&|c| { c.as_object_mut().unwrap().remove("iss"); }))),
+        (
+            "issuer missing",
+            es256(
+                "es-key-1",
+                &with(&|c| {
+                    c.as_object_mut().unwrap().remove("iss");
+                }),
+            ),
+        ),
         ("known kid, other key", {
             let mut header = Header::new(Algorithm::ES256);
             header.kid = Some("es-key-1".into());
@@ -161,9 +185,7 @@ async fn bad_assertions_are_refused() {
             header.kid = Some("rs-key-1".into());
             encode(&header, &good, &EncodingKey::from_rsa_pem(RS_KEY.as_bytes()).unwrap()).unwrap()
         }),
-        ("no kid", {
-            encode(&Header::new(Algorithm::ES256), &good, &EncodingKey::from_ec_pem(ES_KEY.as_bytes()).unwrap()).unwrap()
-        }),
+        ("no kid", { encode(&Header::new(Algorithm::ES256), &good, &EncodingKey::from_ec_pem(ES_KEY.as_bytes()).unwrap()).unwrap() }),
         ("kid path traversal", es256("../../etc/passwd", &good)),
         ("truncated signature", {
             let t = es256("es-key-1", &good);
@@ -209,7 +231,8 @@ async fn header_supplied_keys_are_ignored() {
     let mut header = Header::new(Algorithm::ES256);
     header.kid = Some("attacker".into());
     header.jku = Some("http://127.0.0.1:1/attacker-jwks.json".into());
-    let token = encode(&header, &claims("ann@example.com", &["admins"]), &EncodingKey::from_ec_pem(ES_OTHER_KEY.as_bytes()).unwrap()).unwrap();
+    let token =
+        encode(&header, &claims("ann@example.com", &["admins"]), &EncodingKey::from_ec_pem(ES_OTHER_KEY.as_bytes()).unwrap()).unwrap();
     assert_eq!(me(&app, "X-Pomerium-Jwt-Assertion", &token).await.status(), 401);
 }
 
@@ -223,13 +246,20 @@ async fn unknown_kids_refetch_the_jwks_at_most_once_per_cooldown() {
     assert_eq!(me(&app, "X-Pomerium-Jwt-Assertion", &good).await.status(), 200);
     assert_eq!(jwks.fetches.load(Ordering::SeqCst), 1, "known kids come from the cache");
 
-    let burst = (0..200).map(|i| {
-        let app = &app;
-        async move { me(app, "X-Pomerium-Jwt-Assertion", &es256(&format!("random-{i}"), &claims("ann@example.com", &["ops"]))).await.status() }
-    });
+    let burst =
+        (0..200).map(|i| {
+            let app = &app;
+            async move {
+                me(app, "X-Pomerium-Jwt-Assertion", &es256(&format!("random-{i}"), &claims("ann@example.com", &["ops"]))).await.status()
+            }
+        });
     let statuses = futures_util::future::join_all(burst).await;
     assert!(statuses.iter().all(|s| *s == 401));
-    assert!(jwks.fetches.load(Ordering::SeqCst) <= 2, "a burst of unknown kids costs at most one more fetch, got {}", jwks.fetches.load(Ordering::SeqCst));
+    assert!(
+        jwks.fetches.load(Ordering::SeqCst) <= 2,
+        "a burst of unknown kids costs at most one more fetch, got {}",
+        jwks.fetches.load(Ordering::SeqCst)
+    );
     assert_eq!(me(&app, "X-Pomerium-Jwt-Assertion", &good).await.status(), 200, "known keys keep working");
 }
 

@@ -48,14 +48,8 @@ async fn authentik_groups_are_pipe_separated() {
 #[tokio::test]
 async fn headers_from_an_address_that_is_not_the_proxy_are_ignored() {
     let app = common::spawn_with(&config("\"10.1.2.3/32\"", "authelia"), &[]).await;
-    let response = app
-        .http
-        .get(app.url("/api/v1/me"))
-        .header("Remote-User", "mallory")
-        .header("Remote-Groups", "admins")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        app.http.get(app.url("/api/v1/me")).header("Remote-User", "mallory").header("Remote-Groups", "admins").send().await.unwrap();
     assert_eq!(response.status(), 401);
 }
 
@@ -71,14 +65,8 @@ async fn smuggled_or_doubled_identity_headers_are_refused() {
         .await
         .unwrap();
     assert_eq!(underscore.status(), 401, "underscore look-alike");
-    let doubled = app
-        .http
-        .get(app.url("/api/v1/me"))
-        .header("X-Forwarded-User", "ann")
-        .header("X-Forwarded-User", "boss")
-        .send()
-        .await
-        .unwrap();
+    let doubled =
+        app.http.get(app.url("/api/v1/me")).header("X-Forwarded-User", "ann").header("X-Forwarded-User", "boss").send().await.unwrap();
     assert_eq!(doubled.status(), 401, "two users");
     assert_eq!(app.get("/api/v1/me").await.status(), 401, "no headers at all");
 }

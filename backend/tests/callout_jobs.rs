@@ -35,12 +35,20 @@ async fn a_137_line_paste_becomes_exactly_the_right_batches_results_and_audit_ro
     assert_eq!(response.status(), 202);
     let created: Value = response.json().await.unwrap();
     let c = &created["job"]["counters"];
-    assert_eq!((c["rows"].as_u64(), c["invalid"].as_u64(), c["duplicates"].as_u64(), c["batches_total"].as_u64()), (Some(137), Some(7), Some(5), Some(3)), "{created}");
+    assert_eq!(
+        (c["rows"].as_u64(), c["invalid"].as_u64(), c["duplicates"].as_u64(), c["batches_total"].as_u64()),
+        (Some(137), Some(7), Some(5), Some(3)),
+        "{created}"
+    );
     let job_id = created["job_id"].as_str().unwrap().to_owned();
 
     let job = app.wait_for_job(&job_id, finished).await;
     let c = &job["counters"];
-    assert_eq!((c["batches_sent"].as_u64(), c["accepted"].as_u64(), c["finished"].as_u64(), c["unknown"].as_u64()), (Some(3), Some(125), Some(125), Some(0)), "{c}");
+    assert_eq!(
+        (c["batches_sent"].as_u64(), c["accepted"].as_u64(), c["finished"].as_u64(), c["unknown"].as_u64()),
+        (Some(3), Some(125), Some(125), Some(0)),
+        "{c}"
+    );
     let items = job["items"].as_array().unwrap();
     assert_eq!(items.len(), 137);
     let batch_sizes: Vec<usize> = (1..=3).map(|b| items.iter().filter(|i| i["batch"] == b).count()).collect();
@@ -74,7 +82,10 @@ async fn a_137_line_paste_becomes_exactly_the_right_batches_results_and_audit_ro
 }
 
 /// Reads server-sent events until `until` is satisfied by the items seen so far.
-async fn watch_events(app: &common::TestApp, until: impl Fn(&std::collections::BTreeMap<i64, String>) -> bool) -> std::collections::BTreeMap<i64, String> {
+async fn watch_events(
+    app: &common::TestApp,
+    until: impl Fn(&std::collections::BTreeMap<i64, String>) -> bool,
+) -> std::collections::BTreeMap<i64, String> {
     let mut response = app.http.get(app.url("/api/v1/events")).send().await.unwrap();
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     let mut buffer = String::new();
@@ -196,7 +207,8 @@ async fn fault_knobs_leave_every_item_final_or_unknown_and_none_dialled_twice() 
     // A person decides to dial them again: explicit, confirmed, audited.
     let refused = app.post_json(&format!("/api/v1/callouts/{job_id}/retry-unknown"), &json!({ "confirm": false })).await;
     assert_eq!(refused.status(), 400);
-    let retried: Value = app.post_json(&format!("/api/v1/callouts/{job_id}/retry-unknown"), &json!({ "confirm": true })).await.json().await.unwrap();
+    let retried: Value =
+        app.post_json(&format!("/api/v1/callouts/{job_id}/retry-unknown"), &json!({ "confirm": true })).await.json().await.unwrap();
     assert_eq!(retried["requeued"], 2);
     let job = app.wait_for_job(&job_id, finished).await;
     assert!(job["items"].as_array().unwrap().iter().all(|i| i["status"] == "completed"), "{job}");
@@ -212,7 +224,8 @@ async fn do_not_call_numbers_are_never_dialled() {
     assert_eq!(added.status(), 204);
     let list: Value = app.get("/api/v1/do-not-call").await.json().await.unwrap();
     assert_eq!(list[0]["e164"], "+8613900000098");
-    let body = json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "text": "13900000097\n13900000098\n+8613900000099" });
+    let body =
+        json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "text": "13900000097\n13900000098\n+8613900000099" });
     let created: Value = app.post_json("/api/v1/callouts", &body).await.json().await.unwrap();
     assert_eq!(created["job"]["counters"]["blocked"], 2);
     app.wait_for_job(created["job_id"].as_str().unwrap(), finished).await;
@@ -220,5 +233,9 @@ async fn do_not_call_numbers_are_never_dialled() {
     assert_eq!(dials.keys().collect::<Vec<_>>(), vec!["+8613900000097"]);
 
     let viewer = common::spawn_with("[auth.dev]\ngroups = [\"callout-operators\"]\n", &[]).await;
-    assert_eq!(viewer.post_json("/api/v1/do-not-call", &json!({ "number": "13900000001" })).await.status(), 403, "only admins edit the list");
+    assert_eq!(
+        viewer.post_json("/api/v1/do-not-call", &json!({ "number": "13900000001" })).await.status(),
+        403,
+        "only admins edit the list"
+    );
 }

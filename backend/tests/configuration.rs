@@ -22,7 +22,10 @@ fn errors_name_the_key_at_fault() {
     assert_eq!(key_of("[server]\nbind = \"0.0.0.0:8080\"", &[]), "server.bind", "dev mode is loopback only");
     assert_eq!(key_of("[auth]\nmode = \"jwt\"", &[]), "auth.jwt");
     assert_eq!(
-        key_of("[auth]\nmode = \"jwt\"\n[auth.jwt]\npreset = \"pomerium\"\njwks_url = \"https://x/jwks\"\nissuer = \"\"\naudience = \"a\"", &[]),
+        key_of(
+            "[auth]\nmode = \"jwt\"\n[auth.jwt]\npreset = \"pomerium\"\njwks_url = \"https://x/jwks\"\nissuer = \"\"\naudience = \"a\"",
+            &[]
+        ),
         "auth.jwt.issuer"
     );
     let tencent = "[[tencent_meeting]]\nid = \"hq\"\nname = \"HQ\"\napp_id = \"1\"\nsecret_id = \"sid\"\n";
@@ -58,7 +61,9 @@ fn secrets_come_from_files_and_never_show_in_debug_output() {
     );
     let settings = Settings::from_toml(&toml, Vec::new()).unwrap();
     assert!(!settings.is_sandbox());
-    let secret = callout_console::config::read_secret(&settings.tencent_meeting[0].secret_key_env, &settings.tencent_meeting[0].secret_key_file).unwrap();
+    let secret =
+        callout_console::config::read_secret(&settings.tencent_meeting[0].secret_key_env, &settings.tencent_meeting[0].secret_key_file)
+            .unwrap();
     assert_eq!(secret.expose(), "s3cr3t-value");
     assert!(!format!("{settings:?}{secret:?}").contains("s3cr3t-value"));
 }

@@ -48,6 +48,19 @@ async fn start_backend(config: &std::path::Path, data: &std::path::Path) -> Back
     panic!("the backend did not start");
 }
 
+/// Submits the job, always with the same idempotency key.
+async fn submit(http: &reqwest::Client, base: &str, body: &Value) -> Value {
+    let response = http
+        .post(format!("{base}/api/v1/callouts"))
+        .header("x-csrf", "1")
+        .header("idempotency-key", "crash-1")
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    response.json().await.unwrap()
+}
+
 async fn job(http: &reqwest::Client, base: &str, id: &str) -> Value {
     http.get(format!("{base}/api/v1/callouts/{id}")).send().await.unwrap().json().await.unwrap()
 }
@@ -82,17 +95,7 @@ async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
     let mut backend = start_backend(&config_path, &data).await;
     let numbers: Vec<Value> = (0..200).map(|i| json!({ "number": format!("1360000{:04}", i) })).collect();
     let body = json!({ "account_id": "hq", "meeting_id": emu::SANDBOX_MEETING_ID, "numbers": numbers });
-    let created: Value = http
-        .post(format!("{}/api/v1/callouts", backend.base))
-        .header("x-csrf", "1")
-        .header("idempotency-key", "crash-1")
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let created = submit(&http, &backend.base, &body).await;
     let id = created["job_id"].as_str().unwrap().to_owned();
     assert_eq!(created["job"]["counters"]["batches_total"], 4);
 
@@ -108,7 +111,14 @@ async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
     backend.child.kill().unwrap();
     backend.child.wait().unwrap();
     drop(backend);
-    let dialled_before: u64 = reqwest::get(format!("{}/__emulator/dials", emulator.base_url())).await.unwrap().json::<std::collections::BTreeMap<String, u64>>().await.unwrap().values().sum();
+    let dialled_before: u64 = reqwest::get(format!("{}/__emulator/dials", emulator.base_url()))
+        .await
+        .unwrap()
+        .json::<std::collections::BTreeMap<String, u64>>()
+        .await
+        .unwrap()
+        .values()
+        .sum();
     assert!((50..200).contains(&dialled_before), "killed mid-job ({dialled_before} dialled)");
 
     let backend = start_backend(&config_path, &data).await;
@@ -123,7 +133,8 @@ async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
     assert_eq!(last["state"], "finished", "{}", last["counters"]);
     let items = last["items"].as_array().unwrap();
     assert_eq!(items.len(), 200, "nothing lost");
-    let dials: std::collections::BTreeMap<String, u64> = reqwest::get(format!("{}/__emulator/dials", emulator.base_url())).await.unwrap().json().await.unwrap();
+    let dials: std::collections::BTreeMap<String, u64> =
+        reqwest::get(format!("{}/__emulator/dials", emulator.base_url())).await.unwrap().json().await.unwrap();
     assert!(dials.values().all(|&n| n == 1), "nothing dialled twice: {dials:?}");
     for item in items {
         let dialled = dials.contains_key(item["e164"].as_str().unwrap());
@@ -134,16 +145,6 @@ async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
         }
     }
     // The idempotency key still answers with the original job after the restart.
-    let replay: Value = http
-        .post(format!("{}/api/v1/callouts", backend.base))
-        .header("x-csrf", "1")
-        .header("idempotency-key", "crash-1")
-        .json(&body)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let replay = submit(&http, &backend.base, &body).await;
     assert_eq!(replay["job_id"], id.as_str());
 }

@@ -4,7 +4,9 @@ mod common;
 
 use std::time::Duration;
 
-use callout_console::sandbox::tencent_meeting::{SANDBOX_ENDED_MEETING_ID, SANDBOX_LONG_MEETING_ID, SANDBOX_MEETING_ID, SANDBOX_MEETING_ROOM_IDS, SANDBOX_WEBINAR_ID};
+use callout_console::sandbox::tencent_meeting::{
+    SANDBOX_ENDED_MEETING_ID, SANDBOX_LONG_MEETING_ID, SANDBOX_MEETING_ID, SANDBOX_MEETING_ROOM_IDS, SANDBOX_WEBINAR_ID,
+};
 use serde_json::{json, Value};
 
 /// Sandbox with calls a hundred times faster than life.
@@ -118,15 +120,24 @@ async fn status_pages_cancel_and_ms_open_ids() {
     let body = json!({ "account_id": "sandbox-tencent", "numbers": numbers(&refs) });
     assert_eq!(app.post_json(&format!("/api/v1/meetings/{SANDBOX_LONG_MEETING_ID}/callout"), &body).await.status(), 200);
 
-    let page2: Value = app.get(&format!("/api/v1/meetings/{SANDBOX_LONG_MEETING_ID}/callouts?account_id=sandbox-tencent&page=2&page_size=10")).await.json().await.unwrap();
-    assert_eq!((page2["total_count"].as_u64(), page2["total_page"].as_u64(), page2["items"].as_array().unwrap().len()), (Some(25), Some(3), 10));
+    let page2: Value = app
+        .get(&format!("/api/v1/meetings/{SANDBOX_LONG_MEETING_ID}/callouts?account_id=sandbox-tencent&page=2&page_size=10"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (page2["total_count"].as_u64(), page2["total_page"].as_u64(), page2["items"].as_array().unwrap().len()),
+        (Some(25), Some(3), 10)
+    );
     assert_eq!(page2["meeting_id"], SANDBOX_LONG_MEETING_ID, "20-digit ids stay exact");
     let too_big = app.get(&format!("/api/v1/meetings/{SANDBOX_LONG_MEETING_ID}/callouts?account_id=sandbox-tencent&page_size=101")).await;
     assert_eq!(too_big.json::<Value>().await.unwrap()["field"], "page_size");
 
     // Cancel two while they ring.
     let cancel = json!({ "account_id": "sandbox-tencent", "numbers": numbers(&refs[..2]) });
-    let cancelled: Value = app.post_json(&format!("/api/v1/meetings/{SANDBOX_LONG_MEETING_ID}/callout/cancel"), &cancel).await.json().await.unwrap();
+    let cancelled: Value =
+        app.post_json(&format!("/api/v1/meetings/{SANDBOX_LONG_MEETING_ID}/callout/cancel"), &cancel).await.json().await.unwrap();
     assert_eq!(cancelled["succeeded"].as_array().unwrap().len(), 2, "{cancelled}");
 
     // Numbers ending in 3 answer and get two ms_open_ids once connected.

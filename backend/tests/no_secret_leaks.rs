@@ -63,13 +63,32 @@ async fn secrets_never_reach_responses_or_logs() {
     bodies.push(app.get("/api/v1/health").await.text().await.unwrap());
     let callout = json!({ "account_id": "hq", "meeting_id": emu::SANDBOX_MEETING_ID, "numbers": [{ "number": "13500000001" }] });
     bodies.push(app.post_json("/api/v1/callouts", &callout).await.text().await.unwrap());
-    bodies.push(app.post_json("/api/v1/callouts", &json!({ "account_id": "hq", "meeting_id": "1", "numbers": [{ "number": "13500000002" }] })).await.text().await.unwrap());
+    bodies.push(
+        app.post_json("/api/v1/callouts", &json!({ "account_id": "hq", "meeting_id": "1", "numbers": [{ "number": "13500000002" }] }))
+            .await
+            .text()
+            .await
+            .unwrap(),
+    );
     let dialex = json!({ "account_id": "sh", "instance_id": aliyun_ccc::SANDBOX_INSTANCE_ID, "caller": aliyun_ccc::SANDBOX_CALLER, "callee": "13500000003", "answer_mode": "ivr", "rout_point": "cf-welcome-ivr" });
     bodies.push(app.post_json("/api/v1/dialex", &dialex).await.text().await.unwrap());
     let mut wrong = dialex.clone();
     wrong["rout_point"] = json!("no-such-flow");
     bodies.push(app.post_json("/api/v1/dialex", &wrong).await.text().await.unwrap());
-    bodies.push(app.http.post(app.url("/webhooks/tencent/hq")).header("timestamp", "1").header("nonce", "1").header("signature", "x").body("{}").send().await.unwrap().text().await.unwrap());
+    bodies.push(
+        app.http
+            .post(app.url("/webhooks/tencent/hq"))
+            .header("timestamp", "1")
+            .header("nonce", "1")
+            .header("signature", "x")
+            .body("{}")
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap(),
+    );
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
     bodies.push(app.get("/api/v1/audit").await.text().await.unwrap());
 

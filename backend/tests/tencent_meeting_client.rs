@@ -75,7 +75,10 @@ async fn status_list_follows_each_lifecycle_to_its_end() {
 
     let finals = eventually(WAIT, || async {
         let page = client.callout_status(emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID, 1, 20).await.unwrap();
-        page.items.iter().all(|i| i.status.is_final()).then(|| page.items.iter().map(|i| (i.callee.phone.clone(), i.status, i.raw_status.clone())).collect::<Vec<_>>())
+        page.items
+            .iter()
+            .all(|i| i.status.is_final())
+            .then(|| page.items.iter().map(|i| (i.callee.phone.clone(), i.status, i.raw_status.clone())).collect::<Vec<_>>())
     })
     .await;
     use CallStatus::*;
@@ -119,7 +122,8 @@ async fn cancel_stops_ringing_calls_and_refuses_answered_ones() {
     })
     .await;
 
-    let result = client.cancel_callout(meeting, operator, &[number("13800138006"), number("13800138000"), number("13911112222")]).await.unwrap();
+    let result =
+        client.cancel_callout(meeting, operator, &[number("13800138006"), number("13800138000"), number("13911112222")]).await.unwrap();
     assert_eq!(result.succeeded, [number("13800138006")]);
     let failed: Vec<_> = result.failed.iter().map(|f| f.number.phone.as_str()).collect();
     assert_eq!(failed, ["13800138000", "13911112222"]);
@@ -172,7 +176,10 @@ async fn ms_open_id_answers_with_a_numeric_phone_number_are_understood() {
 }
 
 fn room(meeting_room_id: &str) -> RoomCallRequest {
-    RoomCallRequest { meeting_id: emu::SANDBOX_LONG_MEETING_ID.into(), target: RoomTarget::MeetingRoom { meeting_room_id: meeting_room_id.into() } }
+    RoomCallRequest {
+        meeting_id: emu::SANDBOX_LONG_MEETING_ID.into(),
+        target: RoomTarget::MeetingRoom { meeting_room_id: meeting_room_id.into() },
+    }
 }
 
 #[tokio::test]

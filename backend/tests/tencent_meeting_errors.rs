@@ -52,7 +52,8 @@ async fn query_changed_after_signing_fails_with_200003() {
     let signed = format!("{CALLOUT}?operator_id=sandbox-host&operator_id_type=1&page=1&page_size=20");
     let sent = format!("{CALLOUT}?operator_id=sandbox-host&operator_id_type=1&page=2&page_size=20");
     let raw = Raw::default();
-    let to_sign = callout_console::providers::tencent_meeting::signer::string_to_sign("GET", &raw.secret_id, &raw.nonce, &raw.timestamp, &signed, "");
+    let to_sign =
+        callout_console::providers::tencent_meeting::signer::string_to_sign("GET", &raw.secret_id, &raw.nonce, &raw.timestamp, &signed, "");
     let signature = callout_console::providers::tencent_meeting::signer::sign(&raw.secret_key, &to_sign);
     let response = reqwest::Client::new()
         .get(format!("{}{sent}", emulator.base_url()))
@@ -119,7 +120,9 @@ async fn client_with_a_wrong_key_is_rejected_not_retried() {
     let emulator = start(fast_config()).await;
     let mut account = account(&emulator.base_url());
     account.secret_key = "wrong".into();
-    let result = TencentMeetingClient::new(account, settings()).callout(emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID, &[target("13800138000")]).await;
+    let result = TencentMeetingClient::new(account, settings())
+        .callout(emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID, &[target("13800138000")])
+        .await;
     assert_eq!(rejected_code(result), ("200003".to_owned(), 400));
 }
 

@@ -99,7 +99,8 @@ async fn latency_within_the_timeout_still_succeeds() {
 async fn connection_refused_is_not_sent_after_retries() {
     // A port that was just free: nothing listens there.
     let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let account = TencentAccount::new(format!("http://127.0.0.1:{port}"), emu::SANDBOX_APP_ID, emu::SANDBOX_SECRET_ID, emu::SANDBOX_SECRET_KEY);
+    let account =
+        TencentAccount::new(format!("http://127.0.0.1:{port}"), emu::SANDBOX_APP_ID, emu::SANDBOX_SECRET_ID, emu::SANDBOX_SECRET_KEY);
     let settings: HttpSettings = settings();
     let started = Instant::now();
     match callout(&TencentMeetingClient::new(account, settings)).await {

@@ -100,7 +100,12 @@ fn phone_statuses(r: &Receiver) -> Vec<(String, String, String, CallStatus)> {
         if let EventKind::PhoneStatusUpdated(items) = &event.kind {
             for item in items {
                 let op = &item.operator;
-                out.push((item.raw_status.clone(), op.pstn_number.clone().unwrap_or_default(), op.user_name.clone().unwrap_or_default(), item.status));
+                out.push((
+                    item.raw_status.clone(),
+                    op.pstn_number.clone().unwrap_or_default(),
+                    op.user_name.clone().unwrap_or_default(),
+                    item.status,
+                ));
             }
         }
     }
@@ -150,7 +155,14 @@ async fn plain_events_follow_every_state_change_and_verify() {
     let joined = participants(&receiver, true);
     assert_eq!(joined, participants(&receiver, false), "the same identity joins and leaves");
     assert_eq!(joined[0].0, "008613800138004");
-    let ids = client.pstn_ms_open_ids(emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID, &[PhoneNumber { area: 86, phone: "13800138004".into(), extension: None }]).await.unwrap();
+    let ids = client
+        .pstn_ms_open_ids(
+            emu::SANDBOX_MEETING_ID,
+            emu::SANDBOX_OPERATOR_ID,
+            &[PhoneNumber { area: 86, phone: "13800138004".into(), extension: None }],
+        )
+        .await
+        .unwrap();
     assert_eq!(ids.numbers[0].ms_open_ids, [joined[0].1.clone()], "events and the lookup agree on the ms_open_id");
 
     let events = receiver.events.lock().unwrap();
@@ -181,7 +193,10 @@ async fn aes_encrypted_events_decrypt_with_the_encoding_aes_key() {
     let cancel = client.cancel_callout(emu::SANDBOX_MEETING_ID, emu::SANDBOX_OPERATOR_ID, &ringing).await.unwrap();
     assert_eq!(cancel.succeeded.len(), 1);
     eventually(WAIT, || async {
-        phone_statuses(&receiver).iter().any(|s| s.0 == "CANCLE_INVITE" && s.1 == "008613800138006" && s.3 == CallStatus::Canceled).then_some(())
+        phone_statuses(&receiver)
+            .iter()
+            .any(|s| s.0 == "CANCLE_INVITE" && s.1 == "008613800138006" && s.3 == CallStatus::Canceled)
+            .then_some(())
     })
     .await;
 }

@@ -26,10 +26,7 @@ impl std::fmt::Display for ApiError {
 }
 
 async fn get_json<T: DeserializeOwned>(path: &str) -> Result<T, ApiError> {
-    let response = Request::get(&format!("{API_PREFIX}{path}"))
-        .send()
-        .await
-        .map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = Request::get(&format!("{API_PREFIX}{path}")).send().await.map_err(|e| ApiError::Network(e.to_string()))?;
     if !response.ok() {
         let message = response.text().await.unwrap_or_default();
         return Err(ApiError::Status { status: response.status(), message });

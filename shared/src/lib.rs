@@ -10,9 +10,9 @@ pub mod dnc;
 pub mod error;
 pub mod health;
 pub mod jobs;
-pub mod number_list;
 pub mod me;
 pub mod meeting;
+pub mod number_list;
 pub mod numbers;
 
 /// The prefix every JSON endpoint of the backend lives under.

@@ -201,7 +201,11 @@ pub fn validate_dial_string(protocol: MraProtocol, dial_string: &str) -> Result<
                 Some(_) => return Err(DialStringProblem::NotASipAddress),
                 None => rest,
             };
-            if is_host_port(host) { Ok(()) } else { Err(DialStringProblem::NotASipAddress) }
+            if is_host_port(host) {
+                Ok(())
+            } else {
+                Err(DialStringProblem::NotASipAddress)
+            }
         }
         MraProtocol::H323 => {
             let ok = if let Some((host, alias)) = s.split_once("##") {
@@ -213,7 +217,11 @@ pub fn validate_dial_string(protocol: MraProtocol, dial_string: &str) -> Result<
             } else {
                 is_host_port(s)
             };
-            if ok { Ok(()) } else { Err(DialStringProblem::NotAnH323Address) }
+            if ok {
+                Ok(())
+            } else {
+                Err(DialStringProblem::NotAnH323Address)
+            }
         }
     }
 }
@@ -258,7 +266,11 @@ fn is_host_port(s: &str) -> bool {
                 && h.len() <= 253
                 && !h.split('.').all(|l| l.bytes().all(|b| b.is_ascii_digit()))
                 && h.split('.').all(|l| {
-                    !l.is_empty() && l.len() <= 63 && !l.starts_with('-') && !l.ends_with('-') && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                    !l.is_empty()
+                        && l.len() <= 63
+                        && !l.starts_with('-')
+                        && !l.ends_with('-')
+                        && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
                 })
         }
     }
@@ -320,7 +332,14 @@ mod tests {
 
     #[test]
     fn sip_dial_strings() {
-        for ok in ["10.0.0.1", "room1@rooms.example.com", "sip:room1@10.0.0.1:5060", "SIP:1001@pbx.example.com", "[2001:db8::1]:5061", "pbx.example.com"] {
+        for ok in [
+            "10.0.0.1",
+            "room1@rooms.example.com",
+            "sip:room1@10.0.0.1:5060",
+            "SIP:1001@pbx.example.com",
+            "[2001:db8::1]:5061",
+            "pbx.example.com",
+        ] {
             assert_eq!(validate_dial_string(MraProtocol::Sip, ok), Ok(()), "{ok}");
         }
         for (bad, problem) in [

@@ -4,7 +4,8 @@
 use crate::{meeting::CalloutNumberInput, numbers::NumberInput};
 
 /// The CSV template offered for download: the header and one example row per kind of number.
-pub const CSV_TEMPLATE: &str = "country_code,number,extension,nick_name\n86,13800138000,,Zhang San\n86,01065529988,8001,Front desk\n852,21234567,,HK office\n";
+pub const CSV_TEMPLATE: &str =
+    "country_code,number,extension,nick_name\n86,13800138000,,Zhang San\n86,01065529988,8001,Front desk\n852,21234567,,HK office\n";
 
 /// One number per line; a line may be `number`, `number, nickname` or `country_code, number,
 /// extension, nickname` (separated by comma, semicolon or tab). Blank lines are skipped.

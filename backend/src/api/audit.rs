@@ -39,7 +39,11 @@ pub async fn record(
     }
 }
 
-pub async fn list(State(state): State<AppState>, user: CurrentUser, ApiQuery(q): ApiQuery<AuditQuery>) -> Result<Json<Vec<AuditEntry>>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiQuery(q): ApiQuery<AuditQuery>,
+) -> Result<Json<Vec<AuditEntry>>, AppError> {
     user.require(Role::Admin)?;
     Ok(Json(state.store.audit_entries(&q).await?))
 }
@@ -50,7 +54,20 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, ApiQuery(m
     let entries = state.store.audit_entries(&q).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let w = |e: csv::Error| AppError::Internal(e.to_string());
-    out.write_record(["id", "at_ms", "subject", "email", "auth_mode", "on_behalf_of", "action", "account_id", "target", "outcome", "detail"]).map_err(w)?;
+    out.write_record([
+        "id",
+        "at_ms",
+        "subject",
+        "email",
+        "auth_mode",
+        "on_behalf_of",
+        "action",
+        "account_id",
+        "target",
+        "outcome",
+        "detail",
+    ])
+    .map_err(w)?;
     for e in entries {
         out.write_record([
             e.id.to_string(),

@@ -20,7 +20,8 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Js
 
 pub async fn add(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<AddDoNotCall>) -> Result<StatusCode, AppError> {
     user.require(Role::Admin)?;
-    let number = phone::normalize(&body.number, phone::DEFAULT_REGION).map_err(|problem| AppError::InvalidNumber { field: "number".into(), problem })?;
+    let number = phone::normalize(&body.number, phone::DEFAULT_REGION)
+        .map_err(|problem| AppError::InvalidNumber { field: "number".into(), problem })?;
     state.store.add_do_not_call(&number.e164, body.note.as_deref(), &user.identity.subject).await?;
     record(&state, &user, "do_not_call_add", None, Some(&number.e164), None, "ok", body.note.as_deref()).await;
     Ok(StatusCode::NO_CONTENT)

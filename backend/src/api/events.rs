@@ -22,7 +22,11 @@ fn to_sse(id: u64, event: &LiveEvent) -> Event {
     Event::default().id(id.to_string()).event(name).json_data(event).unwrap_or_else(|_| Event::default().comment("unserialisable event"))
 }
 
-pub async fn stream(State(state): State<AppState>, _user: CurrentUser, headers: HeaderMap) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+pub async fn stream(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    headers: HeaderMap,
+) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let last = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
     let (replay, rx) = state.events.subscribe(last);
     // Too far behind to replay: tell the client to reload what it shows.

@@ -33,19 +33,46 @@ pub struct CreatedJob {
     pub job: JobSummary,
 }
 
-pub async fn create(State(state): State<AppState>, user: CurrentUser, headers: HeaderMap, ApiJson(body): ApiJson<CreateCalloutJob>) -> Response {
+pub async fn create(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<CreateCalloutJob>,
+) -> Response {
     idempotency::once(&state, &user, &headers, "POST /callouts", &body, || async {
         user.require(Role::Operator)?;
         meeting_id_param(&body.meeting_id)?;
         let account = MeetingAccount { account_id: body.account_id.clone(), operator_id: body.operator_id.clone() };
         let (_, operator) = resolve(&state, &user, &account)?;
-        let submitter = Submitter { subject: user.identity.subject.clone(), email: user.identity.email.clone(), operator_id: operator.clone() };
+        let submitter =
+            Submitter { subject: user.identity.subject.clone(), email: user.identity.email.clone(), operator_id: operator.clone() };
         let result = state.dialler.create_job(&body, &submitter).await;
         let (outcome, detail) = match &result {
-            Ok(job) => ("ok", format!("job {}: {} rows, {} batches, {} invalid, {} duplicates, {} blocked", job.id, job.counters.rows, job.counters.batches_total, job.counters.invalid, job.counters.duplicates, job.counters.blocked)),
+            Ok(job) => (
+                "ok",
+                format!(
+                    "job {}: {} rows, {} batches, {} invalid, {} duplicates, {} blocked",
+                    job.id,
+                    job.counters.rows,
+                    job.counters.batches_total,
+                    job.counters.invalid,
+                    job.counters.duplicates,
+                    job.counters.blocked
+                ),
+            ),
             Err(err) => ("refused", err.to_string()),
         };
-        record(&state, &user, "callout_job", Some(&body.account_id), Some(&format!("meeting {}", body.meeting_id)), Some(&operator), outcome, Some(&detail)).await;
+        record(
+            &state,
+            &user,
+            "callout_job",
+            Some(&body.account_id),
+            Some(&format!("meeting {}", body.meeting_id)),
+            Some(&operator),
+            outcome,
+            Some(&detail),
+        )
+        .await;
         let job = result?;
         Ok((StatusCode::ACCEPTED, CreatedJob { job_id: job.id.clone(), job }))
     })
@@ -57,7 +84,11 @@ pub struct ListQuery {
     limit: Option<u32>,
 }
 
-pub async fn list(State(state): State<AppState>, _user: CurrentUser, ApiQuery(q): ApiQuery<ListQuery>) -> Result<Json<Vec<JobSummary>>, AppError> {
+pub async fn list(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    ApiQuery(q): ApiQuery<ListQuery>,
+) -> Result<Json<Vec<JobSummary>>, AppError> {
     Ok(Json(state.store.recent_jobs(q.limit.unwrap_or(50).clamp(1, 500)).await?))
 }
 
@@ -74,7 +105,20 @@ pub async fn export(State(state): State<AppState>, _user: CurrentUser, Path(id):
     let job = load(&state, &id).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let w = |e: csv::Error| AppError::Internal(e.to_string());
-    out.write_record(["row", "input", "e164", "nick_name", "batch", "phase", "status", "raw_status", "reason", "ms_open_id", "updated_at_ms"]).map_err(w)?;
+    out.write_record([
+        "row",
+        "input",
+        "e164",
+        "nick_name",
+        "batch",
+        "phase",
+        "status",
+        "raw_status",
+        "reason",
+        "ms_open_id",
+        "updated_at_ms",
+    ])
+    .map_err(w)?;
     for i in &job.items {
         let phase = serde_json::to_value(i.phase).ok().and_then(|v| v.as_str().map(str::to_owned)).unwrap_or_default();
         out.write_record([
@@ -102,7 +146,10 @@ pub async fn template() -> Response {
 
 pub fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
     (
-        [(header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()), (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\""))],
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{filename}\"")),
+        ],
         bytes,
     )
         .into_response()
@@ -120,7 +167,13 @@ pub struct RetryResult {
     pub job: JobSummary,
 }
 
-pub async fn retry_unknown(State(state): State<AppState>, user: CurrentUser, headers: HeaderMap, Path(id): Path<String>, ApiJson(body): ApiJson<RetryUnknown>) -> Response {
+pub async fn retry_unknown(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+    ApiJson(body): ApiJson<RetryUnknown>,
+) -> Response {
     let route = format!("POST /callouts/{id}/retry-unknown");
     idempotency::once(&state, &user, &headers, &route, &body, || async {
         user.require(Role::Operator)?;
@@ -129,14 +182,28 @@ pub async fn retry_unknown(State(state): State<AppState>, user: CurrentUser, hea
         }
         let job = state.store.job_ref(&id).await?.ok_or_else(|| AppError::NotFound(format!("no callout job {id}")))?;
         let (requeued, summary) = state.dialler.retry_unknown(&id).await?;
-        record(&state, &user, "callout_retry_unknown", Some(&job.account_id), Some(&format!("job {id}")), Some(&job.operator_id), "ok", Some(&format!("{requeued} numbers queued again"))).await;
+        record(
+            &state,
+            &user,
+            "callout_retry_unknown",
+            Some(&job.account_id),
+            Some(&format!("job {id}")),
+            Some(&job.operator_id),
+            "ok",
+            Some(&format!("{requeued} numbers queued again")),
+        )
+        .await;
         Ok((StatusCode::OK, RetryResult { requeued, job: summary }))
     })
     .await
 }
 
 /// Cancels every call of the job that is still ringing.
-pub async fn cancel_ringing(State(state): State<AppState>, user: CurrentUser, Path(id): Path<String>) -> Result<Json<CancelResult>, AppError> {
+pub async fn cancel_ringing(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Json<CancelResult>, AppError> {
     user.require(Role::Operator)?;
     let jref = state.store.job_ref(&id).await?.ok_or_else(|| AppError::NotFound(format!("no callout job {id}")))?;
     let entry = state.accounts.tencent(&jref.account_id)?;
@@ -156,7 +223,17 @@ pub async fn cancel_ringing(State(state): State<AppState>, user: CurrentUser, Pa
         entry.limiter.acquire().await;
         let r = entry.client.cancel_callout(&jref.meeting_id, &jref.operator_id, chunk).await;
         let outcome = if r.is_ok() { "ok" } else { "failed" };
-        record(&state, &user, "callout_cancel", Some(&jref.account_id), Some(&format!("job {id}")), Some(&jref.operator_id), outcome, Some(&format!("{} numbers", chunk.len()))).await;
+        record(
+            &state,
+            &user,
+            "callout_cancel",
+            Some(&jref.account_id),
+            Some(&format!("job {id}")),
+            Some(&jref.operator_id),
+            outcome,
+            Some(&format!("{} numbers", chunk.len())),
+        )
+        .await;
         let r = r?;
         result.succeeded.extend(r.succeeded);
         result.failed.extend(r.failed);

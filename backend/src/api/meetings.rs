@@ -9,7 +9,10 @@ use axum::{
 };
 use callout_shared::{
     me::Role,
-    meeting::{CalloutResult, CalloutStatusPage, CancelResult, MeetingAccount, MeetingCalloutRequest, MeetingNumbersRequest, MsOpenIdResult, PhoneNumber, PhoneTarget},
+    meeting::{
+        CalloutResult, CalloutStatusPage, CancelResult, MeetingAccount, MeetingCalloutRequest, MeetingNumbersRequest, MsOpenIdResult,
+        PhoneNumber, PhoneTarget,
+    },
     numbers::NumberInput,
 };
 use serde::Deserialize;
@@ -39,7 +42,12 @@ pub async fn callout(
     idempotency::once(&state, &user, &headers, &route, &body, || one_batch(&state, &user, &meeting_id, &body)).await
 }
 
-async fn one_batch(state: &AppState, user: &CurrentUser, meeting_id: &str, body: &MeetingCalloutRequest) -> Result<(StatusCode, CalloutResult), AppError> {
+async fn one_batch(
+    state: &AppState,
+    user: &CurrentUser,
+    meeting_id: &str,
+    body: &MeetingCalloutRequest,
+) -> Result<(StatusCode, CalloutResult), AppError> {
     user.require(Role::Operator)?;
     let meeting_id = meeting_id_param(meeting_id)?;
     let (entry, operator) = resolve(state, user, &body.account)?;
@@ -51,12 +59,18 @@ async fn one_batch(state: &AppState, user: &CurrentUser, meeting_id: &str, body:
     let targets: Vec<PhoneTarget> = provider_numbers(&numbers)?
         .into_iter()
         .zip(&body.numbers)
-        .map(|(n, input)| PhoneTarget { area: n.area, phone: n.phone, extension: n.extension, nick_name: input.nick_name.clone().filter(|s| !s.trim().is_empty()) })
+        .map(|(n, input)| PhoneTarget {
+            area: n.area,
+            phone: n.phone,
+            extension: n.extension,
+            nick_name: input.nick_name.clone().filter(|s| !s.trim().is_empty()),
+        })
         .collect();
     entry.limiter.acquire().await;
     let result = entry.client.callout(meeting_id, &operator, &targets).await;
     let (outcome, detail) = outcome_of(&result, |r| format!("{} accepted, {} refused", r.accepted.len(), r.invalid.len()));
-    let target = format!("meeting {meeting_id}: {}", targets.iter().map(|t| format!("+{}{}", t.area, t.phone)).collect::<Vec<_>>().join(" "));
+    let target =
+        format!("meeting {meeting_id}: {}", targets.iter().map(|t| format!("+{}{}", t.area, t.phone)).collect::<Vec<_>>().join(" "));
     record(state, user, "meeting_callout", Some(&body.account.account_id), Some(&target), Some(&operator), outcome, Some(&detail)).await;
     Ok((StatusCode::OK, result?))
 }
@@ -127,7 +141,17 @@ pub async fn cancel(
     entry.limiter.acquire().await;
     let result = entry.client.cancel_callout(meeting_id, &operator, &numbers).await;
     let (outcome, detail) = outcome_of(&result, |r| format!("{} cancelled, {} not", r.succeeded.len(), r.failed.len()));
-    record(&state, &user, "callout_cancel", Some(&body.account.account_id), Some(&format!("meeting {meeting_id}")), Some(&operator), outcome, Some(&detail)).await;
+    record(
+        &state,
+        &user,
+        "callout_cancel",
+        Some(&body.account.account_id),
+        Some(&format!("meeting {meeting_id}")),
+        Some(&operator),
+        outcome,
+        Some(&detail),
+    )
+    .await;
     Ok(Json(result?))
 }
 
@@ -178,7 +202,8 @@ pub fn provider_numbers(inputs: &[NumberInput]) -> Result<Vec<PhoneNumber>, AppE
         .iter()
         .enumerate()
         .map(|(i, input)| {
-            let n = phone::normalize(input, phone::DEFAULT_REGION).map_err(|problem| AppError::InvalidNumber { field: format!("numbers[{i}]"), problem })?;
+            let n = phone::normalize(input, phone::DEFAULT_REGION)
+                .map_err(|problem| AppError::InvalidNumber { field: format!("numbers[{i}]"), problem })?;
             if let Some(first) = seen.insert(n.e164.clone(), i) {
                 return Err(AppError::invalid(format!("numbers[{i}]"), format!("{} repeats row {first}", n.e164)));
             }

@@ -63,32 +63,60 @@ pub fn build() -> Value {
             .idempotent(),
         op("get", "/meetings/{meeting_id}/callouts", "The provider's callout list of a meeting (every caller), paged or all pages")
             .ok::<meeting::CalloutStatusPage>(&mut g, 200)
-            .query(&[("account_id", "Tencent Meeting account id"), ("operator_id", "admins: act for this operator"), ("page", "from 1"), ("page_size", "1 to 100"), ("all", "true: every page")]),
-        op("post", "/meetings/{meeting_id}/callout/cancel", "Cancel ringing callouts").body::<meeting::MeetingNumbersRequest>(&mut g).ok::<meeting::CancelResult>(&mut g, 200),
-        op("post", "/meetings/{meeting_id}/ms-open-ids", "In-meeting ids (ms_open_id) of connected phone numbers; several per number possible")
+            .query(&[
+                ("account_id", "Tencent Meeting account id"),
+                ("operator_id", "admins: act for this operator"),
+                ("page", "from 1"),
+                ("page_size", "1 to 100"),
+                ("all", "true: every page"),
+            ]),
+        op("post", "/meetings/{meeting_id}/callout/cancel", "Cancel ringing callouts")
             .body::<meeting::MeetingNumbersRequest>(&mut g)
-            .ok::<meeting::MsOpenIdResult>(&mut g, 200),
+            .ok::<meeting::CancelResult>(&mut g, 200),
+        op(
+            "post",
+            "/meetings/{meeting_id}/ms-open-ids",
+            "In-meeting ids (ms_open_id) of connected phone numbers; several per number possible",
+        )
+        .body::<meeting::MeetingNumbersRequest>(&mut g)
+        .ok::<meeting::MsOpenIdResult>(&mut g, 200),
         op("post", "/room-calls", "Call a meeting room (room id or SIP/H.323 address) into a meeting")
             .body::<meeting::RoomCallApiRequest>(&mut g)
             .ok::<meeting::RoomCallResult>(&mut g, 200)
             .idempotent(),
-        op("post", "/room-calls/status", "Where a room call stands").body::<meeting::RoomCallApiRequest>(&mut g).ok::<meeting::RoomCallInfo>(&mut g, 200),
+        op("post", "/room-calls/status", "Where a room call stands")
+            .body::<meeting::RoomCallApiRequest>(&mut g)
+            .ok::<meeting::RoomCallInfo>(&mut g, 200),
         op("post", "/room-calls/cancel", "Cancel a room call (invite_id required)").body::<meeting::RoomCallApiRequest>(&mut g),
         op("post", "/callouts", "Start a callout job: any number of numbers, batched, paced and followed")
             .body::<jobs::CreateCalloutJob>(&mut g)
             .ok::<jobs::JobSummary>(&mut g, 202)
             .idempotent(),
-        op("get", "/callouts", "Recent callout jobs, newest first").ok::<Vec<jobs::JobSummary>>(&mut g, 200).query(&[("limit", "1 to 500")]),
+        op("get", "/callouts", "Recent callout jobs, newest first")
+            .ok::<Vec<jobs::JobSummary>>(&mut g, 200)
+            .query(&[("limit", "1 to 500")]),
         op("get", "/callouts/template.csv", "The CSV template for number lists"),
         op("get", "/callouts/{id}", "One job with every row, its batch, phase, status and reason").ok::<jobs::CalloutJob>(&mut g, 200),
         op("get", "/callouts/{id}/export.csv", "One job's rows as CSV"),
-        op("post", "/callouts/{id}/retry-unknown", "Dial the job's unknown numbers again (they may have been called): needs confirm = true").idempotent(),
-        op("post", "/callouts/{id}/cancel-ringing", "Cancel every call of the job that is still ringing").ok::<meeting::CancelResult>(&mut g, 200),
+        op(
+            "post",
+            "/callouts/{id}/retry-unknown",
+            "Dial the job's unknown numbers again (they may have been called): needs confirm = true",
+        )
+        .idempotent(),
+        op("post", "/callouts/{id}/cancel-ringing", "Cancel every call of the job that is still ringing")
+            .ok::<meeting::CancelResult>(&mut g, 200),
         op("get", "/events", "Server-sent events: `job` and `item` (LiveEvent JSON), heartbeats; resumable with Last-Event-ID")
             .ok::<jobs::LiveEvent>(&mut g, 200),
-        op("get", "/audit", "The audit log (admins)")
-            .ok::<Vec<audit::AuditEntry>>(&mut g, 200)
-            .query(&[("user", "subject or email"), ("action", "e.g. callout_job"), ("account_id", ""), ("from", "unix ms"), ("to", "unix ms"), ("limit", ""), ("offset", "")]),
+        op("get", "/audit", "The audit log (admins)").ok::<Vec<audit::AuditEntry>>(&mut g, 200).query(&[
+            ("user", "subject or email"),
+            ("action", "e.g. callout_job"),
+            ("account_id", ""),
+            ("from", "unix ms"),
+            ("to", "unix ms"),
+            ("limit", ""),
+            ("offset", ""),
+        ]),
         op("get", "/audit/export.csv", "The audit log as CSV (admins), same filters"),
         op("get", "/do-not-call", "The do-not-call list").ok::<Vec<dnc::DoNotCallEntry>>(&mut g, 200),
         op("post", "/do-not-call", "Add a number to the do-not-call list (admins)").body::<dnc::AddDoNotCall>(&mut g),
@@ -103,7 +131,11 @@ pub fn build() -> Value {
             .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
             .map(|name| json!({ "name": name, "in": "path", "required": true, "schema": { "type": "string" } }))
             .collect();
-        params.extend(o.query.iter().map(|(name, description)| json!({ "name": name, "in": "query", "description": description, "schema": { "type": "string" } })));
+        params.extend(
+            o.query.iter().map(
+                |(name, description)| json!({ "name": name, "in": "query", "description": description, "schema": { "type": "string" } }),
+            ),
+        );
         if o.method != "get" {
             params.push(json!({ "name": "X-CSRF", "in": "header", "required": true, "schema": { "type": "string", "enum": ["1"] } }));
         }
@@ -112,7 +144,8 @@ pub fn build() -> Value {
         }
         let mut responses = Map::new();
         match &o.ok {
-            Some((status, schema)) => responses.insert(status.to_string(), json!({ "description": "success", "content": { "application/json": { "schema": schema } } })),
+            Some((status, schema)) => responses
+                .insert(status.to_string(), json!({ "description": "success", "content": { "application/json": { "schema": schema } } })),
             None => responses.insert("2XX".into(), json!({ "description": "success" })),
         };
         responses.insert("default".into(), json!({ "description": "error: {code, message, field?, provider_code?}", "content": { "application/json": { "schema": error } } }));

@@ -19,7 +19,12 @@ use super::{
 };
 use crate::{app::AppState, error::AppError, extract::ApiJson, security::CurrentUser};
 
-pub async fn call(State(state): State<AppState>, user: CurrentUser, headers: HeaderMap, ApiJson(body): ApiJson<RoomCallApiRequest>) -> Response {
+pub async fn call(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    ApiJson(body): ApiJson<RoomCallApiRequest>,
+) -> Response {
     idempotency::once(&state, &user, &headers, "POST /room-calls", &body, || async {
         user.require(Role::Operator)?;
         let (entry, operator) = resolve(&state, &user, &body.account)?;
@@ -30,7 +35,10 @@ pub async fn call(State(state): State<AppState>, user: CurrentUser, headers: Hea
         let (outcome, detail) = outcome_of(&result, |r| format!("invite {}", r.invite_id));
         record(&state, &user, "room_call", Some(&body.account.account_id), Some(&target), Some(&operator), outcome, Some(&detail)).await;
         let result = result?;
-        state.store.record_room_call(&body.account.account_id, &request.meeting_id, &target, &result.invite_id, &user.identity.subject).await?;
+        state
+            .store
+            .record_room_call(&body.account.account_id, &request.meeting_id, &target, &result.invite_id, &user.identity.subject)
+            .await?;
         Ok((StatusCode::OK, result))
     })
     .await
@@ -43,20 +51,42 @@ fn describe(request: &RoomCallRequest) -> String {
     }
 }
 
-pub async fn status(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<RoomCallApiRequest>) -> Result<Json<RoomCallInfo>, AppError> {
+pub async fn status(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<RoomCallApiRequest>,
+) -> Result<Json<RoomCallInfo>, AppError> {
     let (entry, operator) = resolve(&state, &user, &body.account)?;
     let request = room_request(&body)?;
     Ok(Json(entry.client.room_call_info(&operator, &request).await?))
 }
 
-pub async fn cancel(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<RoomCallApiRequest>) -> Result<StatusCode, AppError> {
+pub async fn cancel(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<RoomCallApiRequest>,
+) -> Result<StatusCode, AppError> {
     user.require(Role::Operator)?;
     let (entry, operator) = resolve(&state, &user, &body.account)?;
     let request = room_request(&body)?;
-    let invite_id = body.invite_id.as_deref().filter(|i| !i.trim().is_empty()).ok_or_else(|| AppError::invalid("invite_id", "cancelling needs the invite id"))?;
+    let invite_id = body
+        .invite_id
+        .as_deref()
+        .filter(|i| !i.trim().is_empty())
+        .ok_or_else(|| AppError::invalid("invite_id", "cancelling needs the invite id"))?;
     let result = entry.client.cancel_room_call(&operator, &request, invite_id).await;
     let (outcome, detail) = outcome_of(&result, |_| format!("invite {invite_id}"));
-    record(&state, &user, "room_call_cancel", Some(&body.account.account_id), Some(&describe(&request)), Some(&operator), outcome, Some(&detail)).await;
+    record(
+        &state,
+        &user,
+        "room_call_cancel",
+        Some(&body.account.account_id),
+        Some(&describe(&request)),
+        Some(&operator),
+        outcome,
+        Some(&detail),
+    )
+    .await;
     result?;
     Ok(StatusCode::NO_CONTENT)
 }

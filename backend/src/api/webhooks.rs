@@ -25,10 +25,7 @@ use crate::{
 const MAX_BODY: usize = 256 * 1024;
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/webhooks/tencent/{account_id}", get(check).post(event))
-        .layer(DefaultBodyLimit::max(MAX_BODY))
-        .with_state(state)
+    Router::new().route("/webhooks/tencent/{account_id}", get(check).post(event)).layer(DefaultBodyLimit::max(MAX_BODY)).with_state(state)
 }
 
 #[derive(Deserialize)]
@@ -58,7 +55,9 @@ async fn check(State(state): State<AppState>, Path(account_id): Path<String>, he
 }
 
 async fn event(State(state): State<AppState>, Path(account_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some((secrets, tolerance)) = state.accounts.tencent(&account_id).ok().and_then(|e| e.webhook.as_ref().map(|w| (w, e.webhook_tolerance))) else {
+    let Some((secrets, tolerance)) =
+        state.accounts.tencent(&account_id).ok().and_then(|e| e.webhook.as_ref().map(|w| (w, e.webhook_tolerance)))
+    else {
         return (StatusCode::NOT_FOUND, "no event subscription for this account").into_response();
     };
     let (ts, nonce, sig) = (header(&headers, "timestamp"), header(&headers, "nonce"), header(&headers, "signature"));

@@ -51,9 +51,7 @@ impl Authenticator {
             AuthMode::Jwt => Authenticator::Jwt(Box::new(jwt::JwtVerifier::new(settings.jwt.as_ref().expect("validated"))?)),
             AuthMode::TrustedHeaders => {
                 tracing::warn!("auth.mode = trusted-headers: identity headers are trusted from the configured proxies only");
-                Authenticator::TrustedHeaders(trusted_headers::HeaderIdentity::new(
-                    settings.trusted_headers.as_ref().expect("validated"),
-                )?)
+                Authenticator::TrustedHeaders(trusted_headers::HeaderIdentity::new(settings.trusted_headers.as_ref().expect("validated"))?)
             }
         })
     }

@@ -39,10 +39,8 @@ impl HeaderIdentity {
         let pick = |configured: &Option<String>, index: usize, key: &str| -> Result<Option<HeaderName>, ConfigError> {
             let name = configured.as_deref().or(preset.map(|p| p[index]));
             name.map(|n| {
-                HeaderName::try_from(n.to_ascii_lowercase()).map_err(|_| ConfigError {
-                    key: format!("auth.trusted_headers.{key}"),
-                    message: format!("`{n}` is not a header name"),
-                })
+                HeaderName::try_from(n.to_ascii_lowercase())
+                    .map_err(|_| ConfigError { key: format!("auth.trusted_headers.{key}"), message: format!("`{n}` is not a header name") })
             })
             .transpose()
         };

@@ -173,9 +173,7 @@ pub async fn apply(State(faults): State<Arc<Faults>>, request: Request, next: Ne
             tokio::time::sleep(timeout).await;
             StatusCode::GATEWAY_TIMEOUT.into_response()
         }
-        Some(Fault::MalformedJson) => {
-            ([("content-type", "application/json")], r#"{"meeting_id":"8"#).into_response()
-        }
+        Some(Fault::MalformedJson) => ([("content-type", "application/json")], r#"{"meeting_id":"8"#).into_response(),
         Some(Fault::ConnectionReset) => {
             let broken = futures_util::stream::once(async {
                 Err::<axum::body::Bytes, _>(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "fault: connection reset"))

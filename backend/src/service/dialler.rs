@@ -70,7 +70,13 @@ pub struct Submitter {
 }
 
 impl Dialler {
-    pub fn new(store: Store, accounts: Arc<Accounts>, events: Arc<EventBus>, settings: DiallerSettings, do_not_call: HashSet<String>) -> Arc<Self> {
+    pub fn new(
+        store: Store,
+        accounts: Arc<Accounts>,
+        events: Arc<EventBus>,
+        settings: DiallerSettings,
+        do_not_call: HashSet<String>,
+    ) -> Arc<Self> {
         Arc::new(Self { store, accounts, events, settings, do_not_call, followers: Mutex::new(HashMap::new()) })
     }
 
@@ -124,11 +130,25 @@ impl Dialler {
                 };
                 let e164 = number.e164.clone();
                 if let Some(first) = seen.get(&e164) {
-                    return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Duplicate, format!("same number as row {}", first + 1));
+                    return NewItem::not_dialled(
+                        row,
+                        text,
+                        Some(e164),
+                        nick_name,
+                        ItemPhase::Duplicate,
+                        format!("same number as row {}", first + 1),
+                    );
                 }
                 seen.insert(e164.clone(), row);
                 if let Some(job) = active.get(&e164) {
-                    return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Duplicate, format!("already being called in this meeting (job {job})"));
+                    return NewItem::not_dialled(
+                        row,
+                        text,
+                        Some(e164),
+                        nick_name,
+                        ItemPhase::Duplicate,
+                        format!("already being called in this meeting (job {job})"),
+                    );
                 }
                 if self.do_not_call.contains(&e164) || blocked_db.contains(&e164) {
                     return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Blocked, "on the do-not-call list".into());
@@ -161,7 +181,8 @@ impl Dialler {
         };
         self.store.insert_job(&job, &items).await?;
         let job_ref = JobRef { id: job.id.clone(), account_id: job.account_id, meeting_id: job.meeting_id, operator_id: job.operator_id };
-        let summary = self.publish_job(&job.id).await?.ok_or_else(|| AppError::Internal("the job vanished after it was recorded".into()))?;
+        let summary =
+            self.publish_job(&job.id).await?.ok_or_else(|| AppError::Internal("the job vanished after it was recorded".into()))?;
         self.clone().spawn_job(job_ref);
         Ok(summary)
     }
@@ -200,21 +221,34 @@ impl Dialler {
             self.store.mark_sending(&ids).await?;
             let targets: Vec<PhoneTarget> = items
                 .iter()
-                .map(|i| PhoneTarget { area: i.area, phone: i.phone.clone(), extension: i.extension.clone(), nick_name: i.nick_name.clone() })
+                .map(|i| PhoneTarget {
+                    area: i.area,
+                    phone: i.phone.clone(),
+                    extension: i.extension.clone(),
+                    nick_name: i.nick_name.clone(),
+                })
                 .collect();
             tracing::info!(job = %job.id, batch, numbers = targets.len(), "sending callout batch");
             match entry.client.callout(&job.meeting_id, &job.operator_id, &targets).await {
                 Ok(result) => {
                     refused_rounds = 0;
                     for item in &items {
-                        let same = |area: u32, phone: &str, ext: &Option<String>| area == item.area && phone == item.phone && *ext == item.extension;
+                        let same = |area: u32, phone: &str, ext: &Option<String>| {
+                            area == item.area && phone == item.phone && *ext == item.extension
+                        };
                         if let Some(accepted) = result.accepted.iter().find(|a| same(a.number.area, &a.number.phone, &a.number.extension)) {
                             let status = if accepted.status == CallStatus::Unknown { CallStatus::Queued } else { accepted.status };
                             self.store.mark_sent(item.id, status, Some(&accepted.raw_status), None).await?;
-                        } else if let Some(refused) = result.invalid.iter().find(|r| same(r.number.area, &r.number.phone, &r.number.extension)) {
-                            self.store.mark_sent(item.id, CallStatus::Failed, None, Some(&format!("refused by the provider: {}", refused.reason))).await?;
+                        } else if let Some(refused) =
+                            result.invalid.iter().find(|r| same(r.number.area, &r.number.phone, &r.number.extension))
+                        {
+                            self.store
+                                .mark_sent(item.id, CallStatus::Failed, None, Some(&format!("refused by the provider: {}", refused.reason)))
+                                .await?;
                         } else {
-                            self.store.mark_sent(item.id, CallStatus::Unknown, None, Some("the provider's answer did not mention this number")).await?;
+                            self.store
+                                .mark_sent(item.id, CallStatus::Unknown, None, Some("the provider's answer did not mention this number"))
+                                .await?;
                         }
                     }
                 }
@@ -280,7 +314,12 @@ impl Dialler {
     }
 
     /// Applies one line of the provider's status list to the matching open item.
-    pub(super) async fn apply_status(&self, item: &DialItem, raw_status: &str, ms_open_id: Option<&str>) -> Result<Option<String>, AppError> {
+    pub(super) async fn apply_status(
+        &self,
+        item: &DialItem,
+        raw_status: &str,
+        ms_open_id: Option<&str>,
+    ) -> Result<Option<String>, AppError> {
         let next = map_callout_status(raw_status);
         match self.store.advance_item(item.id, next, raw_status, ms_open_id).await? {
             Some(updated) => {

@@ -72,7 +72,13 @@ impl Dialler {
     }
 
     /// One pass over every page of the meeting's callout list; true when something changed.
-    async fn poll_once(self: &Arc<Self>, account_id: &str, meeting_id: &str, operator_id: &str, open: &[crate::store::jobs::DialItem]) -> Result<bool, crate::error::AppError> {
+    async fn poll_once(
+        self: &Arc<Self>,
+        account_id: &str,
+        meeting_id: &str,
+        operator_id: &str,
+        open: &[crate::store::jobs::DialItem],
+    ) -> Result<bool, crate::error::AppError> {
         let entry = self.accounts.tencent(account_id)?;
         let mut touched_jobs = BTreeSet::new();
         let mut page = 1;
@@ -81,7 +87,8 @@ impl Dialler {
             let list = entry.client.callout_status(meeting_id, operator_id, page, MAX_PAGE_SIZE).await?;
             for row in &list.items {
                 let callee = &row.callee;
-                let Some(item) = open.iter().find(|i| i.area == callee.area && i.phone == callee.phone && i.extension == callee.extension) else {
+                let Some(item) = open.iter().find(|i| i.area == callee.area && i.phone == callee.phone && i.extension == callee.extension)
+                else {
                     continue; // called from another client, or not ours
                 };
                 if let Some(job) = self.apply_status(item, &row.raw_status, row.ms_open_id.as_deref()).await? {

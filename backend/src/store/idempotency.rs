@@ -18,14 +18,15 @@ pub enum Claim {
 
 impl Store {
     pub async fn claim_idempotency_key(&self, subject: &str, key: &str, request_hash: &str) -> Result<Claim, StoreError> {
-        let inserted = sqlx::query("INSERT INTO idempotency_keys (subject, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(subject)
-            .bind(key)
-            .bind(request_hash)
-            .bind(now_ms())
-            .execute(self.pool())
-            .await?
-            .rows_affected();
+        let inserted =
+            sqlx::query("INSERT INTO idempotency_keys (subject, key, request_hash, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")
+                .bind(subject)
+                .bind(key)
+                .bind(request_hash)
+                .bind(now_ms())
+                .execute(self.pool())
+                .await?
+                .rows_affected();
         if inserted == 1 {
             return Ok(Claim::Fresh);
         }

@@ -91,7 +91,6 @@ fn state_str(s: JobState) -> &'static str {
     }
 }
 
-
 /// The columns of a [`JobItem`], as a literal so queries stay static strings.
 macro_rules! item_columns {
     () => {
@@ -257,7 +256,12 @@ impl Store {
             .bind(id)
             .fetch_optional(self.pool())
             .await?
-            .map(|r| JobRef { id: r.get("id"), account_id: r.get("account_id"), meeting_id: r.get("meeting_id"), operator_id: r.get("operator_id") }))
+            .map(|r| JobRef {
+                id: r.get("id"),
+                account_id: r.get("account_id"),
+                meeting_id: r.get("meeting_id"),
+                operator_id: r.get("operator_id"),
+            }))
     }
 
     /// Jobs with batches still to send or calls still to follow.
@@ -266,12 +270,22 @@ impl Store {
             .fetch_all(self.pool())
             .await?
             .iter()
-            .map(|r| JobRef { id: r.get("id"), account_id: r.get("account_id"), meeting_id: r.get("meeting_id"), operator_id: r.get("operator_id") })
+            .map(|r| JobRef {
+                id: r.get("id"),
+                account_id: r.get("account_id"),
+                meeting_id: r.get("meeting_id"),
+                operator_id: r.get("operator_id"),
+            })
             .collect())
     }
 
     pub async fn set_job_state(&self, id: &str, state: JobState) -> Result<(), StoreError> {
-        sqlx::query("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?").bind(state_str(state)).bind(now_ms()).bind(id).execute(self.pool()).await?;
+        sqlx::query("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?")
+            .bind(state_str(state))
+            .bind(now_ms())
+            .bind(id)
+            .execute(self.pool())
+            .await?;
         Ok(())
     }
 
@@ -318,7 +332,11 @@ impl Store {
         let mut tx = self.pool().begin().await?;
         let now = now_ms();
         for id in item_ids {
-            sqlx::query("UPDATE job_items SET phase = 'sending', updated_at = ? WHERE id = ? AND phase = 'pending'").bind(now).bind(id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE job_items SET phase = 'sending', updated_at = ? WHERE id = ? AND phase = 'pending'")
+                .bind(now)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(())
@@ -328,13 +346,23 @@ impl Store {
     pub async fn mark_pending_again(&self, item_ids: &[i64]) -> Result<(), StoreError> {
         let now = now_ms();
         for id in item_ids {
-            sqlx::query("UPDATE job_items SET phase = 'pending', updated_at = ? WHERE id = ? AND phase = 'sending'").bind(now).bind(id).execute(self.pool()).await?;
+            sqlx::query("UPDATE job_items SET phase = 'pending', updated_at = ? WHERE id = ? AND phase = 'sending'")
+                .bind(now)
+                .bind(id)
+                .execute(self.pool())
+                .await?;
         }
         Ok(())
     }
 
     /// Records the provider's answer for one item of a sent batch.
-    pub async fn mark_sent(&self, item_id: i64, status: CallStatus, raw_status: Option<&str>, reason: Option<&str>) -> Result<(), StoreError> {
+    pub async fn mark_sent(
+        &self,
+        item_id: i64,
+        status: CallStatus,
+        raw_status: Option<&str>,
+        reason: Option<&str>,
+    ) -> Result<(), StoreError> {
         sqlx::query("UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, updated_at = ? WHERE id = ?")
             .bind(status.as_str())
             .bind(raw_status)
@@ -382,8 +410,18 @@ impl Store {
     }
 
     /// Moves an item forward (never back); returns the updated item when something changed.
-    pub async fn advance_item(&self, item_id: i64, next: CallStatus, raw_status: &str, ms_open_id: Option<&str>) -> Result<Option<JobItem>, StoreError> {
-        let Some(row) = sqlx::query("SELECT status, raw_status, ms_open_id FROM job_items WHERE id = ?").bind(item_id).fetch_optional(self.pool()).await? else {
+    pub async fn advance_item(
+        &self,
+        item_id: i64,
+        next: CallStatus,
+        raw_status: &str,
+        ms_open_id: Option<&str>,
+    ) -> Result<Option<JobItem>, StoreError> {
+        let Some(row) = sqlx::query("SELECT status, raw_status, ms_open_id FROM job_items WHERE id = ?")
+            .bind(item_id)
+            .fetch_optional(self.pool())
+            .await?
+        else {
             return Ok(None);
         };
         let current = parse_status(row.get("status"));
@@ -413,39 +451,53 @@ impl Store {
     }
 
     pub async fn item(&self, item_id: i64) -> Result<Option<JobItem>, StoreError> {
-        Ok(sqlx::query(concat!("SELECT ", item_columns!(), " FROM job_items WHERE id = ?")).bind(item_id).fetch_optional(self.pool()).await?.as_ref().map(item_from_row))
+        Ok(sqlx::query(concat!("SELECT ", item_columns!(), " FROM job_items WHERE id = ?"))
+            .bind(item_id)
+            .fetch_optional(self.pool())
+            .await?
+            .as_ref()
+            .map(item_from_row))
     }
 
     /// A person's explicit decision: unknown items of the job are queued again in new batches.
     pub async fn requeue_unknown(&self, job_id: &str, batch_cap: u32) -> Result<u32, StoreError> {
         let mut tx = self.pool().begin().await?;
-        let max_batch: Option<i64> = sqlx::query("SELECT MAX(batch_no) AS b FROM job_items WHERE job_id = ?").bind(job_id).fetch_one(&mut *tx).await?.get("b");
-        let ids: Vec<i64> = sqlx::query("SELECT id FROM job_items WHERE job_id = ? AND phase = 'sent' AND status = 'unknown' ORDER BY row_index")
-            .bind(job_id)
-            .fetch_all(&mut *tx)
-            .await?
-            .iter()
-            .map(|r| r.get("id"))
-            .collect();
+        let max_batch: Option<i64> =
+            sqlx::query("SELECT MAX(batch_no) AS b FROM job_items WHERE job_id = ?").bind(job_id).fetch_one(&mut *tx).await?.get("b");
+        let ids: Vec<i64> =
+            sqlx::query("SELECT id FROM job_items WHERE job_id = ? AND phase = 'sent' AND status = 'unknown' ORDER BY row_index")
+                .bind(job_id)
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|r| r.get("id"))
+                .collect();
         let first = max_batch.unwrap_or(0) + 1;
         for (i, id) in ids.iter().enumerate() {
             let batch = first + (i as i64) / i64::from(batch_cap.max(1));
-            sqlx::query("UPDATE job_items SET phase = 'pending', status = 'queued', batch_no = ?, reason = NULL, updated_at = ? WHERE id = ?")
-                .bind(batch)
-                .bind(now_ms())
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            sqlx::query(
+                "UPDATE job_items SET phase = 'pending', status = 'queued', batch_no = ?, reason = NULL, updated_at = ? WHERE id = ?",
+            )
+            .bind(batch)
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         }
         if !ids.is_empty() {
-            sqlx::query("UPDATE jobs SET state = 'dialling', updated_at = ? WHERE id = ?").bind(now_ms()).bind(job_id).execute(&mut *tx).await?;
+            sqlx::query("UPDATE jobs SET state = 'dialling', updated_at = ? WHERE id = ?")
+                .bind(now_ms())
+                .bind(job_id)
+                .execute(&mut *tx)
+                .await?;
         }
         tx.commit().await?;
         Ok(ids.len() as u32)
     }
 
     pub async fn job_batch_cap(&self, job_id: &str) -> Result<u32, StoreError> {
-        Ok(sqlx::query("SELECT batch_cap FROM jobs WHERE id = ?").bind(job_id).fetch_one(self.pool()).await?.get::<i64, _>("batch_cap") as u32)
+        Ok(sqlx::query("SELECT batch_cap FROM jobs WHERE id = ?").bind(job_id).fetch_one(self.pool()).await?.get::<i64, _>("batch_cap")
+            as u32)
     }
 }
 

@@ -64,7 +64,11 @@ impl Store {
             }
             let mut tx = self.pool.begin().await?;
             sqlx::raw_sql(sql).execute(&mut *tx).await?;
-            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)").bind(version).bind(now_ms()).execute(&mut *tx).await?;
+            sqlx::query("INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)")
+                .bind(version)
+                .bind(now_ms())
+                .execute(&mut *tx)
+                .await?;
             tx.commit().await?;
             tracing::info!(version, "database schema migrated");
         }
@@ -84,21 +88,30 @@ pub fn now_ms() -> i64 {
 impl Store {
     /// Records a provider event once; false when its trace id was seen before.
     pub async fn record_webhook_event(&self, account_id: &str, trace_id: &str, event: &str, payload: &str) -> Result<bool, StoreError> {
-        let inserted = sqlx::query("INSERT INTO webhook_events (account_id, trace_id, event, received_at, payload) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
-            .bind(account_id)
-            .bind(trace_id)
-            .bind(event)
-            .bind(now_ms())
-            .bind(payload)
-            .execute(&self.pool)
-            .await?
-            .rows_affected();
+        let inserted = sqlx::query(
+            "INSERT INTO webhook_events (account_id, trace_id, event, received_at, payload) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(account_id)
+        .bind(trace_id)
+        .bind(event)
+        .bind(now_ms())
+        .bind(payload)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
         Ok(inserted == 1)
     }
 }
 
 impl Store {
-    pub async fn record_room_call(&self, account_id: &str, meeting_id: &str, target: &str, invite_id: &str, created_by: &str) -> Result<(), StoreError> {
+    pub async fn record_room_call(
+        &self,
+        account_id: &str,
+        meeting_id: &str,
+        target: &str,
+        invite_id: &str,
+        created_by: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query("INSERT INTO room_calls (invite_id, account_id, meeting_id, target, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")
             .bind(invite_id)
             .bind(account_id)
@@ -111,7 +124,13 @@ impl Store {
         Ok(())
     }
 
-    pub async fn record_dialex(&self, account_id: &str, call: &callout_shared::dialex::DialExRequest, task_id: &str, created_by: &str) -> Result<(), StoreError> {
+    pub async fn record_dialex(
+        &self,
+        account_id: &str,
+        call: &callout_shared::dialex::DialExRequest,
+        task_id: &str,
+        created_by: &str,
+    ) -> Result<(), StoreError> {
         sqlx::query(
             "INSERT INTO dialex_tasks (task_id, account_id, instance_id, callee, answer_mode, rout_point, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
         )

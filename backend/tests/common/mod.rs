@@ -55,7 +55,14 @@ impl TestApp {
     }
 
     pub async fn post_with_key(&self, path: &str, body: &Value, key: &str) -> reqwest::Response {
-        self.http.post(self.url(path)).header("x-csrf", "1").header("idempotency-key", key).json(body).send().await.expect("request is answered")
+        self.http
+            .post(self.url(path))
+            .header("x-csrf", "1")
+            .header("idempotency-key", key)
+            .json(body)
+            .send()
+            .await
+            .expect("request is answered")
     }
 }
 

@@ -19,11 +19,8 @@ pub fn percent_encode(value: &str) -> String {
 /// `name=value` pairs, each side percent-encoded, sorted by name byte-wise (uppercase before
 /// lowercase), joined with `&`. `Signature` itself is never part of what is signed.
 pub fn canonical_query(params: &[(String, String)]) -> String {
-    let mut pairs: Vec<(String, String)> = params
-        .iter()
-        .filter(|(name, _)| name != "Signature")
-        .map(|(name, value)| (percent_encode(name), percent_encode(value)))
-        .collect();
+    let mut pairs: Vec<(String, String)> =
+        params.iter().filter(|(name, _)| name != "Signature").map(|(name, value)| (percent_encode(name), percent_encode(value))).collect();
     // Sorting the encoded names equals sorting the raw names for unreserved names, and is what the SDKs do.
     pairs.sort();
     pairs.iter().map(|(name, value)| format!("{name}={value}")).collect::<Vec<_>>().join("&")
@@ -36,8 +33,7 @@ pub fn string_to_sign(method: &str, params: &[(String, String)]) -> String {
 
 /// Base64 HMAC-SHA1 of `string_to_sign`, keyed with the secret plus `&`.
 pub fn sign(access_key_secret: &str, string_to_sign: &str) -> String {
-    let mut mac =
-        Hmac::<Sha1>::new_from_slice(format!("{access_key_secret}&").as_bytes()).expect("HMAC accepts keys of any length");
+    let mut mac = Hmac::<Sha1>::new_from_slice(format!("{access_key_secret}&").as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }

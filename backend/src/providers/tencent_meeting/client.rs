@@ -41,7 +41,12 @@ pub struct TencentAccount {
 }
 
 impl TencentAccount {
-    pub fn new(base_url: impl Into<String>, app_id: impl Into<String>, secret_id: impl Into<String>, secret_key: impl Into<String>) -> Self {
+    pub fn new(
+        base_url: impl Into<String>,
+        app_id: impl Into<String>,
+        secret_id: impl Into<String>,
+        secret_key: impl Into<String>,
+    ) -> Self {
         Self {
             base_url: base_url.into(),
             app_id: app_id.into(),
@@ -116,7 +121,13 @@ impl TencentMeetingClient {
     }
 
     /// GET `/v1/meeting/{id}/phone/callout`: every callout of the meeting, `page` from 1.
-    pub async fn callout_status(&self, meeting_id: &str, operator_id: &str, page: u32, page_size: u32) -> Result<CalloutStatusPage, ProviderError> {
+    pub async fn callout_status(
+        &self,
+        meeting_id: &str,
+        operator_id: &str,
+        page: u32,
+        page_size: u32,
+    ) -> Result<CalloutStatusPage, ProviderError> {
         if page == 0 || page_size == 0 || page_size > MAX_PAGE_SIZE {
             return Err(local_refusal(format!("page must be ≥ 1 and page_size 1..={MAX_PAGE_SIZE}")));
         }
@@ -158,7 +169,12 @@ impl TencentMeetingClient {
     }
 
     /// POST `/v1/meeting/{id}/phone/cancelcall`: cancels ringing callouts; the final word comes as `CANCLE_INVITE`.
-    pub async fn cancel_callout(&self, meeting_id: &str, operator_id: &str, numbers: &[PhoneNumber]) -> Result<CancelResult, ProviderError> {
+    pub async fn cancel_callout(
+        &self,
+        meeting_id: &str,
+        operator_id: &str,
+        numbers: &[PhoneNumber],
+    ) -> Result<CancelResult, ProviderError> {
         self.check_batch(numbers.len()).map_err(|e| *e)?;
         let body = phone_batch(operator_id, numbers);
         let path = format!("/v1/meeting/{}/phone/cancelcall", segment(meeting_id));
@@ -170,7 +186,12 @@ impl TencentMeetingClient {
     }
 
     /// POST `/v1/meetings/{id}/phone/ms-open-id` (plural `meetings`): the ms_open_ids of connected numbers.
-    pub async fn pstn_ms_open_ids(&self, meeting_id: &str, operator_id: &str, numbers: &[PhoneNumber]) -> Result<MsOpenIdResult, ProviderError> {
+    pub async fn pstn_ms_open_ids(
+        &self,
+        meeting_id: &str,
+        operator_id: &str,
+        numbers: &[PhoneNumber],
+    ) -> Result<MsOpenIdResult, ProviderError> {
         self.check_batch(numbers.len()).map_err(|e| *e)?;
         let body = phone_batch(operator_id, numbers);
         let path = format!("/v1/meetings/{}/phone/ms-open-id", segment(meeting_id));
@@ -229,7 +250,12 @@ impl TencentMeetingClient {
 
     /// Sends one request through the shared transport: the body is serialized once, and every
     /// attempt gets a fresh nonce, timestamp and signature over the exact target and body sent.
-    async fn call<T: DeserializeOwned>(&self, method: Method, path_and_query: &str, body: Option<&impl Serialize>) -> Result<T, ProviderError> {
+    async fn call<T: DeserializeOwned>(
+        &self,
+        method: Method,
+        path_and_query: &str,
+        body: Option<&impl Serialize>,
+    ) -> Result<T, ProviderError> {
         let body = match body {
             Some(body) => serde_json::to_string(body).expect("request bodies are plain data"),
             None => String::new(),
@@ -266,7 +292,12 @@ impl TencentMeetingClient {
         };
         tracing::debug!(%method, path = url.path(), "Tencent Meeting request");
         let text = transport::send(Provider::TencentMeeting, &self.settings.retry, build, classify::<T>).await?;
-        parse_success(&text).map_err(|detail| ProviderError::Unknown { provider: Provider::TencentMeeting, detail, http_status: None, raw: Some(text) })
+        parse_success(&text).map_err(|detail| ProviderError::Unknown {
+            provider: Provider::TencentMeeting,
+            detail,
+            http_status: None,
+            raw: Some(text),
+        })
     }
 }
 
@@ -346,7 +377,12 @@ fn phone_batch<'a>(operator_id: &'a str, numbers: &'a [PhoneNumber]) -> wire::Ph
     }
 }
 
-fn room_body<'a>(operator_id: &'a str, request: &'a RoomCallRequest, instance_id: Option<u8>, invite_id: Option<&'a str>) -> wire::RoomCallBody<'a> {
+fn room_body<'a>(
+    operator_id: &'a str,
+    request: &'a RoomCallRequest,
+    instance_id: Option<u8>,
+    invite_id: Option<&'a str>,
+) -> wire::RoomCallBody<'a> {
     let (meeting_room_id, mra_address) = match &request.target {
         RoomTarget::MeetingRoom { meeting_room_id } => (Some(meeting_room_id.as_str()), None),
         RoomTarget::MraAddress { protocol, dial_string } => {

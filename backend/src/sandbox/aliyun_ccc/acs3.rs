@@ -24,14 +24,9 @@ struct Authorization<'a> {
 }
 
 fn parse(credentials: &str) -> Option<Authorization<'_>> {
-    let field = |name: &str| {
-        credentials.split(',').map(str::trim).find_map(|part| part.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')))
-    };
-    Some(Authorization {
-        access_key_id: field("Credential")?,
-        signed_headers: field("SignedHeaders")?,
-        signature: field("Signature")?,
-    })
+    let field =
+        |name: &str| credentials.split(',').map(str::trim).find_map(|part| part.strip_prefix(name).and_then(|rest| rest.strip_prefix('=')));
+    Some(Authorization { access_key_id: field("Credential")?, signed_headers: field("SignedHeaders")?, signature: field("Signature")? })
 }
 
 pub(super) fn check(
@@ -41,18 +36,15 @@ pub(super) fn check(
     credentials: &str,
     now: DateTime<Utc>,
 ) -> Result<(), GatewayError> {
-    let required =
-        |name: &str| incoming.header(name).filter(|value| !value.is_empty()).ok_or_else(|| GatewayError::missing(name));
+    let required = |name: &str| incoming.header(name).filter(|value| !value.is_empty()).ok_or_else(|| GatewayError::missing(name));
     gateway::route(required("x-acs-version")?, required("x-acs-action")?)?;
-    let authorization = parse(credentials).ok_or_else(|| {
-        GatewayError::new(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards.")
-    })?;
+    let authorization = parse(credentials)
+        .ok_or_else(|| GatewayError::new(400, "IncompleteSignature", "The request signature does not conform to Aliyun standards."))?;
     let secret = gateway::secret_for(config, authorization.access_key_id)?;
     gateway::check_timestamp(config, Some(required("x-acs-date")?), now)?;
     let nonce = required("x-acs-signature-nonce")?;
 
-    let string_to_sign =
-        format!("{ALGORITHM}\n{}", hex::encode(Sha256::digest(canonical_request(incoming, authorization.signed_headers))));
+    let string_to_sign = format!("{ALGORITHM}\n{}", hex::encode(Sha256::digest(canonical_request(incoming, authorization.signed_headers))));
     let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(string_to_sign.as_bytes());
     let expected = hex::encode(mac.finalize().into_bytes());
@@ -67,8 +59,7 @@ fn canonical_request(incoming: &Incoming<'_>, signed_headers: &str) -> String {
     let headers: String = signed_headers
         .split(';')
         .map(|name| {
-            let values: Vec<&str> =
-                incoming.headers.get_all(name).iter().filter_map(|value| value.to_str().ok()).map(str::trim).collect();
+            let values: Vec<&str> = incoming.headers.get_all(name).iter().filter_map(|value| value.to_str().ok()).map(str::trim).collect();
             format!("{name}:{}\n", values.join(","))
         })
         .collect();

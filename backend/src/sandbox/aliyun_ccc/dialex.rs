@@ -64,9 +64,8 @@ pub(super) fn accept(
 
 /// The route point must fit its mode (the product's one rule) and name something the instance has.
 fn check_rout_point(instance: &CccInstance, mode: AnswerMode, rout_point: &str) -> Result<(), GatewayError> {
-    let invalid = |why: String| {
-        GatewayError::new(400, "InvalidParameter.RoutPoint", format!("The specified RoutPoint is not valid: {why}."))
-    };
+    let invalid =
+        |why: String| GatewayError::new(400, "InvalidParameter.RoutPoint", format!("The specified RoutPoint is not valid: {why}."));
     validate_rout_point(mode, rout_point).map_err(|err| invalid(err.message().to_owned()))?;
     let known = match mode {
         AnswerMode::Ivr => instance.contact_flows.iter().any(|flow| flow == rout_point),

@@ -159,22 +159,14 @@ pub(super) fn route(version: &str, action: &str) -> Result<(), GatewayError> {
         return Err(GatewayError::new(400, "InvalidVersion", "Specified parameter Version is not valid."));
     }
     if action != DIAL_EX {
-        return Err(GatewayError::new(
-            404,
-            "InvalidAction.NotFound",
-            "Specified api is not found, please check your url and method.",
-        ));
+        return Err(GatewayError::new(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."));
     }
     Ok(())
 }
 
 pub(super) fn secret_for<'c>(config: &'c AliyunEmulatorConfig, access_key_id: &str) -> Result<&'c str, GatewayError> {
     config.access_keys.get(access_key_id).map(String::as_str).ok_or_else(|| {
-        GatewayError::new(
-            config.statuses.access_key_not_found,
-            "InvalidAccessKeyId.NotFound",
-            "Specified access key is not found.",
-        )
+        GatewayError::new(config.statuses.access_key_not_found, "InvalidAccessKeyId.NotFound", "Specified access key is not found.")
     })
 }
 
@@ -196,12 +188,7 @@ pub(super) fn verify_signature(
 }
 
 /// Called only after the signature matched, so nobody else can burn a client's nonce.
-pub(super) fn use_nonce(
-    config: &AliyunEmulatorConfig,
-    nonces: &NonceLedger,
-    nonce: &str,
-    now: DateTime<Utc>,
-) -> Result<(), GatewayError> {
+pub(super) fn use_nonce(config: &AliyunEmulatorConfig, nonces: &NonceLedger, nonce: &str, now: DateTime<Utc>) -> Result<(), GatewayError> {
     if nonces.record(nonce, now, config.nonce_window) {
         Ok(())
     } else {
@@ -209,11 +196,7 @@ pub(super) fn use_nonce(
     }
 }
 
-pub(super) fn check_timestamp(
-    config: &AliyunEmulatorConfig,
-    timestamp: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<(), GatewayError> {
+pub(super) fn check_timestamp(config: &AliyunEmulatorConfig, timestamp: Option<&str>, now: DateTime<Utc>) -> Result<(), GatewayError> {
     let timestamp = timestamp.ok_or_else(|| {
         GatewayError::new(
             400,
@@ -223,9 +206,7 @@ pub(super) fn check_timestamp(
     })?;
     // Whole seconds with a literal Z, as every official SDK sends; other forms are unconfirmed, so refused.
     let sent = NaiveDateTime::parse_from_str(timestamp, "%Y-%m-%dT%H:%M:%SZ")
-        .map_err(|_| {
-            GatewayError::new(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted.")
-        })?
+        .map_err(|_| GatewayError::new(400, "InvalidTimeStamp.Format", "Specified time stamp or date value is not well formatted."))?
         .and_utc();
     let skew = (now - sent).abs().to_std().unwrap_or(Duration::MAX);
     if skew > config.timestamp_window {

@@ -99,14 +99,8 @@ impl AliyunEmulator {
 
     /// An account pointed at this emulator with its first configured key (the sandbox key by default).
     pub fn account(&self) -> AliyunAccount {
-        let (id, secret) =
-            self.state.config.access_keys.iter().next().map(|(id, secret)| (id.clone(), secret.clone())).unwrap_or_default();
-        AliyunAccount {
-            endpoint: self.base_url(),
-            region_id: SANDBOX_REGION_ID.to_owned(),
-            access_key_id: id,
-            access_key_secret: secret,
-        }
+        let (id, secret) = self.state.config.access_keys.iter().next().map(|(id, secret)| (id.clone(), secret.clone())).unwrap_or_default();
+        AliyunAccount { endpoint: self.base_url(), region_id: SANDBOX_REGION_ID.to_owned(), access_key_id: id, access_key_secret: secret }
     }
 
     pub async fn stop(self) {
@@ -145,8 +139,7 @@ async fn rpc(State(state): State<Arc<EmulatorState>>, method: Method, uri: Uri, 
     let params = Params::merge(uri.query(), &headers, &body);
     let now = state.now();
     let host_id = state.config.host_id.as_str();
-    let incoming =
-        gateway::Incoming { method: method.as_str(), query: uri.query(), headers: &headers, body: &body, params: &params };
+    let incoming = gateway::Incoming { method: method.as_str(), query: uri.query(), headers: &headers, body: &body, params: &params };
     if let Err(err) = gateway::check(&state.config, &state.nonces, &incoming, now) {
         return err.into_response(host_id);
     }

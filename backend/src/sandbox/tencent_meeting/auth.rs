@@ -82,9 +82,8 @@ pub async fn authenticate(State(emulator): State<Arc<Emulator>>, request: Reques
 fn check(emulator: &Emulator, parts: &Parts, body: &[u8]) -> Result<(), ApiError> {
     let config = &emulator.config;
     let headers = &parts.headers;
-    let unknown_secret = || {
-        ApiError::request(190303, "鉴权失败:请检查请求头公共参数里字段AppId和X-TC-Key内容是否正确,字段SdkId如未分配不要携带。")
-    };
+    let unknown_secret =
+        || ApiError::request(190303, "鉴权失败:请检查请求头公共参数里字段AppId和X-TC-Key内容是否正确,字段SdkId如未分配不要携带。");
     let key = header(headers, "x-tc-key").ok_or_else(unknown_secret)?;
     let app_id = header(headers, "appid").ok_or_else(unknown_secret)?;
     let sdk_id = header(headers, "sdkid").filter(|s| !s.is_empty());
@@ -104,7 +103,8 @@ fn check(emulator: &Emulator, parts: &Parts, body: &[u8]) -> Result<(), ApiError
     let target = parts.uri.path_and_query().map(|pq| pq.as_str()).unwrap_or("/");
     // The signature covers the body as received; a body that is not UTF-8 cannot have been signed.
     let body_text = std::str::from_utf8(body).unwrap_or("\u{FFFD}");
-    let expected = signer::sign(&config.secret_key, &signer::string_to_sign(parts.method.as_str(), key, nonce, timestamp, target, body_text));
+    let expected =
+        signer::sign(&config.secret_key, &signer::string_to_sign(parts.method.as_str(), key, nonce, timestamp, target, body_text));
     if nonce.is_empty() || !bool::from(expected.as_bytes().ct_eq(received.as_bytes())) {
         return Err(ApiError::new(config.signature_error_status, 200003, "Signature failed (签名校验失败)"));
     }

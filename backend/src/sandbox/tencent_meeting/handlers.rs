@@ -228,7 +228,9 @@ impl RoomBody {
     fn key(&self) -> Result<RoomKey, ApiError> {
         match (self.meeting_room_id.as_deref().filter(|s| !s.is_empty()), &self.mra_address) {
             (Some(room), None) => Ok(RoomKey::Room(room.to_owned())),
-            (None, Some(mra)) if matches!(mra.protocol, 1 | 2) && !mra.dial_string.is_empty() => Ok(RoomKey::Mra(mra.protocol, mra.dial_string.clone())),
+            (None, Some(mra)) if matches!(mra.protocol, 1 | 2) && !mra.dial_string.is_empty() => {
+                Ok(RoomKey::Mra(mra.protocol, mra.dial_string.clone()))
+            }
             (None, Some(_)) => Err(ApiError::invalid_param("mra_address needs protocol 1 (SIP) or 2 (H.323) and a dial_string")),
             _ => Err(ApiError::invalid_param("give exactly one of meeting_room_id and mra_address")),
         }

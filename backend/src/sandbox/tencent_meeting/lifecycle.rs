@@ -1,10 +1,7 @@
 //! The deterministic lives of phone callouts and room calls (rules in the module docs of
 //! `sandbox::tencent_meeting`), driven by tokio time, and the webhook events they produce.
 
-use std::{
-    sync::Arc,
-    time::Duration,
-};
+use std::{sync::Arc, time::Duration};
 
 use serde_json::{json, Value};
 

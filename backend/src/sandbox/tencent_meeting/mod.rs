@@ -306,9 +306,8 @@ pub async fn start(bind: SocketAddr, config: TencentEmulatorConfig) -> io::Resul
         .layer(middleware::from_fn_with_state(emulator.clone(), auth::authenticate))
         .layer(middleware::from_fn_with_state(faults.clone(), super::faults::apply))
         .with_state(emulator.clone());
-    let admin = Router::new()
-        .route("/__emulator/webhook", get(get_webhook).put(put_webhook).delete(delete_webhook))
-        .with_state(emulator.clone());
+    let admin =
+        Router::new().route("/__emulator/webhook", get(get_webhook).put(put_webhook).delete(delete_webhook)).with_state(emulator.clone());
     let router = admin.merge(faults.admin_router()).merge(provider);
     let server = super::serve("tencent-meeting", bind, router).await?;
     Ok(TencentEmulator { server, emulator, faults })

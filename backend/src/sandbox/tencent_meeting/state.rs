@@ -51,7 +51,9 @@ impl Call {
     }
 
     pub fn same_number(&self, area: u32, phone: &str, extension: Option<&str>) -> bool {
-        self.area == area && self.phone == phone && self.extension.as_deref().filter(|e| !e.is_empty()) == extension.filter(|e| !e.is_empty())
+        self.area == area
+            && self.phone == phone
+            && self.extension.as_deref().filter(|e| !e.is_empty()) == extension.filter(|e| !e.is_empty())
     }
 
     /// How the dial counter names this number.
@@ -125,7 +127,13 @@ impl Emulator {
 
     /// The checks every PSTN operation shares: the meeting exists and the operator may act on it.
     /// `placing` adds the checks that only apply to dialling (meeting ended, webinar).
-    pub fn operable_meeting(&self, meeting_id: &str, operator_id: &str, operator_id_type: i64, placing: bool) -> Result<&EmulatedMeeting, ApiError> {
+    pub fn operable_meeting(
+        &self,
+        meeting_id: &str,
+        operator_id: &str,
+        operator_id_type: i64,
+        placing: bool,
+    ) -> Result<&EmulatedMeeting, ApiError> {
         if operator_id_type != 1 {
             return Err(ApiError::invalid_param("operator_id_type must be 1 (userid)"));
         }
