@@ -35,7 +35,10 @@ export async function startBackend({ extraArgs = [], env = {} } = {}) {
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`backend exited early:\n${logs.join('')}`);
+    if (child.exitCode !== null) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`backend exited early:\n${logs.join('')}`);
+    }
     try {
       const response = await fetch(`${base}/api/v1/health`);
       if (response.ok) break;
@@ -47,9 +50,10 @@ export async function startBackend({ extraArgs = [], env = {} } = {}) {
     base,
     logs,
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

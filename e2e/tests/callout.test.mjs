@@ -2,6 +2,7 @@
 // flagged, and the confirmation step counts what would be sent before anything is.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { screenshot } from '../support/browser.mjs';
 import { openPage, assertNoUnexpectedErrors, useBackendAndBrowser } from '../support/app.mjs';
 
@@ -73,4 +74,19 @@ test('the meeting id must be digits and the page asks for valid numbers', async 
   await page.getByTestId('global-alert').waitFor();
   assert.match(await page.getByTestId('global-alert').textContent(), /at least one valid number/);
   assert.equal(await page.getByTestId('callout-confirm').count(), 0);
+});
+
+test('a CSV file becomes rows, and the template offers the same columns', async () => {
+  const { page } = await openPage(ctx.browser, ctx.backend.base, '/callout');
+  await page.getByTestId('csv-file').waitFor({ state: 'attached', timeout: 20000 });
+  const csv = 'country_code,number,extension,nick_name\r\n86,13800138000,,"Li, Lei"\r\n86,01065529988,8001,Front desk\r\n';
+  await page.getByTestId('csv-file').setInputFiles({ name: 'numbers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="row-verdict"][data-state="valid"]').length === 2, null, { timeout: 15000 });
+  assert.equal(await page.getByTestId('number-row').count(), 2, 'the empty starting row made way');
+  assert.equal(await page.getByLabel('Nickname, row 1').inputValue(), 'Li, Lei');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-template').click()]);
+  assert.equal(download.suggestedFilename(), 'numbers-template.csv');
+  const template = readFileSync(await download.path(), 'utf8');
+  assert.match(template, /^\uFEFFcountry_code,number,extension,nick_name\n/);
 });

@@ -61,5 +61,9 @@ test('DialEx checks that the fields are filled before sending anything', async (
   await page.getByTestId('dialex-submit').click();
   assert.equal(await page.getByTestId('callee-error').textContent(), 'This field is required.');
   assert.equal(await page.getByTestId('rout_point-error').textContent(), 'This field is required.');
+  // Tablet width: the form stays usable in one column.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  assert.ok(await page.getByTestId('dialex-submit').isVisible());
+  await screenshot(page, 'dialex-tablet');
   await page.close();
 });

@@ -48,6 +48,12 @@ pub enum FieldProblem {
 #[derive(Clone, Copy)]
 pub struct FieldErrors(pub RwSignal<Vec<(&'static str, FieldProblem)>>);
 
+impl Default for FieldErrors {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 impl FieldErrors {
     pub fn new() -> Self {
         Self(RwSignal::new(Vec::new()))
@@ -158,5 +164,38 @@ pub fn AccountSelect(provider: ProviderKind, value: RwSignal<String>, errors: Fi
             <p class="alert alert-warn" role="note">{move || locale.t(none_key)}</p>
         </Show>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use callout_shared::error::ApiErrorBody;
+
+    fn refusal(field: Option<&str>) -> ApiError {
+        ApiError::Api {
+            status: 422,
+            body: ApiErrorBody { code: "invalid_request".into(), message: "m".into(), field: field.map(Into::into), provider_code: None },
+        }
+    }
+
+    #[test]
+    fn presence_checks_mark_only_the_blank_fields_and_forget_older_problems() {
+        let errors = FieldErrors::new();
+        errors.set("rout_point", FieldProblem::Invalid(K::MeetingIdDigits));
+        assert!(!errors.require(&[("caller", " ".into()), ("callee", "138".into())]));
+        assert_eq!(errors.0.get_untracked(), vec![("caller", FieldProblem::Required)]);
+        assert!(errors.require(&[("caller", "02285196281".into())]));
+        assert!(errors.0.get_untracked().is_empty());
+    }
+
+    #[test]
+    fn a_backend_error_lands_on_its_field_only_when_the_form_has_it() {
+        let errors = FieldErrors::new();
+        assert!(errors.place(&refusal(Some("callee")), &["caller", "callee"]));
+        assert_eq!(errors.0.get_untracked()[0].0, "callee");
+        assert!(!errors.place(&refusal(Some("numbers[3].phone")), &["caller", "callee"]));
+        assert!(!errors.place(&refusal(None), &["caller"]));
+        assert_eq!(errors.0.get_untracked().len(), 1);
     }
 }

@@ -59,7 +59,9 @@ pub struct NumberEntryState {
 }
 
 impl NumberEntryState {
-    /// Starts with one empty row and begins checking as rows change.
+    /// Starts with one empty row and begins checking as rows change. No `Default`: creating one
+    /// starts an effect, which should be a visible decision of the page that owns it.
+    #[allow(clippy::new_without_default)]
     pub fn new() -> Self {
         let rows = RwSignal::new(vec![RowFields::new(0, NumberRow::default())]);
         let checks = RwSignal::new(HashMap::<u64, (NumberInput, NumberValidation)>::new());
