@@ -15,6 +15,7 @@ test('switching to Chinese translates the shell and is remembered across a reloa
   await page.getByRole('link', { name: '会议外呼' }).waitFor();
   assert.ok(await page.getByText('沙箱：呼叫只发往内置模拟器').isVisible());
   assert.equal(await page.locator('html').getAttribute('lang'), 'zh-CN');
+  assert.equal(await page.title(), '外呼控制台');
 
   await page.reload();
   await page.getByRole('heading', { name: '概览' }).waitFor({ timeout: 20000 });

@@ -33,9 +33,12 @@ pub fn provide_locale() {
         if let Some(storage) = window.as_ref().and_then(|w| w.local_storage().ok().flatten()) {
             let _ = storage.set_item(STORAGE_KEY, lang.tag());
         }
-        // Screen readers and fonts follow `<html lang>`.
-        if let Some(root) = window.and_then(|w| w.document()).and_then(|d| d.document_element()) {
-            let _ = root.set_attribute("lang", lang.tag());
+        // Screen readers and fonts follow `<html lang>`; the tab title is visible text too.
+        if let Some(document) = window.and_then(|w| w.document()) {
+            if let Some(root) = document.document_element() {
+                let _ = root.set_attribute("lang", lang.tag());
+            }
+            document.set_title(K::Brand.text(lang));
         }
     });
 }
