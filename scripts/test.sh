@@ -13,6 +13,9 @@ scripts/setup.sh
 echo "== cargo tests"
 cargo test --workspace --exclude callout-frontend
 
+echo "== frontend unit tests (native)"
+cargo test -p callout-frontend
+
 echo "== frontend release build"
 trunk build --release
 scripts/bundle-size.sh dist | tee "$TEST_OUTPUT/bundle-size.txt"

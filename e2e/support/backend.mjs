@@ -1,6 +1,8 @@
 // Starts the real backend binary in sandbox mode, serving the real release build from dist/.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
@@ -22,8 +24,10 @@ export async function startBackend({ extraArgs = [], env = {} } = {}) {
   const port = await freePort();
   const bin = path.join(repoRoot, 'target', 'debug', 'callout-console');
   const logs = [];
+  // Each backend gets its own database: jobs and idempotency keys must not leak between runs.
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'callout-e2e-data-'));
   const child = spawn(bin, ['serve', '--bind', `127.0.0.1:${port}`, '--static-dir', path.join(repoRoot, 'dist'), ...extraArgs], {
-    env: { ...process.env, RUST_LOG: 'info', ...env },
+    env: { ...process.env, RUST_LOG: 'info', CALLOUT__SERVER__DATA_DIR: JSON.stringify(dataDir), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => logs.push(d.toString()));
@@ -31,7 +35,10 @@ export async function startBackend({ extraArgs = [], env = {} } = {}) {
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + 15000;
   for (;;) {
-    if (child.exitCode !== null) throw new Error(`backend exited early:\n${logs.join('')}`);
+    if (child.exitCode !== null) {
+      rmSync(dataDir, { recursive: true, force: true });
+      throw new Error(`backend exited early:\n${logs.join('')}`);
+    }
     try {
       const response = await fetch(`${base}/api/v1/health`);
       if (response.ok) break;
@@ -43,9 +50,11 @@ export async function startBackend({ extraArgs = [], env = {} } = {}) {
     base,
     logs,
     async stop() {
-      if (child.exitCode !== null) return;
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
+      if (child.exitCode === null) {
+        child.kill('SIGTERM');
+        await new Promise((r) => child.once('exit', r));
+      }
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,12 +1,15 @@
 use leptos::prelude::*;
 
+use crate::{i18n::K, state::locale::use_locale};
+
 /// An area whose page is not built yet.
 #[component]
-pub fn Placeholder(title: &'static str) -> impl IntoView {
+pub fn Placeholder(title: K) -> impl IntoView {
+    let locale = use_locale();
     view! {
         <section>
-            <h1>{title}</h1>
-            <p class="muted">"This area is not available yet."</p>
+            <h1>{move || locale.t(title)}</h1>
+            <p class="muted">{move || locale.t(K::NotAvailableYet)}</p>
         </section>
     }
 }

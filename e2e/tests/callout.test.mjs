@@ -1,0 +1,92 @@
+// The meeting callout page: pasted numbers are checked by the backend's normaliser, duplicates
+// flagged, and the confirmation step counts what would be sent before anything is.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { screenshot } from '../support/browser.mjs';
+import { openPage, assertNoUnexpectedErrors, useBackendAndBrowser } from '../support/app.mjs';
+
+const ctx = useBackendAndBrowser();
+
+const PASTED = [
+  '13800138000',
+  '86,13900139000,,Bob',
+  '12345',                   // too short
+  '+86 137 0013 7000',
+  '86;13800138000;;Alice again', // same number as the first row
+  '1\t2025550123\t\tDana',
+].join('\n');
+
+test('pasted numbers are checked row by row, duplicates flagged, and the confirmation counts them', async () => {
+  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, '/callout');
+  await page.getByTestId('paste-numbers').waitFor({ timeout: 20000 });
+  await page.getByTestId('paste-numbers').fill(PASTED);
+  await page.getByRole('button', { name: 'Add these numbers' }).click();
+
+  const rows = page.getByTestId('number-row');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="row-verdict"][data-state="pending"]').length === 0
+    && document.querySelectorAll('[data-testid="number-row"]').length === 6, null, { timeout: 15000 });
+  assert.equal(await rows.count(), 6);
+  const states = await page.getByTestId('row-verdict').evaluateAll((els) => els.map((e) => e.dataset.state));
+  assert.deepEqual(states, ['valid', 'valid', 'invalid', 'valid', 'duplicate', 'valid']);
+  assert.equal(await rows.nth(0).getByTestId('row-verdict').textContent(), '+8613800138000');
+  assert.match(await rows.nth(2).getByTestId('row-verdict').textContent(), /short|not a phone|numbering plan/i);
+  assert.match(await rows.nth(4).getByTestId('row-verdict').textContent(), /Duplicate of row 1/);
+  assert.equal(await page.getByTestId('numbers-summary').textContent(), '4 valid · 1 invalid · 1 duplicates');
+
+  await page.getByTestId('meeting-id').fill('12345678901234567890');
+  await page.getByTestId('callout-review').click();
+  const confirm = page.getByTestId('callout-confirm');
+  await confirm.waitFor();
+  assert.equal(await page.getByTestId('confirm-valid').textContent(), '4');
+  assert.equal(await page.getByTestId('confirm-batches').textContent(), '1');
+  assert.equal(await page.getByTestId('confirm-meeting').textContent(), '12345678901234567890');
+  assert.match(await page.getByTestId('confirm-skipped').textContent(), /^2 /);
+  await screenshot(page, 'callout-confirm');
+
+  await page.getByTestId('callout-start').click();
+  await page.getByTestId('global-alert').waitFor({ timeout: 15000 });
+  assert.match(await page.getByTestId('global-alert').textContent(), /Callout started: job \S+\./);
+  assert.equal(await page.getByTestId('callout-confirm').count(), 0, 'the confirmation closes once the job exists');
+  await screenshot(page, 'callout-submitted');
+  assertNoUnexpectedErrors(consoleErrors, [/Failed to load resource/]);
+});
+
+test('editing a row re-checks it as you type', async () => {
+  const { page } = await openPage(ctx.browser, ctx.backend.base, '/callout');
+  const number = page.getByTestId('row-number').first();
+  await number.waitFor({ timeout: 20000 });
+  await number.fill('1380013800');
+  await page.locator('[data-testid="row-verdict"][data-state="invalid"]').waitFor({ timeout: 10000 });
+  await number.fill('13800138000');
+  await page.locator('[data-testid="row-verdict"][data-state="valid"]').waitFor({ timeout: 10000 });
+  assert.equal(await page.getByTestId('row-verdict').first().textContent(), '+8613800138000');
+});
+
+test('the meeting id must be digits and the page asks for valid numbers', async () => {
+  const { page } = await openPage(ctx.browser, ctx.backend.base, '/callout');
+  await page.getByTestId('meeting-id').waitFor({ timeout: 20000 });
+  await page.getByTestId('meeting-id').fill('12ab');
+  await page.getByTestId('callout-review').click();
+  assert.equal(await page.getByTestId('meeting_id-error').textContent(), 'A meeting ID has only digits.');
+  await page.getByTestId('meeting-id').fill('123456');
+  await page.getByTestId('callout-review').click();
+  await page.getByTestId('global-alert').waitFor();
+  assert.match(await page.getByTestId('global-alert').textContent(), /at least one valid number/);
+  assert.equal(await page.getByTestId('callout-confirm').count(), 0);
+});
+
+test('a CSV file becomes rows, and the template offers the same columns', async () => {
+  const { page } = await openPage(ctx.browser, ctx.backend.base, '/callout');
+  await page.getByTestId('csv-file').waitFor({ state: 'attached', timeout: 20000 });
+  const csv = 'country_code,number,extension,nick_name\r\n86,13800138000,,"Li, Lei"\r\n86,01065529988,8001,Front desk\r\n';
+  await page.getByTestId('csv-file').setInputFiles({ name: 'numbers.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="row-verdict"][data-state="valid"]').length === 2, null, { timeout: 15000 });
+  assert.equal(await page.getByTestId('number-row').count(), 2, 'the empty starting row made way');
+  assert.equal(await page.getByLabel('Nickname, row 1').inputValue(), 'Li, Lei');
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('csv-template').click()]);
+  assert.equal(download.suggestedFilename(), 'numbers-template.csv');
+  const template = readFileSync(await download.path(), 'utf8');
+  assert.match(template, /^\uFEFFcountry_code,number,extension,nick_name\n/);
+});

@@ -1,0 +1,174 @@
+//! Simplified Chinese and English. Every visible string is a [`K`] key; the `strings!` table below
+//! forces both languages for each key at compile time, and the tests check none is left empty.
+
+mod strings;
+
+pub use strings::K;
+
+/// The languages the console speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Lang {
+    En,
+    Zh,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::Zh];
+
+    /// The BCP 47 tag, for `<html lang>` and `localStorage`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Zh => "zh-CN",
+        }
+    }
+
+    /// The language's own name, for the switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Lang::En => "English",
+            Lang::Zh => "简体中文",
+        }
+    }
+
+    /// A stored tag or the browser's `navigator.language`: any Chinese variant means Chinese.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim().to_ascii_lowercase();
+        if tag.starts_with("zh") {
+            Some(Lang::Zh)
+        } else if tag.starts_with("en") {
+            Some(Lang::En)
+        } else {
+            None
+        }
+    }
+
+    pub fn text(self, key: K) -> &'static str {
+        key.text(self)
+    }
+}
+
+/// The words for a backend error code (`ApiErrorBody::code`); unknown codes get a generic sentence.
+pub fn error_code_key(code: &str) -> K {
+    match code {
+        "unauthenticated" => K::ErrUnauthenticated,
+        "forbidden" => K::ErrForbidden,
+        "csrf_header_missing" => K::ErrCsrfHeaderMissing,
+        "cross_site_request" => K::ErrCrossSiteRequest,
+        "invalid_request" => K::ErrInvalidRequest,
+        "invalid_number" => K::ErrInvalidNumber,
+        "not_found" => K::ErrNotFound,
+        "conflict" => K::ErrConflict,
+        "rate_limited" => K::ErrRateLimited,
+        "provider_unreachable" => K::ErrProviderUnreachable,
+        "provider_outcome_unknown" => K::ErrProviderOutcomeUnknown,
+        "provider_error" => K::ErrProviderError,
+        "provider_permission_denied" => K::ErrProviderPermissionDenied,
+        "provider_credentials_rejected" => K::ErrProviderCredentialsRejected,
+        "meeting_not_found" => K::ErrMeetingNotFound,
+        "meeting_ended" => K::ErrMeetingEnded,
+        "internal" => K::ErrInternal,
+        _ => K::ErrUnknownCode,
+    }
+}
+
+/// The words for a number the backend's normaliser refused.
+pub fn number_problem_key(problem: callout_shared::numbers::NumberProblem) -> K {
+    use callout_shared::numbers::NumberProblem::*;
+    match problem {
+        Empty => K::ProblemEmpty,
+        NotANumber => K::ProblemNotANumber,
+        InvalidCountryCode => K::ProblemInvalidCountryCode,
+        TooShort => K::ProblemTooShort,
+        TooLong => K::ProblemTooLong,
+        NotAValidNumber => K::ProblemNotAValidNumber,
+        InvalidExtension => K::ProblemInvalidExtension,
+    }
+}
+
+/// Fills `{name}` placeholders, for the few strings that carry numbers.
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    values.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn every_key_has_text_in_both_languages() {
+        for key in K::ALL {
+            for lang in Lang::ALL {
+                assert!(!key.text(lang).trim().is_empty(), "{key:?} has no {lang:?} text");
+            }
+        }
+    }
+
+    #[test]
+    fn chinese_is_not_a_copy_of_english() {
+        // Product names may stay as they are; prose must be translated.
+        let same: Vec<_> = K::ALL.iter().filter(|k| k.text(Lang::En) == k.text(Lang::Zh)).collect();
+        assert!(same.len() <= 6, "untranslated keys: {same:?}");
+    }
+
+    #[test]
+    fn placeholders_match_between_languages() {
+        let names =
+            |s: &str| -> HashSet<String> { s.split('{').skip(1).filter_map(|p| p.split_once('}').map(|(n, _)| n.to_owned())).collect() };
+        for key in K::ALL {
+            assert_eq!(names(key.text(Lang::En)), names(key.text(Lang::Zh)), "{key:?}");
+        }
+    }
+
+    #[test]
+    fn every_backend_error_code_has_its_own_words() {
+        let codes = [
+            "unauthenticated",
+            "forbidden",
+            "csrf_header_missing",
+            "cross_site_request",
+            "invalid_request",
+            "invalid_number",
+            "not_found",
+            "conflict",
+            "rate_limited",
+            "provider_unreachable",
+            "provider_outcome_unknown",
+            "provider_error",
+            "provider_permission_denied",
+            "provider_credentials_rejected",
+            "meeting_not_found",
+            "meeting_ended",
+            "internal",
+        ];
+        let keys: HashSet<K> = codes.iter().map(|c| error_code_key(c)).collect();
+        assert_eq!(keys.len(), codes.len(), "two codes share a sentence");
+        assert!(!keys.contains(&K::ErrUnknownCode));
+        assert_eq!(error_code_key("something_new"), K::ErrUnknownCode);
+    }
+
+    #[test]
+    fn every_number_problem_has_its_own_words() {
+        use callout_shared::numbers::NumberProblem::*;
+        let problems = [Empty, NotANumber, InvalidCountryCode, TooShort, TooLong, NotAValidNumber, InvalidExtension];
+        let keys: HashSet<K> = problems.into_iter().map(number_problem_key).collect();
+        assert_eq!(keys.len(), problems.len());
+    }
+
+    #[test]
+    fn browser_language_picks_chinese_for_any_chinese_variant() {
+        assert_eq!(Lang::from_tag("zh-CN"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("zh-TW"), Some(Lang::Zh));
+        assert_eq!(Lang::from_tag("en-US"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("de"), None);
+        for lang in Lang::ALL {
+            assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
+        }
+    }
+
+    #[test]
+    fn fill_replaces_named_placeholders() {
+        assert_eq!(fill("{n} of {m}", &[("n", "3"), ("m", "5")]), "3 of 5");
+    }
+}

@@ -1,0 +1,178 @@
+//! The string table. One line per key: English, then Simplified Chinese.
+
+use super::Lang;
+
+macro_rules! strings {
+    ($($key:ident => $en:expr, $zh:expr;)*) => {
+        /// A visible string of the console.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum K { $($key),* }
+
+        impl K {
+            pub const ALL: &'static [K] = &[$(K::$key),*];
+
+            pub fn text(self, lang: Lang) -> &'static str {
+                match (self, lang) {
+                    $((K::$key, Lang::En) => $en, (K::$key, Lang::Zh) => $zh,)*
+                }
+            }
+        }
+    };
+}
+
+strings! {
+    // Shell
+    Brand => "Callout Console", "外呼控制台";
+    SkipToContent => "Skip to content", "跳到正文";
+    SandboxBadge => "Sandbox: calls go to built-in emulators", "沙箱：呼叫只发往内置模拟器";
+    LanguageLabel => "Language", "语言";
+    NavDashboard => "Dashboard", "概览";
+    NavCallout => "Meeting callout", "会议外呼";
+    NavStatus => "Callout status", "外呼状态";
+    NavMsOpenId => "ms_open_id lookup", "ms_open_id 查询";
+    NavRoomCall => "Room call", "会议室呼叫";
+    NavDialEx => "DialEx", "DialEx 外呼";
+    MainNav => "Main", "主导航";
+    FooterUi => "Callout Console · UI", "外呼控制台 · 界面";
+    FooterBackend => "backend {version}", "后端 {version}";
+    FooterUnreachable => "backend unreachable", "后端无法连接";
+    PageNotFound => "Page not found", "页面不存在";
+    NotAvailableYet => "This area is not available yet.", "此功能尚未开放。";
+    Dismiss => "Dismiss", "关闭";
+    Loading => "Loading…", "加载中…";
+    Required => "This field is required.", "此项必填。";
+
+    // Dashboard
+    BackendTitle => "Backend", "后端";
+    CheckingBackend => "Checking the backend…", "正在检查后端…";
+    HealthStatus => "Status", "状态";
+    HealthVersion => "Version", "版本";
+    HealthMode => "Mode", "模式";
+    ModeSandbox => "sandbox", "沙箱";
+    ModeLive => "live", "正式";
+    SignedInTitle => "Signed in as", "当前用户";
+    RoleLabel => "Role", "角色";
+    RoleViewer => "viewer", "只读";
+    RoleOperator => "operator", "操作员";
+    RoleAdmin => "admin", "管理员";
+    EmailLabel => "Email", "邮箱";
+    SubjectLabel => "User ID", "用户 ID";
+    SignInMode => "Sign-in mode", "登录方式";
+    DevModeBanner => "Development sign-in: anyone who reaches this console acts as the configured developer user. Never run this mode in production.",
+        "开发登录模式：任何能访问本控制台的人都以预设的开发者身份操作。切勿在生产环境使用。";
+    AccountsTitle => "Provider accounts", "服务商账号";
+    ProviderLabel => "Provider", "服务商";
+    NoAccounts => "No provider account is configured.", "尚未配置服务商账号。";
+    ProviderTencent => "Tencent Meeting", "腾讯会议";
+    ProviderCcc => "Alibaba Cloud Contact Center", "阿里云云呼叫中心";
+    SandboxAccount => "sandbox", "沙箱";
+    InstancesLabel => "Instances", "实例";
+    ViewerReadOnly => "Your role is viewer: you can look around, but only operators and admins can place calls.",
+        "您的角色是只读：可以查看，但只有操作员和管理员可以发起呼叫。";
+
+    // Errors, by backend code
+    ErrUnauthenticated => "You are not signed in, or your session has expired. Sign in again.", "您尚未登录或登录已过期，请重新登录。";
+    ErrForbidden => "Your role does not allow this action.", "您的角色无权执行此操作。";
+    ErrCsrfHeaderMissing => "The request was refused because a security header was missing. Reload the page.", "请求缺少安全请求头而被拒绝，请刷新页面。";
+    ErrCrossSiteRequest => "The request was refused because it came from another site.", "请求来自其他站点，已被拒绝。";
+    ErrInvalidRequest => "Something in the form is not right.", "表单中有内容不正确。";
+    ErrInvalidNumber => "A phone number cannot be dialled.", "有电话号码无法拨打。";
+    ErrNotFound => "What you asked for does not exist.", "请求的对象不存在。";
+    ErrConflict => "This conflicts with a request already made (same request key, different content).", "与已提交的请求冲突（请求键相同但内容不同）。";
+    ErrRateLimited => "The provider is limiting requests. Wait a moment and try again.", "服务商正在限流，请稍后再试。";
+    ErrProviderUnreachable => "The provider cannot be reached. Nothing was dialled.", "无法连接服务商，未发起任何呼叫。";
+    ErrProviderOutcomeUnknown => "The provider's answer was lost: the call may or may not have been placed. Check before trying again.",
+        "未收到服务商的应答：呼叫可能已发起，也可能没有。请先核实再重试。";
+    ErrProviderError => "The provider refused the request.", "服务商拒绝了请求。";
+    ErrProviderPermissionDenied => "The provider says this account may not do this.", "服务商表示此账号无权执行该操作。";
+    ErrProviderCredentialsRejected => "The provider rejected the account's credentials. Ask an admin to check them.", "服务商拒绝了账号凭据，请联系管理员检查。";
+    ErrMeetingNotFound => "The meeting does not exist.", "会议不存在。";
+    ErrMeetingEnded => "The meeting has ended.", "会议已结束。";
+    ErrInternal => "The backend hit an internal error.", "后端发生内部错误。";
+    ErrUnknownCode => "The request failed.", "请求失败。";
+    ErrNetwork => "The backend cannot be reached. Check the connection and try again.", "无法连接后端，请检查网络后重试。";
+    ErrDecode => "The backend answered something this page does not understand.", "后端返回了无法识别的内容。";
+    ErrEndpointMissing => "The backend does not offer this action yet (HTTP {status}).", "后端暂不支持此操作（HTTP {status}）。";
+    ProviderCodeLabel => "provider code", "服务商错误码";
+
+    // Number problems, by normaliser code
+    ProblemEmpty => "No number was entered.", "未填写号码。";
+    ProblemNotANumber => "This is not a phone number.", "这不是电话号码。";
+    ProblemInvalidCountryCode => "Unknown country calling code.", "国家/地区代码无效。";
+    ProblemTooShort => "Too short for a number of this country.", "号码位数过短。";
+    ProblemTooLong => "Too long for a number of this country.", "号码位数过长。";
+    ProblemNotAValidNumber => "No such number exists in this country's numbering plan.", "该号码不在此国家/地区的号码规划内。";
+    ProblemInvalidExtension => "An extension may only hold digits, * and #, at most 20.", "分机号只能包含数字、* 和 #，最多 20 位。";
+
+    // DialEx
+    DialExTitle => "Contact Center DialEx", "云呼叫中心 DialEx 外呼";
+    DialExIntro => "One back-office call through Alibaba Cloud Contact Center, routed to an IVR flow, an agent or a skill group once answered.",
+        "通过阿里云云呼叫中心发起一通后台外呼，接通后转到 IVR 流程、坐席或技能组。";
+    AccountLabel => "Account", "账号";
+    NoCccAccounts => "No Alibaba Cloud Contact Center account is configured.", "尚未配置阿里云云呼叫中心账号。";
+    InstanceLabel => "Instance", "实例";
+    CallerLabel => "Caller number", "主叫号码";
+    CallerHelp => "The number the callee sees; it must belong to the instance.", "被叫看到的号码，须属于该实例。";
+    CalleeLabel => "Callee number", "被叫号码";
+    CalleeHelp => "The number to dial.", "要拨打的号码。";
+    AnswerModeLabel => "When answered, connect to", "接通后转到";
+    ModeIvr => "IVR (contact flow)", "IVR（联系流程）";
+    ModeAgent => "Agent", "坐席";
+    ModeSkillGroup => "Skill group", "技能组";
+    RoutIvrLabel => "Contact-flow ID", "联系流程 ID";
+    RoutIvrHelp => "The ID of a published contact flow of the instance.", "实例中已发布的联系流程 ID。";
+    RoutAgentLabel => "Agent (ram_id@domain)", "坐席（ram_id@域名）";
+    RoutAgentHelp => "The agent's RAM id, then @, then the instance domain. The domain is case-sensitive.", "坐席的 RAM ID、@、实例域名。域名区分大小写。";
+    RoutSkillLabel => "Skill-group ID", "技能组 ID";
+    RoutSkillHelp => "The ID of a skill group of the instance.", "实例中技能组的 ID。";
+    PlaceCall => "Place call", "发起呼叫";
+    PlacingCall => "Placing the call…", "正在发起呼叫…";
+    CallAccepted => "The provider accepted the call.", "服务商已受理呼叫。";
+    ResultTitle => "Call accepted", "呼叫已受理";
+    TaskIdLabel => "Task ID", "任务 ID";
+    ProviderStatusLabel => "Provider status", "服务商状态";
+    RequestIdLabel => "Request ID", "请求 ID";
+
+    // Number entry
+    NumbersTitle => "Numbers", "号码";
+    ColCountryCode => "Country code", "国家/地区代码";
+    ColNumber => "Number", "号码";
+    ColExtension => "Extension", "分机";
+    ColNickname => "Nickname", "昵称";
+    ColCheck => "Check", "校验";
+    RowField => "{field}, row {row}", "第 {row} 行{field}";
+    AddRow => "Add row", "添加一行";
+    RemoveRow => "Remove row {row}", "删除第 {row} 行";
+    PasteLabel => "Paste a list", "粘贴号码列表";
+    PasteHelp => "One number per line: number; number, nickname; or country code, number, extension, nickname. Separate columns with commas, semicolons or tabs.",
+        "每行一个号码：号码；号码、昵称；或 国家/地区代码、号码、分机、昵称。各列用逗号、分号或制表符分隔。";
+    AddPasted => "Add these numbers", "添加这些号码";
+    ImportCsv => "Import CSV", "导入 CSV";
+    DownloadTemplate => "Download CSV template", "下载 CSV 模板";
+    Checking => "Checking…", "校验中…";
+    DuplicateOf => "Duplicate of row {row}", "与第 {row} 行重复";
+    CheckFailed => "The numbers could not be checked.", "号码校验失败。";
+    RowsAdded => "{count} rows added.", "已添加 {count} 行。";
+    NumbersSummary => "{valid} valid · {invalid} invalid · {duplicates} duplicates", "有效 {valid} · 无效 {invalid} · 重复 {duplicates}";
+
+    // Meeting callout
+    CalloutTitle => "Meeting callout", "会议外呼";
+    CalloutIntro => "Call phone numbers into a Tencent Meeting. Numbers are checked as you type and sent in batches of 50.",
+        "将电话号码呼入腾讯会议。号码在输入时即时校验，按每批 50 个发送。";
+    NoTencentAccounts => "No Tencent Meeting account is configured.", "尚未配置腾讯会议账号。";
+    MeetingIdLabel => "Meeting ID", "会议 ID";
+    MeetingIdHelp => "The meeting's numeric ID (up to 20 digits), not the 9-digit meeting code.", "会议的数字 ID（最多 20 位），不是 9 位会议号。";
+    MeetingIdDigits => "A meeting ID has only digits.", "会议 ID 只能包含数字。";
+    Review => "Review", "检查并确认";
+    ConfirmTitle => "Confirm the callout", "确认外呼";
+    ConfirmValid => "Valid numbers to call", "将呼叫的有效号码";
+    ConfirmBatches => "Batches of 50", "批次（每批 50 个）";
+    ConfirmMeeting => "Meeting", "会议";
+    ConfirmSkipped => "{count} invalid or duplicate rows will not be called.", "{count} 行无效或重复的号码不会被呼叫。";
+    StartCalling => "Start calling", "开始呼叫";
+    Starting => "Starting…", "正在启动…";
+    Back => "Back", "返回修改";
+    NeedValidNumbers => "Add at least one valid number.", "请至少添加一个有效号码。";
+    WaitForChecks => "Wait until every number is checked.", "请等待全部号码校验完成。";
+    CalloutStarted => "Callout started: job {job}.", "外呼已启动：任务 {job}。";
+}

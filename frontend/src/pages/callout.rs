@@ -1,0 +1,140 @@
+//! `/callout`: call numbers into a Tencent meeting. Nothing is sent before a confirmation step that
+//! shows how many numbers will be called, in how many batches, into which meeting.
+
+use callout_shared::{jobs::CreateCalloutJob, me::ProviderKind, meeting::CalloutNumberInput};
+use leptos::prelude::*;
+
+use crate::{
+    api,
+    components::{
+        alert::Progress,
+        field::{described_by, on_answer, AccountSelect, Field, FieldErrors, FieldProblem, ViewerNote},
+        number_entry::NumberEntry,
+    },
+    i18n::{fill, K},
+    state::{
+        alert::{use_alerts, Alert},
+        locale::use_locale,
+        number_entry::NumberEntryState,
+        session::Me,
+    },
+};
+
+const FIELDS: [&str; 3] = ["account_id", "meeting_id", "numbers"];
+
+#[component]
+pub fn CalloutPage() -> impl IntoView {
+    let locale = use_locale();
+    let alerts = use_alerts();
+    let me = expect_context::<Me>();
+    let errors = FieldErrors::new();
+    let account = RwSignal::new(String::new());
+    let meeting_id = RwSignal::new(String::new());
+    let numbers = NumberEntryState::new();
+    let confirming = RwSignal::new(false);
+
+    let start = Action::new_local(move |(request, key): &(CreateCalloutJob, String)| {
+        let (request, key) = (request.clone(), key.clone());
+        async move { api::start_callout(&request, &key).await }
+    });
+    on_answer(
+        move || start.value().get(),
+        errors,
+        &FIELDS,
+        move |started| {
+            confirming.set(false);
+            alerts.show(Alert::Success(K::CalloutStarted, vec![("job", started.job_id)]));
+        },
+    );
+
+    let review = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        alerts.clear();
+        let id = meeting_id.get().trim().to_owned();
+        if !errors.require(&[("account_id", account.get()), ("meeting_id", id.clone())]) {
+            return;
+        }
+        if !id.chars().all(|c| c.is_ascii_digit()) {
+            errors.set("meeting_id", FieldProblem::Invalid(K::MeetingIdDigits));
+            return;
+        }
+        let tally = numbers.tally.get();
+        if tally.pending > 0 || numbers.checking.get() {
+            alerts.show(Alert::Info(K::WaitForChecks));
+        } else if tally.valid == 0 {
+            alerts.show(Alert::Info(K::NeedValidNumbers));
+        } else {
+            confirming.set(true);
+        }
+    };
+
+    let confirm = move |_| {
+        let request = CreateCalloutJob {
+            account_id: account.get(),
+            meeting_id: meeting_id.get().trim().to_owned(),
+            operator_id: None,
+            numbers: numbers
+                .valid_rows()
+                .into_iter()
+                .map(|row| CalloutNumberInput { number: row.to_input(), nick_name: Some(row.nickname).filter(|n| !n.is_empty()) })
+                .collect(),
+            text: None,
+            csv: None,
+        };
+        alerts.clear();
+        start.dispatch_local((request, api::new_idempotency_key()));
+    };
+
+    let busy = start.pending();
+    let text = move |key: K| Signal::derive(move || locale.t(key));
+    view! {
+        <section>
+            <h1>{move || locale.t(K::CalloutTitle)}</h1>
+            <p class="muted">{move || locale.t(K::CalloutIntro)}</p>
+            <ViewerNote />
+            <form class="form" on:submit=review novalidate>
+                <div class="card field-pair">
+                    <AccountSelect provider=ProviderKind::TencentMeeting value=account errors />
+                    <Field id="meeting_id" label=text(K::MeetingIdLabel) help=text(K::MeetingIdHelp) error=errors.text("meeting_id")>
+                        <input id="meeting_id" inputmode="numeric" autocomplete="off" maxlength="32"
+                            aria-describedby=described_by("meeting_id") bind:value=meeting_id data-testid="meeting-id" />
+                    </Field>
+                </div>
+                <NumberEntry state=numbers />
+                <p class="field-error" data-testid="numbers-error">{errors.text("numbers")}</p>
+                <div class="form-actions">
+                    <button type="submit" class="primary" disabled=move || busy.get() || !me.may_dial() data-testid="callout-review">
+                        {move || locale.t(K::Review)}
+                    </button>
+                </div>
+            </form>
+            <Show when=move || confirming.get()>
+                <div class="card card-confirm" data-testid="callout-confirm" role="region" aria-labelledby="confirm-title">
+                    <h2 id="confirm-title">{move || locale.t(K::ConfirmTitle)}</h2>
+                    <dl class="facts">
+                        <dt>{move || locale.t(K::ConfirmMeeting)}</dt><dd data-testid="confirm-meeting">{move || meeting_id.get().trim().to_owned()}</dd>
+                        <dt>{move || locale.t(K::AccountLabel)}</dt><dd>{move || account.get()}</dd>
+                        <dt>{move || locale.t(K::ConfirmValid)}</dt><dd data-testid="confirm-valid">{move || numbers.tally.get().valid}</dd>
+                        <dt>{move || locale.t(K::ConfirmBatches)}</dt><dd data-testid="confirm-batches">{move || numbers.tally.get().batches()}</dd>
+                    </dl>
+                    {move || {
+                        let t = numbers.tally.get();
+                        let skipped = t.invalid + t.duplicates;
+                        (skipped > 0).then(|| view! {
+                            <p class="muted" data-testid="confirm-skipped">{fill(locale.t(K::ConfirmSkipped), &[("count", &skipped.to_string())])}</p>
+                        })
+                    }}
+                    <div class="form-actions">
+                        <button type="button" class="primary" on:click=confirm disabled=move || busy.get() || !me.may_dial() data-testid="callout-start">
+                            {move || locale.t(K::StartCalling)}
+                        </button>
+                        <button type="button" on:click=move |_| confirming.set(false) disabled=move || busy.get()>{move || locale.t(K::Back)}</button>
+                        <Show when=move || busy.get()>
+                            <Progress label=text(K::Starting) />
+                        </Show>
+                    </div>
+                </div>
+            </Show>
+        </section>
+    }
+}

@@ -1,0 +1,7 @@
+//! App-wide reactive state, provided as context once in `App`: language, the global alert, and
+//! what the backend told us about itself and the signed-in user.
+
+pub mod alert;
+pub mod locale;
+pub mod number_entry;
+pub mod session;

@@ -1,0 +1,41 @@
+//! What the backend says about itself (`/health`) and about the signed-in user (`/me`), loaded
+//! once and shared by the shell and every page.
+
+use callout_shared::{
+    health::HealthResponse,
+    me::{AccountSummary, MeResponse, ProviderKind, Role},
+};
+use leptos::prelude::*;
+
+use crate::api::{self, ApiError};
+
+#[derive(Clone, Copy)]
+pub struct Health(pub LocalResource<Result<HealthResponse, ApiError>>);
+
+#[derive(Clone, Copy)]
+pub struct Me(pub LocalResource<Result<MeResponse, ApiError>>);
+
+impl Me {
+    /// The accounts of one provider; empty until `/me` answers.
+    pub fn accounts(self, provider: ProviderKind) -> Vec<AccountSummary> {
+        match self.0.get() {
+            Some(Ok(me)) => me.accounts.into_iter().filter(|a| a.provider == provider).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether the user may dial. Unknown (still loading, or `/me` failed) counts as no.
+    pub fn may_dial(self) -> bool {
+        matches!(self.0.get(), Some(Ok(me)) if me.role >= Role::Operator)
+    }
+
+    /// Whether `/me` answered and says viewer: the pages explain why their buttons are off.
+    pub fn is_viewer(self) -> bool {
+        matches!(self.0.get(), Some(Ok(me)) if me.role == Role::Viewer)
+    }
+}
+
+pub fn provide_session() {
+    provide_context(Health(LocalResource::new(api::health)));
+    provide_context(Me(LocalResource::new(api::me)));
+}
