@@ -9,7 +9,8 @@ TRUNK_VERSION=0.21.14
 # trunk refuses a wasm-bindgen CLI that differs from the crate, so read the pin from the workspace.
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 BINARYEN_VERSION=132.0.0
-DEBIAN_PACKAGES=(chromium chromium-driver)
+# fonts-wqy-microhei: Chinese glyphs in headless screenshots.
+DEBIAN_PACKAGES=(chromium chromium-driver fonts-wqy-microhei)
 
 say() { printf '[setup] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

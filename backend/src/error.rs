@@ -76,6 +76,22 @@ fn provider_parts(err: &ProviderError) -> (StatusCode, &'static str, Option<Stri
     }
 }
 
+/// The request field a CCC refusal names (`InvalidParameter.RoutPoint` → `rout_point`), so the UI can
+/// show the error beside it.
+fn provider_field(err: &ProviderError) -> Option<String> {
+    let ProviderError::Rejected { provider: Provider::AliyunCcc, body } = err else { return None };
+    let name = body.code.strip_prefix("InvalidParameter.").or_else(|| body.code.strip_prefix("Missing"))?;
+    let field = match name {
+        "RoutPoint" => "rout_point",
+        "Callee" => "callee",
+        "Caller" => "caller",
+        "InstanceId" => "instance_id",
+        "AnswerMode" => "answer_mode",
+        _ => return None,
+    };
+    Some(field.to_owned())
+}
+
 /// Stable codes for the provider refusals the UI explains in its own words.
 fn rejection_code(provider: Provider, code: &str) -> &'static str {
     match (provider, code) {
@@ -96,9 +112,14 @@ impl AppError {
         let field = match self {
             AppError::InvalidRequest { field, .. } => field.clone(),
             AppError::InvalidNumber { field, .. } => Some(field.clone()),
+            AppError::Provider(err) => provider_field(err),
             _ => None,
         };
-        (status, ApiErrorBody { code: code.to_owned(), message: self.to_string(), field, provider_code })
+        let problem = match self {
+            AppError::InvalidNumber { problem, .. } => Some(*problem),
+            _ => None,
+        };
+        (status, ApiErrorBody { code: code.to_owned(), message: self.to_string(), field, provider_code, problem })
     }
 }
 

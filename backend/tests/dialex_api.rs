@@ -35,6 +35,7 @@ async fn bad_input_is_refused_before_anything_is_dialled() {
     assert_eq!(response.status(), 422);
     let body: Value = response.json().await.unwrap();
     assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("invalid_number"), Some("callee")));
+    assert_eq!(body["problem"], "too_short");
 
     let mut unknown_account = call("ivr", "cf-welcome-ivr");
     unknown_account["account_id"] = json!("nope");
@@ -50,6 +51,7 @@ async fn a_provider_refusal_keeps_the_provider_code() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], "provider_error");
     assert!(body["provider_code"].as_str().unwrap().starts_with("InvalidParameter"), "{body}");
+    assert_eq!(body["field"], "rout_point", "the UI shows it beside the field");
 }
 
 #[tokio::test]

@@ -15,4 +15,7 @@ pub struct ApiErrorBody {
     /// The provider's own error code, when a provider refused.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider_code: Option<String>,
+    /// With `invalid_number`: which problem (`too_short`, `not_a_valid_number`…), for translation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<crate::numbers::NumberProblem>,
 }

@@ -175,7 +175,13 @@ mod tests {
     fn refusal(field: Option<&str>) -> ApiError {
         ApiError::Api {
             status: 422,
-            body: ApiErrorBody { code: "invalid_request".into(), message: "m".into(), field: field.map(Into::into), provider_code: None },
+            body: ApiErrorBody {
+                code: "invalid_request".into(),
+                message: "m".into(),
+                field: field.map(Into::into),
+                provider_code: None,
+                problem: None,
+            },
         }
     }
 

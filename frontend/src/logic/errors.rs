@@ -61,6 +61,7 @@ mod tests {
                 message: "precise English".into(),
                 field: field.map(Into::into),
                 provider_code: provider_code.map(Into::into),
+                problem: None,
             },
         }
     }
