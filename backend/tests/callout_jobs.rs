@@ -67,6 +67,14 @@ async fn a_137_line_paste_becomes_exactly_the_right_batches_results_and_audit_ro
 
     let dials = app.dial_counts().await;
     assert_eq!(dials.len(), 125);
+    let list: Value =
+        app.get(&format!("/api/v1/meetings/{SANDBOX_MEETING_ID}/callouts?account_id=sandbox-tencent&all=true")).await.json().await.unwrap();
+    let listed = list["items"].as_array().unwrap();
+    assert_eq!(listed.len(), 125);
+    assert!(
+        listed.iter().all(|i| i["console"]["job_id"] == job_id.as_str() && i["console"]["placed_by"] == "dev@localhost"),
+        "merged with our records"
+    );
     assert!(dials.values().all(|&n| n == 1), "every number dialled exactly once");
 
     let audit: Value = app.get("/api/v1/audit?action=callout_job").await.json().await.unwrap();

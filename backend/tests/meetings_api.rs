@@ -174,3 +174,24 @@ async fn room_calls_by_id_and_by_sip_address() {
     assert_eq!(response.status(), 400);
     assert_eq!(response.json::<Value>().await.unwrap()["field"], "target.dial_string");
 }
+
+#[tokio::test]
+async fn rate_limits_and_ambiguous_outcomes_have_their_own_codes() {
+    let app = common::spawn_with("[sandbox]\ntime_scale = 0.01\n[http]\nretry_base_delay_ms = 20\n", &[]).await;
+    let url = format!("/api/v1/meetings/{SANDBOX_MEETING_ID}/callout");
+    let body = |n: &str| json!({ "account_id": "sandbox-tencent", "numbers": numbers(&[n]) });
+
+    app.set_faults(json!({ "rate_limit": 5 })).await;
+    let response = app.post_json(&url, &body("13800138010")).await;
+    assert_eq!(response.status(), 429);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!((error["code"].as_str(), error["provider_code"].as_str()), (Some("rate_limited"), Some("190310")), "{error}");
+    assert_eq!(app.dial_counts().await.get("+8613800138010"), None, "a refused request dialled nothing");
+
+    app.set_faults(json!({ "http_500": 1 })).await;
+    let response = app.post_json(&url, &body("13800138011")).await;
+    assert_eq!(response.status(), 502);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!(error["code"], "provider_outcome_unknown", "{error}");
+    assert_eq!(app.dial_counts().await.get("+8613800138011"), Some(&1), "placed once, never retried");
+}

@@ -75,6 +75,18 @@ pub struct CalloutStatusItem {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ms_open_id: Option<String>,
     pub status: CallStatus,
+    /// Set when this console placed the call: the list shows callouts from every client.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub console: Option<ConsoleCallout>,
+}
+
+/// Our record of a callout the provider lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ConsoleCallout {
+    pub job_id: String,
+    /// Who submitted the job (email, or subject without one).
+    pub placed_by: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -112,7 +112,8 @@ pub async fn status(
     }
     entry.limiter.acquire().await;
     if !query.all {
-        return Ok(Json(entry.client.callout_status(meeting_id, &operator, query.page, query.page_size).await?));
+        let page = entry.client.callout_status(meeting_id, &operator, query.page, query.page_size).await?;
+        return Ok(Json(mark_ours(&state, &query.account_id, page).await?));
     }
     let mut all = entry.client.callout_status(meeting_id, &operator, 1, MAX_PAGE_SIZE).await?;
     let mut page = 1;
@@ -125,7 +126,17 @@ pub async fn status(
     all.current_page = 1;
     all.page_size = all.items.len() as u32;
     all.total_page = 1;
-    Ok(Json(all))
+    Ok(Json(mark_ours(&state, &query.account_id, all).await?))
+}
+
+/// Marks the rows this console placed, with their job and submitter.
+async fn mark_ours(state: &AppState, account_id: &str, mut page: CalloutStatusPage) -> Result<CalloutStatusPage, AppError> {
+    let ours = state.store.console_callouts(account_id, &page.meeting_id).await?;
+    for item in &mut page.items {
+        let c = &item.callee;
+        item.console = ours.get(&(c.area, c.phone.clone(), c.extension.clone())).cloned();
+    }
+    Ok(page)
 }
 
 pub async fn cancel(

@@ -446,6 +446,29 @@ impl Store {
         self.item(item_id).await
     }
 
+    /// The console's latest callout per number (area, phone, extension) in a meeting: job and submitter.
+    pub async fn console_callouts(
+        &self,
+        account_id: &str,
+        meeting_id: &str,
+    ) -> Result<BTreeMap<(u32, String, Option<String>), callout_shared::meeting::ConsoleCallout>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT i.area, i.phone, i.extension, i.job_id, COALESCE(j.created_by_email, j.created_by) AS placed_by FROM job_items i \
+             JOIN jobs j ON j.id = i.job_id WHERE j.account_id = ? AND j.meeting_id = ? AND i.phase = 'sent' ORDER BY i.id",
+        )
+        .bind(account_id)
+        .bind(meeting_id)
+        .fetch_all(self.pool())
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let key = (r.get::<i64, _>("area") as u32, r.get::<String, _>("phone"), r.get::<Option<String>, _>("extension"));
+                (key, callout_shared::meeting::ConsoleCallout { job_id: r.get("job_id"), placed_by: r.get("placed_by") })
+            })
+            .collect())
+    }
+
     pub async fn item_job(&self, item_id: i64) -> Result<String, StoreError> {
         Ok(sqlx::query("SELECT job_id FROM job_items WHERE id = ?").bind(item_id).fetch_one(self.pool()).await?.get("job_id"))
     }

@@ -156,6 +156,7 @@ impl TencentMeetingClient {
                             nick_name: n.nick_name.filter(|e| !e.is_empty()),
                         },
                         ms_open_id: n.ms_open_id.filter(|e| !e.is_empty()),
+                        console: None,
                     }
                 })
                 .collect(),
