@@ -98,7 +98,7 @@ async fn watch_events(
     assert_eq!(response.headers()["content-type"], "text/event-stream");
     let mut buffer = String::new();
     let mut statuses = std::collections::BTreeMap::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(15);
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
     while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, response.chunk()).await {
         buffer.push_str(&String::from_utf8_lossy(&chunk));
         while let Some(end) = buffer.find("\n\n") {

@@ -81,10 +81,10 @@ impl TestApp {
         assert!(response.status().is_success(), "fault knobs accepted");
     }
 
-    /// Polls the job until `done` says so (or ten seconds pass); returns the last state seen.
+    /// Polls the job until `done` says so (or thirty seconds pass: CI machines are slow); returns the last state seen.
     pub async fn wait_for_job(&self, job_id: &str, done: impl Fn(&Value) -> bool) -> Value {
         let mut job = Value::Null;
-        for _ in 0..200 {
+        for _ in 0..600 {
             job = self.get(&format!("/api/v1/callouts/{job_id}")).await.json().await.unwrap();
             if done(&job) {
                 return job;
