@@ -60,6 +60,8 @@ test('60 pasted numbers, 2 invalid, are followed live until every dialled number
   await page.getByTestId('job-search').fill('');
   await page.getByTestId('job-sort').selectOption('status');
   assert.equal(await page.getByTestId('job-row').count(), 58);
+  assert.equal(await page.getByTestId('page-of').textContent(), 'Page 1 of 1');
+  assert.ok(await page.getByTestId('page-next').isDisabled(), 'one page only');
   assert.ok(await page.getByTestId('retry-unknown').isDisabled(), 'nothing unknown to retry');
   assert.ok(await page.getByTestId('cancel-ringing').isDisabled(), 'nothing ringing to cancel');
   assert.match(await page.getByTestId('job-export').getAttribute('href'), /\/export\.csv$/);

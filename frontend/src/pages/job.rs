@@ -310,6 +310,10 @@ fn JobRows(table: RwSignal<JobTable>) -> impl IntoView {
     }
 }
 
+fn last_page((at, of): (usize, usize)) -> bool {
+    at + 1 >= of
+}
+
 /// Previous / next and where we are; pages are zero-based inside, one-based on screen.
 #[component]
 pub fn Pager(page: Signal<(usize, usize)>, on_page: impl Fn(usize) + Copy + Send + Sync + 'static) -> impl IntoView {
@@ -323,7 +327,7 @@ pub fn Pager(page: Signal<(usize, usize)>, on_page: impl Fn(usize) + Copy + Send
                 let (at, of) = page.get();
                 fill(locale.t(K::PageOf), &[("page", &(at + 1).to_string()), ("pages", &of.to_string())])
             }}</span>
-            <button type="button" disabled=move || page.get().0 + 1 >= page.get().1 on:click=move |_| on_page(page.get_untracked().0 + 1) data-testid="page-next">
+            <button type="button" disabled=move || last_page(page.get()) on:click=move |_| on_page(page.get_untracked().0 + 1) data-testid="page-next">
                 {locale.text(K::NextPage)}
             </button>
         </nav>
