@@ -45,9 +45,10 @@ test('pasted numbers are checked row by row, duplicates flagged, and the confirm
   await screenshot(page, 'callout-confirm');
 
   await page.getByTestId('callout-start').click();
-  await page.getByTestId('global-alert').waitFor({ timeout: 15000 });
-  assert.match(await page.getByTestId('global-alert').textContent(), /Callout started: job \S+\./);
-  assert.equal(await page.getByTestId('callout-confirm').count(), 0, 'the confirmation closes once the job exists');
+  // Once the job exists, the live job view takes over.
+  await page.waitForURL(/\/callout\/jobs\/[^/]+$/, { timeout: 15000 });
+  await page.getByTestId('job-table').waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId('callout-confirm').count(), 0);
   await screenshot(page, 'callout-submitted');
   assertNoUnexpectedErrors(consoleErrors, [/Failed to load resource/]);
 });

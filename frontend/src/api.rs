@@ -3,11 +3,13 @@
 //! so a retried submit cannot dial twice.
 
 use callout_shared::{
+    audit::{AuditEntry, AuditQuery},
     dialex::{DialExResult, StartDialEx},
     error::ApiErrorBody,
     health::HealthResponse,
-    jobs::CreateCalloutJob,
+    jobs::{CalloutJob, CreateCalloutJob, JobSummary},
     me::MeResponse,
+    meeting::{CalloutStatusPage, CancelResult, MeetingNumbersRequest, MsOpenIdResult, RoomCallApiRequest, RoomCallInfo, RoomCallResult},
     numbers::{ValidateNumbersRequest, ValidateNumbersResponse},
     API_PREFIX,
 };
@@ -63,9 +65,112 @@ pub async fn start_callout(request: &CreateCalloutJob, idempotency_key: &str) ->
     post(url("/callouts"), request, Some(idempotency_key)).await
 }
 
+/// The latest jobs, newest first.
+pub async fn jobs(limit: u32) -> Result<Vec<JobSummary>, ApiError> {
+    send(Request::get(&url(&format!("/callouts?limit={limit}")))).await
+}
+
+pub async fn job(id: &str) -> Result<CalloutJob, ApiError> {
+    send(Request::get(&job_url(id, ""))).await
+}
+
+/// The live event stream (server-sent events).
+pub fn events_url() -> String {
+    url("/events")
+}
+
+/// Where the browser downloads a job's rows as CSV.
+pub fn job_export_url(id: &str) -> String {
+    job_url(id, "/export.csv")
+}
+
+/// The answer of `retry-unknown`: how many numbers were queued again.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Requeued {
+    pub requeued: u32,
+}
+
+/// Re-dialling needs an explicit yes in the body, not only the button.
+#[derive(Serialize)]
+struct RetryConfirmation {
+    confirm: bool,
+}
+
+/// `{}` for actions that take no parameters.
+#[derive(Serialize)]
+struct NoBody {}
+
+pub async fn retry_unknown(id: &str, idempotency_key: &str) -> Result<Requeued, ApiError> {
+    post(job_url(id, "/retry-unknown"), &RetryConfirmation { confirm: true }, Some(idempotency_key)).await
+}
+
+pub async fn cancel_ringing(id: &str) -> Result<CancelResult, ApiError> {
+    post(job_url(id, "/cancel-ringing"), &NoBody {}, None).await
+}
+
+/// One page of the provider's callout list of a meeting (every callout, whoever placed it).
+pub async fn callout_status(meeting_id: &str, account_id: &str, page: u32, page_size: u32) -> Result<CalloutStatusPage, ApiError> {
+    let path = format!("/meetings/{}/callouts?account_id={}&page={page}&page_size={page_size}", encode(meeting_id), encode(account_id));
+    send(Request::get(&url(&path))).await
+}
+
+pub async fn ms_open_ids(meeting_id: &str, request: &MeetingNumbersRequest) -> Result<MsOpenIdResult, ApiError> {
+    post(url(&format!("/meetings/{}/ms-open-ids", encode(meeting_id))), request, None).await
+}
+
+pub async fn room_call(request: &RoomCallApiRequest, idempotency_key: &str) -> Result<RoomCallResult, ApiError> {
+    post(url("/room-calls"), request, Some(idempotency_key)).await
+}
+
+pub async fn room_call_status(request: &RoomCallApiRequest) -> Result<RoomCallInfo, ApiError> {
+    post(url("/room-calls/status"), request, None).await
+}
+
+pub async fn cancel_room_call(request: &RoomCallApiRequest) -> Result<(), ApiError> {
+    let request =
+        Request::post(&url("/room-calls/cancel")).header("X-CSRF", "1").json(request).map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        Ok(())
+    } else {
+        Err(refusal(response).await)
+    }
+}
+
+pub async fn audit(query: &AuditQuery) -> Result<Vec<AuditEntry>, ApiError> {
+    send(Request::get(&audit_url("", query))).await
+}
+
+/// `/audit` or `/audit/export.csv` with the filters that are set.
+pub fn audit_url(suffix: &str, query: &AuditQuery) -> String {
+    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(encode);
+    let pairs: Vec<String> = [
+        ("user", text(&query.user)),
+        ("action", text(&query.action)),
+        ("account_id", text(&query.account_id)),
+        ("from", query.from.map(|v| v.to_string())),
+        ("to", query.to.map(|v| v.to_string())),
+        ("limit", query.limit.map(|v| v.to_string())),
+        ("offset", query.offset.map(|v| v.to_string())),
+    ]
+    .into_iter()
+    .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
+    .collect();
+    let qs = if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) };
+    url(&format!("/audit{suffix}{qs}"))
+}
+
 /// A fresh key per submit: 128 random bits as 32 hex digits.
 pub fn new_idempotency_key() -> String {
     (0..4).map(|_| format!("{:08x}", (js_sys::Math::random() * 4_294_967_296.0) as u32)).collect()
+}
+
+fn job_url(id: &str, suffix: &str) -> String {
+    url(&format!("/callouts/{}{suffix}", encode(id)))
+}
+
+fn encode(part: &str) -> String {
+    String::from(js_sys::encode_uri_component(part))
 }
 
 fn url(path: &str) -> String {
@@ -87,13 +192,17 @@ async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiErro
 
 async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
     let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
-    let status = response.status();
     if !response.ok() {
-        let text = response.text().await.unwrap_or_default();
-        return Err(match serde_json::from_str::<ApiErrorBody>(&text) {
-            Ok(body) => ApiError::Api { status, body },
-            Err(_) => ApiError::Status { status, text },
-        });
+        return Err(refusal(response).await);
     }
     response.json().await.map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+async fn refusal(response: Response) -> ApiError {
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    match serde_json::from_str::<ApiErrorBody>(&text) {
+        Ok(body) => ApiError::Api { status, body },
+        Err(_) => ApiError::Status { status, text },
+    }
 }

@@ -12,7 +12,10 @@ use crate::{
         layout::{Footer, Header, Navigation},
     },
     i18n::K,
-    pages::{callout::CalloutPage, dashboard::Dashboard, dialex::DialExPage, placeholder::Placeholder},
+    pages::{
+        audit::AuditPage, callout::CalloutPage, dashboard::Dashboard, dialex::DialExPage, job::JobPage, placeholder::Placeholder,
+        room_call::RoomCallPage,
+    },
     state::{alert::provide_alerts, locale::provide_locale, session::provide_session},
 };
 
@@ -31,10 +34,12 @@ pub fn App() -> impl IntoView {
                     <Routes fallback=|| view! { <Placeholder title=K::PageNotFound /> }>
                         <Route path=path!("/") view=Dashboard />
                         <Route path=path!("/callout") view=CalloutPage />
+                        <Route path=path!("/callout/jobs/:id") view=JobPage />
                         <Route path=path!("/status") view=|| view! { <Placeholder title=K::NavStatus /> } />
                         <Route path=path!("/ms-open-id") view=|| view! { <Placeholder title=K::NavMsOpenId /> } />
-                        <Route path=path!("/room-call") view=|| view! { <Placeholder title=K::NavRoomCall /> } />
+                        <Route path=path!("/room-call") view=RoomCallPage />
                         <Route path=path!("/dialex") view=DialExPage />
+                        <Route path=path!("/audit") view=AuditPage />
                     </Routes>
                 </main>
                 <Footer />

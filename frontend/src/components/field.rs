@@ -93,6 +93,20 @@ impl FieldErrors {
         self.0.set(Vec::new());
     }
 
+    /// The checks every meeting form makes before sending: an account, and a meeting id of digits.
+    /// Returns the trimmed meeting id when both hold.
+    pub fn meeting(self, account: &str, meeting_id: &str) -> Option<String> {
+        let id = meeting_id.trim().to_owned();
+        if !self.require(&[("account_id", account.to_owned()), ("meeting_id", id.clone())]) {
+            return None;
+        }
+        if !id.chars().all(|c| c.is_ascii_digit()) {
+            self.set("meeting_id", FieldProblem::Invalid(K::MeetingIdDigits));
+            return None;
+        }
+        Some(id)
+    }
+
     /// Puts a backend error next to its field when the field is one of `known`; says whether it did.
     pub fn place(self, error: &ApiError, known: &[&'static str]) -> bool {
         let Some(field) = error.field().and_then(|f| known.iter().find(|k| **k == f)) else { return false };
@@ -127,8 +141,32 @@ pub fn ViewerNote() -> impl IntoView {
     let locale = use_locale();
     view! {
         <Show when=move || me.is_viewer()>
-            <p class="alert alert-info" role="note" data-testid="viewer-note">{move || locale.t(K::ViewerReadOnly)}</p>
+            <p class="alert alert-info" role="note" data-testid="viewer-note">{locale.text(K::ViewerReadOnly)}</p>
         </Show>
+    }
+}
+
+/// The account and meeting id every Tencent Meeting page starts with.
+#[component]
+pub fn MeetingFields(account: RwSignal<String>, meeting_id: RwSignal<String>, errors: FieldErrors) -> impl IntoView {
+    view! {
+        <div class="card field-pair">
+            <AccountSelect provider=ProviderKind::TencentMeeting value=account errors />
+            <MeetingIdField value=meeting_id errors />
+        </div>
+    }
+}
+
+/// The meeting id input every meeting page has.
+#[component]
+pub fn MeetingIdField(value: RwSignal<String>, errors: FieldErrors) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Field id="meeting_id" label=Signal::derive(move || locale.t(K::MeetingIdLabel)) help=Signal::derive(move || locale.t(K::MeetingIdHelp))
+            error=errors.text("meeting_id")>
+            <input id="meeting_id" inputmode="numeric" autocomplete="off" maxlength="32"
+                aria-describedby=described_by("meeting_id") bind:value=value data-testid="meeting-id" />
+        </Field>
     }
 }
 
@@ -155,7 +193,7 @@ pub fn AccountSelect(provider: ProviderKind, value: RwSignal<String>, errors: Fi
                 <For each=move || accounts.get() key=|a| a.id.clone() let:account>
                     <option value=account.id.clone()>
                         {account.name.clone()}
-                        {account.sandbox.then(|| view! { " (" {move || locale.t(K::SandboxAccount)} ")" })}
+                        {account.sandbox.then(|| view! { " (" {locale.text(K::SandboxAccount)} ")" })}
                     </option>
                 </For>
             </select>

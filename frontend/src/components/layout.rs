@@ -6,17 +6,21 @@ use leptos_router::components::A;
 
 use crate::{
     i18n::{fill, Lang, K},
-    state::{locale::use_locale, session::Health},
+    state::{
+        locale::use_locale,
+        session::{Health, Me},
+    },
 };
 
-/// The areas of the product, in the order admins use them.
-const AREAS: [(&str, K); 6] = [
-    ("/", K::NavDashboard),
-    ("/callout", K::NavCallout),
-    ("/status", K::NavStatus),
-    ("/ms-open-id", K::NavMsOpenId),
-    ("/room-call", K::NavRoomCall),
-    ("/dialex", K::NavDialEx),
+/// The areas of the product, in the order admins use them; `true` marks admin-only ones.
+const AREAS: [(&str, K, bool); 7] = [
+    ("/", K::NavDashboard, false),
+    ("/callout", K::NavCallout, false),
+    ("/status", K::NavStatus, false),
+    ("/ms-open-id", K::NavMsOpenId, false),
+    ("/room-call", K::NavRoomCall, false),
+    ("/dialex", K::NavDialEx, false),
+    ("/audit", K::NavAudit, true),
 ];
 
 #[component]
@@ -31,13 +35,13 @@ pub fn Header() -> impl IntoView {
     };
     view! {
         <header class="topbar">
-            <a class="skip-link" href="#main">{move || locale.t(K::SkipToContent)}</a>
-            <span class="brand">{move || locale.t(K::Brand)}</span>
+            <a class="skip-link" href="#main">{locale.text(K::SkipToContent)}</a>
+            <span class="brand">{locale.text(K::Brand)}</span>
             <Show when=sandbox>
-                <span class="badge badge-sandbox" role="status">{move || locale.t(K::SandboxBadge)}</span>
+                <span class="badge badge-sandbox" role="status">{locale.text(K::SandboxBadge)}</span>
             </Show>
             <span class="topbar-spacer"></span>
-            <label class="visually-hidden" for="language">{move || locale.t(K::LanguageLabel)}</label>
+            <label class="visually-hidden" for="language">{locale.text(K::LanguageLabel)}</label>
             <select id="language" class="lang-select" data-testid="language" on:change=choose>
                 {Lang::ALL
                     .map(|lang| view! { <option value=lang.tag() prop:selected=move || locale.lang() == lang>{lang.native_name()}</option> })
@@ -50,12 +54,17 @@ pub fn Header() -> impl IntoView {
 #[component]
 pub fn Navigation() -> impl IntoView {
     let locale = use_locale();
+    let me = expect_context::<Me>();
     view! {
-        <nav class="sidenav" aria-label=move || locale.t(K::MainNav)>
+        <nav class="sidenav" aria-label=locale.text(K::MainNav)>
             <ul>
                 {AREAS
                     .iter()
-                    .map(|&(href, key)| view! { <li><A href=href exact=true>{move || locale.t(key)}</A></li> })
+                    .map(|&(href, key, admin_only)| view! {
+                        <Show when=move || !admin_only || me.is_admin()>
+                            <li><A href=href exact=true>{move || locale.t(key)}</A></li>
+                        </Show>
+                    })
                     .collect_view()}
             </ul>
         </nav>
@@ -73,7 +82,7 @@ pub fn Footer() -> impl IntoView {
     };
     view! {
         <footer class="footer">
-            <span>{move || locale.t(K::FooterUi)}" " {env!("CARGO_PKG_VERSION")} " · "</span>
+            <span>{locale.text(K::FooterUi)}" " {env!("CARGO_PKG_VERSION")} " · "</span>
             <span data-testid="footer-version">{version}</span>
         </footer>
     }

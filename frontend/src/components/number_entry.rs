@@ -23,17 +23,17 @@ pub fn NumberEntry(state: NumberEntryState) -> impl IntoView {
     let locale = use_locale();
     view! {
         <fieldset class="card number-entry">
-            <legend>{move || locale.t(K::NumbersTitle)}</legend>
+            <legend>{locale.text(K::NumbersTitle)}</legend>
             <div class="table-wrap">
                 <table class="numbers">
                     <thead>
                         <tr>
                             <th scope="col">"#"</th>
-                            <th scope="col">{move || locale.t(K::ColCountryCode)}</th>
-                            <th scope="col">{move || locale.t(K::ColNumber)}</th>
-                            <th scope="col">{move || locale.t(K::ColExtension)}</th>
-                            <th scope="col">{move || locale.t(K::ColNickname)}</th>
-                            <th scope="col">{move || locale.t(K::ColCheck)}</th>
+                            <th scope="col">{locale.text(K::ColCountryCode)}</th>
+                            <th scope="col">{locale.text(K::ColNumber)}</th>
+                            <th scope="col">{locale.text(K::ColExtension)}</th>
+                            <th scope="col">{locale.text(K::ColNickname)}</th>
+                            <th scope="col">{locale.text(K::ColCheck)}</th>
                             <th scope="col"></th>
                         </tr>
                     </thead>
@@ -45,7 +45,7 @@ pub fn NumberEntry(state: NumberEntryState) -> impl IntoView {
                 </table>
             </div>
             <div class="row-actions">
-                <button type="button" on:click=move |_| state.add_row()>{move || locale.t(K::AddRow)}</button>
+                <button type="button" on:click=move |_| state.add_row()>{locale.text(K::AddRow)}</button>
                 <Summary state />
             </div>
             <PasteBox state />
@@ -130,11 +130,11 @@ fn PasteBox(state: NumberEntryState) -> impl IntoView {
     };
     view! {
         <div class="field">
-            <label for="paste-numbers">{move || locale.t(K::PasteLabel)}</label>
+            <label for="paste-numbers">{locale.text(K::PasteLabel)}</label>
             <textarea id="paste-numbers" rows="4" aria-describedby="paste-numbers-help" bind:value=text data-testid="paste-numbers"></textarea>
-            <p class="help" id="paste-numbers-help">{move || locale.t(K::PasteHelp)}</p>
+            <p class="help" id="paste-numbers-help">{locale.text(K::PasteHelp)}</p>
             <div>
-                <button type="button" on:click=add disabled=move || text.with(|t| t.trim().is_empty())>{move || locale.t(K::AddPasted)}</button>
+                <button type="button" on:click=add disabled=move || text.with(|t| t.trim().is_empty())>{locale.text(K::AddPasted)}</button>
             </div>
         </div>
     }
@@ -158,7 +158,7 @@ fn CsvImport(state: NumberEntryState) -> impl IntoView {
     };
     view! {
         <label class="button file-button">
-            {move || locale.t(K::ImportCsv)}
+            {locale.text(K::ImportCsv)}
             <input type="file" accept=".csv,text/csv" class="visually-hidden" on:change=on_change data-testid="csv-file" />
         </label>
     }
@@ -170,7 +170,7 @@ fn TemplateLink() -> impl IntoView {
     let locale = use_locale();
     let href = template_url().unwrap_or_default();
     view! {
-        <a class="button" href=href download="numbers-template.csv" data-testid="csv-template">{move || locale.t(K::DownloadTemplate)}</a>
+        <a class="button" href=href download="numbers-template.csv" data-testid="csv-template">{locale.text(K::DownloadTemplate)}</a>
     }
 }
 

@@ -174,5 +174,107 @@ strings! {
     Back => "Back", "返回修改";
     NeedValidNumbers => "Add at least one valid number.", "请至少添加一个有效号码。";
     WaitForChecks => "Wait until every number is checked.", "请等待全部号码校验完成。";
-    CalloutStarted => "Callout started: job {job}.", "外呼已启动：任务 {job}。";
+
+    // Live job view
+    JobTitle => "Callout job {job}", "外呼任务 {job}";
+    LiveConnected => "Live updates on.", "实时更新中。";
+    LiveReconnecting => "Live updates paused: reconnecting…", "实时更新已中断，正在重连…";
+    JobStateLabel => "State", "状态";
+    JobDialling => "Dialling", "呼叫中";
+    JobFollowing => "Following calls", "跟踪通话中";
+    JobFinished => "Finished", "已结束";
+    NotDialledCount => "Not dialled", "未呼叫";
+    BatchesSent => "Batches sent", "已发送批次";
+    Accepted => "Accepted by the provider", "服务商已受理";
+    ProviderInvalid => "Refused by the provider", "服务商拒绝";
+    Finished => "Finished calls", "已结束的呼叫";
+    StatusQueued => "Queued", "排队中";
+    StatusRinging => "Ringing", "振铃中";
+    StatusAnswered => "Answered", "已接通";
+    StatusCompleted => "Completed", "已完成";
+    StatusNotAnswered => "Not answered", "未接听";
+    StatusCanceled => "Canceled", "已取消";
+    StatusFailed => "Failed", "失败";
+    StatusUnknown => "Outcome unknown", "结果未知";
+    PhaseInvalid => "Invalid", "无效";
+    PhaseDuplicate => "Duplicate", "重复";
+    PhaseBlocked => "Do not call", "禁止呼叫";
+    ExportCsv => "Export CSV", "导出 CSV";
+    CancelRinging => "Cancel ringing calls", "取消振铃中的呼叫";
+    CancelDone => "{count} ringing calls canceled.", "已取消 {count} 个振铃中的呼叫。";
+    RetryUnknown => "Retry unknown outcomes", "重试结果未知的号码";
+    RetryTitle => "Dial the unknown outcomes again?", "重新呼叫结果未知的号码？";
+    RetryWarning => "{count} numbers have an unknown outcome: the provider may already have called them. Retrying can ring them a second time.",
+        "{count} 个号码结果未知：服务商可能已经呼叫过它们。重试可能使对方再次振铃。";
+    RetryConfirm => "Yes, dial them again", "确认重新呼叫";
+    RetryDone => "{count} numbers queued again.", "已重新排队 {count} 个号码。";
+    FilterLabel => "Show", "显示";
+    FilterAll => "All rows", "全部";
+    SearchLabel => "Search", "搜索";
+    SortLabel => "Sort by", "排序";
+    SortRow => "Row", "行";
+    Descending => "Descending", "降序";
+    ColInput => "Input", "输入";
+    ColBatch => "Batch", "批次";
+    ColStatus => "Status", "状态";
+    ColReason => "Reason", "原因";
+    CopyRows => "Copy the shown rows", "复制显示的行";
+    Copy => "Copy", "复制";
+    Copied => "Copied", "已复制";
+    RowsMatching => "{count} rows", "共 {count} 行";
+    Pages => "Pages", "分页";
+    PreviousPage => "Previous", "上一页";
+    NextPage => "Next", "下一页";
+    PageOf => "Page {page} of {pages}", "第 {page} / {pages} 页";
+
+    // Room call
+    RoomCallIntro => "Invite a Tencent meeting room, or a SIP / H.323 video device by its address, into a meeting.",
+        "邀请腾讯会议室，或按地址邀请 SIP / H.323 视频设备加入会议。";
+    RoomTargetLabel => "Whom to invite", "邀请对象";
+    TargetRoom => "A meeting room, by its ID", "会议室（按 ID）";
+    TargetAddress => "A device, by SIP or H.323 address", "设备（按 SIP 或 H.323 地址）";
+    RoomIdLabel => "Meeting room ID", "会议室 ID";
+    RoomIdHelp => "The room's ID in Tencent Meeting's room management.", "腾讯会议会议室管理中的会议室 ID。";
+    ProtocolLabel => "Protocol", "协议";
+    DialStringLabel => "Address", "地址";
+    DialStringHelp => "SIP: user@host or host, optionally sip: and :port. H.323: host, alias@host, host##alias or host/E.164.",
+        "SIP：user@host 或 host，可带 sip: 与 :端口。H.323：host、alias@host、host##alias 或 host/E.164。";
+    DialTooLong => "At most 256 characters.", "最多 256 个字符。";
+    DialWhitespace => "An address has no spaces.", "地址不能包含空格。";
+    DialNotSip => "Not a SIP address (user@host or host, optionally sip: and :port).", "不是有效的 SIP 地址（user@host 或 host，可带 sip: 与 :端口）。";
+    DialNotH323 => "Not an H.323 address (host, alias@host, host##alias or host/E.164).", "不是有效的 H.323 地址（host、alias@host、host##alias 或 host/E.164）。";
+    InviteRoom => "Invite", "发起邀请";
+    InvitationTitle => "Invitation", "邀请";
+    InviteIdLabel => "Invite ID", "邀请 ID";
+    ResponseTime => "Answered at", "响应时间";
+    CancelInvitation => "Cancel the invitation", "取消邀请";
+    RoomCallCanceled => "The invitation was canceled.", "邀请已取消。";
+
+    // ms_open_id lookup
+    MsOpenIdIntro => "The meeting member ids of phone numbers that joined the meeting. A number that joined twice has two; one that never connected has none.",
+        "查询已入会电话号码的会议成员 ID。入会两次的号码有两个；从未接通的号码没有。";
+    LookUp => "Look up", "查询";
+    MsOpenIdResults => "Results", "查询结果";
+    NoMsOpenId => "None: the number has not joined.", "无：该号码尚未入会。";
+    CopyIdOf => "Copy the ms_open_id of {number}", "复制 {number} 的 ms_open_id";
+
+    // Audit log
+    NavAudit => "Audit log", "审计日志";
+    AuditUser => "User", "用户";
+    AuditAction => "Action", "操作";
+    AuditFrom => "From (UTC day)", "起始日期（UTC）";
+    AuditTo => "To (UTC day)", "截止日期（UTC）";
+    AuditWhen => "When", "时间";
+    AuditTarget => "Target", "对象";
+    AuditOutcome => "Outcome", "结果";
+    ApplyFilters => "Apply filters", "应用筛选";
+    NothingFound => "Nothing found.", "没有记录。";
+
+    // Callout status
+    StatusIntro => "The provider's list of every callout of a meeting, whoever placed it. Numbers dialled by this console's jobs are marked ours.",
+        "服务商记录的会议全部外呼（无论由谁发起）。本控制台任务呼叫的号码标记为“本台”。";
+    ShowList => "Show the list", "显示列表";
+    AutoRefresh => "Refresh every 5 seconds", "每 5 秒刷新";
+    PageSize => "Rows per page", "每页行数";
+    OursLabel => "Ours", "本台";
 }

@@ -1,4 +1,6 @@
 //! Rules of the UI that need no browser: parsing, counting, error wording. Unit-tested natively.
 
+pub mod dates;
 pub mod errors;
+pub mod job_table;
 pub mod numbers;

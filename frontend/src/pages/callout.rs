@@ -1,14 +1,14 @@
 //! `/callout`: call numbers into a Tencent meeting. Nothing is sent before a confirmation step that
 //! shows how many numbers will be called, in how many batches, into which meeting.
 
-use callout_shared::{jobs::CreateCalloutJob, me::ProviderKind, meeting::CalloutNumberInput};
+use callout_shared::{jobs::CreateCalloutJob, meeting::CalloutNumberInput};
 use leptos::prelude::*;
 
 use crate::{
     api,
     components::{
         alert::Progress,
-        field::{described_by, on_answer, AccountSelect, Field, FieldErrors, FieldProblem, ViewerNote},
+        field::{on_answer, FieldErrors, MeetingFields, ViewerNote},
         number_entry::NumberEntry,
     },
     i18n::{fill, K},
@@ -32,6 +32,7 @@ pub fn CalloutPage() -> impl IntoView {
     let meeting_id = RwSignal::new(String::new());
     let numbers = NumberEntryState::new();
     let confirming = RwSignal::new(false);
+    let navigate = leptos_router::hooks::use_navigate();
 
     let start = Action::new_local(move |(request, key): &(CreateCalloutJob, String)| {
         let (request, key) = (request.clone(), key.clone());
@@ -43,19 +44,15 @@ pub fn CalloutPage() -> impl IntoView {
         &FIELDS,
         move |started| {
             confirming.set(false);
-            alerts.show(Alert::Success(K::CalloutStarted, vec![("job", started.job_id)]));
+            // The job view follows it live.
+            navigate(&format!("/callout/jobs/{}", started.job_id), Default::default());
         },
     );
 
     let review = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         alerts.clear();
-        let id = meeting_id.get().trim().to_owned();
-        if !errors.require(&[("account_id", account.get()), ("meeting_id", id.clone())]) {
-            return;
-        }
-        if !id.chars().all(|c| c.is_ascii_digit()) {
-            errors.set("meeting_id", FieldProblem::Invalid(K::MeetingIdDigits));
+        if errors.meeting(&account.get(), &meeting_id.get()).is_none() {
             return;
         }
         let tally = numbers.tally.get();
@@ -89,33 +86,27 @@ pub fn CalloutPage() -> impl IntoView {
     let text = move |key: K| Signal::derive(move || locale.t(key));
     view! {
         <section>
-            <h1>{move || locale.t(K::CalloutTitle)}</h1>
-            <p class="muted">{move || locale.t(K::CalloutIntro)}</p>
+            <h1>{locale.text(K::CalloutTitle)}</h1>
+            <p class="muted">{locale.text(K::CalloutIntro)}</p>
             <ViewerNote />
             <form class="form" on:submit=review novalidate>
-                <div class="card field-pair">
-                    <AccountSelect provider=ProviderKind::TencentMeeting value=account errors />
-                    <Field id="meeting_id" label=text(K::MeetingIdLabel) help=text(K::MeetingIdHelp) error=errors.text("meeting_id")>
-                        <input id="meeting_id" inputmode="numeric" autocomplete="off" maxlength="32"
-                            aria-describedby=described_by("meeting_id") bind:value=meeting_id data-testid="meeting-id" />
-                    </Field>
-                </div>
+                <MeetingFields account meeting_id errors />
                 <NumberEntry state=numbers />
                 <p class="field-error" data-testid="numbers-error">{errors.text("numbers")}</p>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || busy.get() || !me.may_dial() data-testid="callout-review">
-                        {move || locale.t(K::Review)}
+                        {locale.text(K::Review)}
                     </button>
                 </div>
             </form>
             <Show when=move || confirming.get()>
                 <div class="card card-confirm" data-testid="callout-confirm" role="region" aria-labelledby="confirm-title">
-                    <h2 id="confirm-title">{move || locale.t(K::ConfirmTitle)}</h2>
+                    <h2 id="confirm-title">{locale.text(K::ConfirmTitle)}</h2>
                     <dl class="facts">
-                        <dt>{move || locale.t(K::ConfirmMeeting)}</dt><dd data-testid="confirm-meeting">{move || meeting_id.get().trim().to_owned()}</dd>
-                        <dt>{move || locale.t(K::AccountLabel)}</dt><dd>{move || account.get()}</dd>
-                        <dt>{move || locale.t(K::ConfirmValid)}</dt><dd data-testid="confirm-valid">{move || numbers.tally.get().valid}</dd>
-                        <dt>{move || locale.t(K::ConfirmBatches)}</dt><dd data-testid="confirm-batches">{move || numbers.tally.get().batches()}</dd>
+                        <dt>{locale.text(K::ConfirmMeeting)}</dt><dd data-testid="confirm-meeting">{move || meeting_id.get().trim().to_owned()}</dd>
+                        <dt>{locale.text(K::AccountLabel)}</dt><dd>{move || account.get()}</dd>
+                        <dt>{locale.text(K::ConfirmValid)}</dt><dd data-testid="confirm-valid">{move || numbers.tally.get().valid}</dd>
+                        <dt>{locale.text(K::ConfirmBatches)}</dt><dd data-testid="confirm-batches">{move || numbers.tally.get().batches()}</dd>
                     </dl>
                     {move || {
                         let t = numbers.tally.get();
@@ -126,9 +117,9 @@ pub fn CalloutPage() -> impl IntoView {
                     }}
                     <div class="form-actions">
                         <button type="button" class="primary" on:click=confirm disabled=move || busy.get() || !me.may_dial() data-testid="callout-start">
-                            {move || locale.t(K::StartCalling)}
+                            {locale.text(K::StartCalling)}
                         </button>
-                        <button type="button" on:click=move |_| confirming.set(false) disabled=move || busy.get()>{move || locale.t(K::Back)}</button>
+                        <button type="button" on:click=move |_| confirming.set(false) disabled=move || busy.get()>{locale.text(K::Back)}</button>
                         <Show when=move || busy.get()>
                             <Progress label=text(K::Starting) />
                         </Show>

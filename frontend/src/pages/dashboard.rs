@@ -21,7 +21,7 @@ pub fn Dashboard() -> impl IntoView {
     let locale = use_locale();
     view! {
         <section>
-            <h1>{move || locale.t(K::NavDashboard)}</h1>
+            <h1>{locale.text(K::NavDashboard)}</h1>
             <div class="cards">
                 <BackendCard />
                 <WhoAmICard />
@@ -37,7 +37,7 @@ fn BackendCard() -> impl IntoView {
     let locale = use_locale();
     view! {
         <div class="card" aria-live="polite">
-            <h2>{move || locale.t(K::BackendTitle)}</h2>
+            <h2>{locale.text(K::BackendTitle)}</h2>
             {move || match health.get() {
                 None => view! { <Progress label=Signal::derive(move || locale.t(K::CheckingBackend)) /> }.into_any(),
                 Some(Err(err)) => view! { <p class="alert alert-error" role="alert">{one_line(&err, locale.lang())}</p> }.into_any(),
@@ -70,7 +70,7 @@ fn WhoAmICard() -> impl IntoView {
         let dev = me.auth_mode == "dev";
         view! {
             <Show when=move || dev>
-                <p class="alert alert-warn" role="note" data-testid="dev-banner">{move || locale.t(K::DevModeBanner)}</p>
+                <p class="alert alert-warn" role="note" data-testid="dev-banner">{locale.text(K::DevModeBanner)}</p>
             </Show>
             <p class="who">
                 <strong data-testid="me-name">{me.name.clone().unwrap_or_else(|| me.subject.clone())}</strong>
@@ -86,7 +86,7 @@ fn WhoAmICard() -> impl IntoView {
     };
     view! {
         <div class="card">
-            <h2>{move || locale.t(K::SignedInTitle)}</h2>
+            <h2>{locale.text(K::SignedInTitle)}</h2>
             {move || match me.get() {
                 None => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
                 Some(Err(err)) => view! { <p class="alert alert-error" role="alert">{one_line(&err, locale.lang())}</p> }.into_any(),
@@ -120,7 +120,7 @@ fn AccountsCard() -> impl IntoView {
     };
     view! {
         <div class="card">
-            <h2>{move || locale.t(K::AccountsTitle)}</h2>
+            <h2>{locale.text(K::AccountsTitle)}</h2>
             {move || match me.get() {
                 Some(Ok(me)) if me.accounts.is_empty() => view! { <p class="muted">{locale.t(K::NoAccounts)}</p> }.into_any(),
                 Some(Ok(me)) => view! {

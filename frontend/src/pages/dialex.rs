@@ -117,8 +117,8 @@ pub fn DialExPage() -> impl IntoView {
 
     view! {
         <section class="page-narrow">
-            <h1>{move || locale.t(K::DialExTitle)}</h1>
-            <p class="muted">{move || locale.t(K::DialExIntro)}</p>
+            <h1>{locale.text(K::DialExTitle)}</h1>
+            <p class="muted">{locale.text(K::DialExIntro)}</p>
             <ViewerNote />
             <form class="card form" on:submit=submit novalidate>
                 <AccountSelect provider=ProviderKind::AliyunCcc value=account errors />
@@ -140,7 +140,7 @@ pub fn DialExPage() -> impl IntoView {
                     </Field>
                 </div>
                 <fieldset class="field radios">
-                    <legend>{move || locale.t(K::AnswerModeLabel)}</legend>
+                    <legend>{locale.text(K::AnswerModeLabel)}</legend>
                     {AnswerMode::ALL.map(|m| {
                         let (key, value) = mode_key(m);
                         view! {
@@ -159,7 +159,7 @@ pub fn DialExPage() -> impl IntoView {
                 </Field>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || busy.get() || !me.may_dial() data-testid="dialex-submit">
-                        {move || locale.t(K::PlaceCall)}
+                        {locale.text(K::PlaceCall)}
                     </button>
                     <Show when=move || busy.get()>
                         <Progress label=text(K::PlacingCall) />
@@ -177,11 +177,11 @@ fn ResultCard(result: DialExResult) -> impl IntoView {
     let status = [result.status_code.clone(), result.status_desc.clone()].into_iter().flatten().collect::<Vec<_>>().join(" · ");
     view! {
         <div class="card card-ok" data-testid="dialex-result" aria-live="polite">
-            <h2>{move || locale.t(K::ResultTitle)}</h2>
+            <h2>{locale.text(K::ResultTitle)}</h2>
             <dl class="facts">
-                <dt>{move || locale.t(K::TaskIdLabel)}</dt><dd><code data-testid="dialex-task-id">{result.task_id.clone()}</code></dd>
-                <dt>{move || locale.t(K::ProviderStatusLabel)}</dt><dd data-testid="dialex-status">{status}</dd>
-                <dt>{move || locale.t(K::RequestIdLabel)}</dt><dd><code>{result.request_id.clone().unwrap_or_default()}</code></dd>
+                <dt>{locale.text(K::TaskIdLabel)}</dt><dd><code data-testid="dialex-task-id">{result.task_id.clone()}</code></dd>
+                <dt>{locale.text(K::ProviderStatusLabel)}</dt><dd data-testid="dialex-status">{status}</dd>
+                <dt>{locale.text(K::RequestIdLabel)}</dt><dd><code>{result.request_id.clone().unwrap_or_default()}</code></dd>
             </dl>
         </div>
     }

@@ -1,6 +1,11 @@
 //! One module per area of the product.
 
+pub mod audit;
 pub mod callout;
 pub mod dashboard;
 pub mod dialex;
+pub mod job;
+pub mod ms_open_id;
 pub mod placeholder;
+pub mod room_call;
+pub mod status;

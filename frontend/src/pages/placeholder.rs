@@ -9,7 +9,7 @@ pub fn Placeholder(title: K) -> impl IntoView {
     view! {
         <section>
             <h1>{move || locale.t(title)}</h1>
-            <p class="muted">{move || locale.t(K::NotAvailableYet)}</p>
+            <p class="muted">{locale.text(K::NotAvailableYet)}</p>
         </section>
     }
 }

@@ -15,6 +15,12 @@ impl Locale {
         key.text(self.0.get())
     }
 
+    /// `t` as a reactive view child. Every call returns the same closure type, so a page full of
+    /// labels compiles to one renderer instead of one per label (this keeps the bundle small).
+    pub fn text(self, key: K) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+        move || self.t(key)
+    }
+
     pub fn lang(self) -> Lang {
         self.0.get()
     }

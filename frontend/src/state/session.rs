@@ -29,6 +29,11 @@ impl Me {
         matches!(self.0.get(), Some(Ok(me)) if me.role >= Role::Operator)
     }
 
+    /// Admin-only areas (the audit log) stay hidden until `/me` says admin.
+    pub fn is_admin(self) -> bool {
+        matches!(self.0.get(), Some(Ok(me)) if me.role == Role::Admin)
+    }
+
     /// Whether `/me` answered and says viewer: the pages explain why their buttons are off.
     pub fn is_viewer(self) -> bool {
         matches!(self.0.get(), Some(Ok(me)) if me.role == Role::Viewer)

@@ -1,0 +1,86 @@
+// A meeting callout followed live on the job view until every dialled number is final, then the
+// job found in the audit log. The sandbox runs fifty times faster than real calls so the whole
+// lifecycle fits in a test.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { screenshot } from '../support/browser.mjs';
+import { openPage, assertNoUnexpectedErrors, useBackendAndBrowser } from '../support/app.mjs';
+
+const ctx = useBackendAndBrowser({ env: { CALLOUT__SANDBOX__TIME_SCALE: '0.02' } });
+const MEETING = '6058890385480921052';
+
+// 58 valid mobile numbers (every last digit, so every lifecycle) and 2 that are not numbers at all.
+const VALID = Array.from({ length: 58 }, (_, i) => `1380000${String(i).padStart(4, '0')}`);
+const PASTED = [...VALID.slice(0, 20), '12345', ...VALID.slice(20, 40), 'not a number', ...VALID.slice(40)].join('\n');
+
+let jobId;
+
+test('60 pasted numbers, 2 invalid, are followed live until every dialled number is final', async () => {
+  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, '/callout');
+  await page.getByTestId('paste-numbers').waitFor({ timeout: 20000 });
+  await page.getByTestId('paste-numbers').fill(PASTED);
+  await page.getByRole('button', { name: 'Add these numbers' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="row-verdict"][data-state="pending"]').length === 0
+    && document.querySelectorAll('[data-testid="number-row"]').length === 60, null, { timeout: 20000 });
+  await page.getByTestId('meeting-id').fill(MEETING);
+  await page.getByTestId('callout-review').click();
+  assert.equal(await page.getByTestId('confirm-valid').textContent(), '58');
+  await page.getByTestId('callout-start').click();
+
+  await page.waitForURL(/\/callout\/jobs\/[^/]+$/, { timeout: 15000 });
+  jobId = decodeURIComponent(page.url().split('/').pop());
+  await page.getByTestId('job-table').waitFor({ timeout: 15000 });
+  await page.locator('[data-testid="live-state"]', { hasText: 'Live updates on.' }).waitFor({ timeout: 10000 });
+  // The two invalid rows were flagged on the form and never sent.
+  assert.equal(await page.getByTestId('job-row').count(), 58);
+  assert.equal(await page.getByTestId('not-dialled').textContent(), '0');
+
+  // Counters move while we watch: remember every value the finished counter shows.
+  const seen = new Set();
+  const deadline = Date.now() + 120000;
+  for (;;) {
+    seen.add(await page.getByTestId('count-finished').textContent());
+    if ((await page.getByTestId('job-state').getAttribute('data-state')) === 'finished') break;
+    assert.ok(Date.now() < deadline, `job not finished; finished counter went ${[...seen].join(', ')}`);
+    await page.waitForTimeout(200);
+  }
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="job-row"][data-final="true"]').length === 58, null, { timeout: 15000 });
+  assert.equal(await page.getByTestId('count-batches').textContent(), '2 / 2');
+  assert.equal(await page.getByTestId('count-finished').textContent(), '58 / 58');
+  assert.ok(seen.size > 1, `the counter should have moved live, saw ${[...seen].join(', ')}`);
+
+  // Filter, search and sort work on the final rows.
+  await page.getByTestId('job-filter').selectOption('answered');
+  assert.equal(await page.getByTestId('job-row').count(), 0, 'every answered call has ended');
+  await page.getByTestId('job-filter').selectOption('completed');
+  assert.ok((await page.getByTestId('job-row').count()) > 0);
+  await page.getByTestId('job-filter').selectOption('all');
+  await page.getByTestId('job-search').fill('13800000057');
+  assert.equal(await page.getByTestId('job-row').count(), 1);
+  await page.getByTestId('job-search').fill('');
+  await page.getByTestId('job-sort').selectOption('status');
+  assert.equal(await page.getByTestId('job-row').count(), 58);
+  assert.equal(await page.getByTestId('page-of').textContent(), 'Page 1 of 1');
+  assert.ok(await page.getByTestId('page-next').isDisabled(), 'one page only');
+  assert.ok(await page.getByTestId('retry-unknown').isDisabled(), 'nothing unknown to retry');
+  assert.ok(await page.getByTestId('cancel-ringing').isDisabled(), 'nothing ringing to cancel');
+  assert.match(await page.getByTestId('job-export').getAttribute('href'), /\/export\.csv$/);
+  await screenshot(page, 'job-view');
+  assertNoUnexpectedErrors(consoleErrors, [/Failed to load resource/]);
+});
+
+test('the audit log shows the job', async () => {
+  const { page } = await openPage(ctx.browser, ctx.backend.base, '/audit');
+  await page.getByTestId('audit-table').waitFor({ timeout: 20000 });
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  assert.equal(await nav.getByRole('link', { name: 'Audit log' }).count(), 1, 'admins see the audit log');
+  await page.getByTestId('audit-row-action').filter({ hasText: 'callout_job' }).first().waitFor();
+  const targets = await page.getByTestId('audit-row-target').allTextContents();
+  assert.ok(targets.some((t) => t.includes(MEETING)), `meeting ${MEETING} among ${targets.join(', ')}`);
+  assert.ok(jobId);
+  await page.getByLabel('Action').fill('callout_job');
+  await page.getByTestId('audit-apply').click();
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-row-action"]')].every((e) => e.textContent === 'callout_job'));
+  assert.match(await page.getByTestId('audit-export').getAttribute('href'), /\/audit\/export\.csv\?action=callout_job/);
+  await screenshot(page, 'audit');
+});

@@ -1,0 +1,130 @@
+//! `/audit` (admins): who did what, filtered by user, action, account and day, a page at a time,
+//! with a CSV export of the same filters.
+
+use callout_shared::audit::{AuditEntry, AuditQuery};
+use leptos::prelude::*;
+
+use crate::{
+    api,
+    components::alert::Progress,
+    i18n::K,
+    logic::{
+        dates::{day_end_ms, day_start_ms, format_utc},
+        errors::one_line,
+    },
+    pages::job::Pager,
+    state::locale::use_locale,
+};
+
+const AUDIT_PAGE: u32 = 50;
+
+/// The filters as typed; turned into a query when applied.
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Filters {
+    user: String,
+    action: String,
+    account: String,
+    from: String,
+    to: String,
+}
+
+impl Filters {
+    fn query(&self, page: u32) -> AuditQuery {
+        let text = |v: &str| Some(v.trim().to_owned()).filter(|v| !v.is_empty());
+        AuditQuery {
+            user: text(&self.user),
+            action: text(&self.action),
+            account_id: text(&self.account),
+            from: day_start_ms(&self.from),
+            to: day_end_ms(&self.to),
+            limit: Some(AUDIT_PAGE + 1),
+            offset: Some(page * AUDIT_PAGE),
+        }
+    }
+}
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let locale = use_locale();
+    let typed = RwSignal::new(Filters::default());
+    let applied = RwSignal::new(Filters::default());
+    let page = RwSignal::new(0u32);
+    // One row more than a page tells whether a next page exists.
+    let entries = LocalResource::new(move || {
+        let query = applied.get().query(page.get());
+        async move { api::audit(&query).await }
+    });
+    let apply = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        page.set(0);
+        applied.set(typed.get());
+    };
+    let export = move || api::audit_url("/export.csv", &AuditQuery { limit: None, offset: None, ..applied.get().query(0) });
+    let input = move |id: &'static str, key: K, kind: &'static str, field: fn(&mut Filters) -> &mut String| {
+        view! {
+            <div class="field">
+                <label for=id>{move || locale.t(key)}</label>
+                <input id=id type=kind data-testid=id on:input=move |ev| typed.update(|f| *field(f) = event_target_value(&ev)) />
+            </div>
+        }
+    };
+    let has_next = move || matches!(entries.get(), Some(Ok(rows)) if rows.len() > AUDIT_PAGE as usize);
+    view! {
+        <section>
+            <h1>{locale.text(K::NavAudit)}</h1>
+            <form class="card form audit-filters" on:submit=apply>
+                {input("audit-user", K::AuditUser, "text", |f| &mut f.user)}
+                {input("audit-action", K::AuditAction, "text", |f| &mut f.action)}
+                {input("audit-account", K::AccountLabel, "text", |f| &mut f.account)}
+                {input("audit-from", K::AuditFrom, "date", |f| &mut f.from)}
+                {input("audit-to", K::AuditTo, "date", |f| &mut f.to)}
+                <div class="form-actions">
+                    <button type="submit" class="primary" data-testid="audit-apply">{locale.text(K::ApplyFilters)}</button>
+                    <a class="button" href=export download data-testid="audit-export">{locale.text(K::ExportCsv)}</a>
+                </div>
+            </form>
+            <div class="card">
+                {move || match entries.get() {
+                    None => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
+                    Some(Err(e)) => view! { <p class="alert alert-error" role="alert" data-testid="audit-error">{one_line(&e, locale.lang())}</p> }.into_any(),
+                    Some(Ok(rows)) if rows.is_empty() => view! { <p class="muted">{locale.t(K::NothingFound)}</p> }.into_any(),
+                    Some(Ok(rows)) => view! { <AuditTable rows=rows.into_iter().take(AUDIT_PAGE as usize).collect() /> }.into_any(),
+                }}
+                <Pager
+                    page=Signal::derive(move || { let at = page.get() as usize; (at, at + 1 + usize::from(has_next())) })
+                    on_page=move |n| page.set(n as u32) />
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <div class="table-wrap">
+            <table class="list" data-testid="audit-table">
+                <thead><tr>
+                    <th scope="col">{locale.text(K::AuditWhen)}</th>
+                    <th scope="col">{locale.text(K::AuditUser)}</th>
+                    <th scope="col">{locale.text(K::AuditAction)}</th>
+                    <th scope="col">{locale.text(K::AccountLabel)}</th>
+                    <th scope="col">{locale.text(K::AuditTarget)}</th>
+                    <th scope="col">{locale.text(K::AuditOutcome)}</th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || rows.clone() key=|e| e.id let:e>
+                        <tr data-testid="audit-row">
+                            <td>{format_utc(e.at)}</td>
+                            <td>{e.email.clone().unwrap_or_else(|| e.subject.clone())}</td>
+                            <td><code data-testid="audit-row-action">{e.action.clone()}</code></td>
+                            <td>{e.account_id.clone()}</td>
+                            <td><code data-testid="audit-row-target">{e.target.clone()}</code></td>
+                            <td title=e.detail.clone().unwrap_or_default()>{e.outcome.clone()}</td>
+                        </tr>
+                    </For>
+                </tbody>
+            </table>
+        </div>
+    }
+}

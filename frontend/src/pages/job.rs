@@ -1,0 +1,335 @@
+//! `/callout/jobs/:id`: one callout job followed live. Counters and rows arrive over the event
+//! stream; the table shows one page of the filtered, sorted rows (jobs can hold 10,000 numbers).
+
+use callout_shared::{
+    call_status::CallStatus,
+    jobs::{ItemPhase, JobItem, JobState, JobSummary},
+};
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::use_params_map;
+
+use crate::{
+    api,
+    components::{
+        alert::Progress,
+        copy::CopyButton,
+        field::{on_answer, FieldErrors, ViewerNote},
+    },
+    i18n::{fill, K},
+    live::{listen, Live},
+    logic::{
+        errors::one_line,
+        job_table::{dialled, dialled_count, JobTable, SortKey, StatusFilter, TableQuery},
+    },
+    state::{
+        alert::{use_alerts, Alert},
+        locale::use_locale,
+        session::Me,
+    },
+};
+
+/// The words for a call status.
+pub fn status_key(status: CallStatus) -> K {
+    match status {
+        CallStatus::Queued => K::StatusQueued,
+        CallStatus::Ringing => K::StatusRinging,
+        CallStatus::Answered => K::StatusAnswered,
+        CallStatus::Completed => K::StatusCompleted,
+        CallStatus::NotAnswered => K::StatusNotAnswered,
+        CallStatus::Canceled => K::StatusCanceled,
+        CallStatus::Failed => K::StatusFailed,
+        CallStatus::Unknown => K::StatusUnknown,
+    }
+}
+
+fn job_state_tag(state: JobState) -> &'static str {
+    match state {
+        JobState::Dialling => "dialling",
+        JobState::Following => "following",
+        JobState::Finished => "finished",
+    }
+}
+
+pub fn job_state_key(state: JobState) -> K {
+    match state {
+        JobState::Dialling => K::JobDialling,
+        JobState::Following => K::JobFollowing,
+        JobState::Finished => K::JobFinished,
+    }
+}
+
+/// A status badge: the call status, or why the row was never dialled.
+pub fn status_badge(item: &JobItem, locale: crate::state::locale::Locale) -> impl IntoView {
+    let (class, key) = match item.phase {
+        ItemPhase::Invalid => ("not-dialled", K::PhaseInvalid),
+        ItemPhase::Duplicate => ("not-dialled", K::PhaseDuplicate),
+        ItemPhase::Blocked => ("not-dialled", K::PhaseBlocked),
+        _ => (item.status.as_str(), status_key(item.status)),
+    };
+    view! { <span class=format!("badge status status-{class}") data-status=class>{move || locale.t(key)}</span> }
+}
+
+#[component]
+pub fn JobPage() -> impl IntoView {
+    let locale = use_locale();
+    let params = use_params_map();
+    let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
+    let summary = RwSignal::new(None::<JobSummary>);
+    let table = RwSignal::new(JobTable::default());
+    let load_error = RwSignal::new(None::<api::ApiError>);
+    let connected = RwSignal::new(false);
+
+    let reload = move || {
+        let id = id.get_untracked();
+        spawn_local(async move {
+            match api::job(&id).await {
+                Ok(job) => {
+                    load_error.set(None);
+                    summary.set(Some(job.summary));
+                    table.set(JobTable::new(job.items));
+                }
+                Err(error) => load_error.set(Some(error)),
+            }
+        });
+    };
+    Effect::new(move |_| {
+        id.track();
+        reload();
+    });
+    listen(connected, move |event| match event {
+        Live::Job(job) if job.id == id.get_untracked() => summary.set(Some(job)),
+        Live::Item { job_id, item } if job_id == id.get_untracked() => table.maybe_update(|t| t.apply(item)),
+        Live::Resync => reload(),
+        _ => {}
+    });
+
+    view! {
+        <section>
+            <h1>{move || fill(locale.t(K::JobTitle), &[("job", &id.get())])}</h1>
+            <p class="muted" aria-live="polite" data-testid="live-state">
+                {move || locale.t(if connected.get() { K::LiveConnected } else { K::LiveReconnecting })}
+            </p>
+            {move || load_error.get().map(|e| view! { <p class="alert alert-error" role="alert">{one_line(&e, locale.lang())}</p> })}
+            {move || match summary.get() {
+                None if load_error.with(Option::is_none) => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
+                None => ().into_any(),
+                Some(_) => view! {
+                    <JobCounters summary />
+                    <JobActions id summary table reload />
+                    <JobRows table />
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+#[component]
+fn JobCounters(summary: RwSignal<Option<JobSummary>>) -> impl IntoView {
+    let locale = use_locale();
+    let counters = move || summary.get().map(|s| s.counters).unwrap_or_default();
+    let dialled = move || dialled_count(&counters());
+    let bar = move |key: K, testid: &'static str, value: Signal<u32>, max: Signal<u32>| {
+        view! {
+            <div class="meter">
+                <label for=testid>{move || locale.t(key)}</label>
+                <progress id=testid max=move || max.get().max(1) value=move || value.get()></progress>
+                <span class="meter-count" data-testid=testid>{move || format!("{} / {}", value.get(), max.get())}</span>
+            </div>
+        }
+    };
+    let of_dialled = Signal::derive(dialled);
+    view! {
+        <div class="card" data-testid="job-counters">
+            <dl class="facts">
+                <dt>{locale.text(K::ConfirmMeeting)}</dt><dd>{move || summary.get().map(|s| s.meeting_id)}</dd>
+                <dt>{locale.text(K::AccountLabel)}</dt><dd>{move || summary.get().map(|s| s.account_id)}</dd>
+                <dt>{locale.text(K::JobStateLabel)}</dt>
+                <dd data-testid="job-state" data-state=move || summary.get().map(|s| job_state_tag(s.state))>
+                    {move || summary.get().map(|s| locale.t(job_state_key(s.state)))}
+                </dd>
+                <dt>{locale.text(K::NotDialledCount)}</dt>
+                <dd data-testid="not-dialled">{move || { let c = counters(); c.invalid + c.duplicates + c.blocked }}</dd>
+            </dl>
+            {bar(K::BatchesSent, "count-batches", Signal::derive(move || counters().batches_sent), Signal::derive(move || counters().batches_total))}
+            {bar(K::Accepted, "count-accepted", Signal::derive(move || counters().accepted), of_dialled)}
+            {bar(K::ProviderInvalid, "count-provider-invalid", Signal::derive(move || counters().provider_invalid), of_dialled)}
+            {bar(K::StatusUnknown, "count-unknown", Signal::derive(move || counters().unknown), of_dialled)}
+            {bar(K::Finished, "count-finished", Signal::derive(move || counters().finished), of_dialled)}
+        </div>
+    }
+}
+
+#[component]
+fn JobActions(
+    id: Memo<String>,
+    summary: RwSignal<Option<JobSummary>>,
+    table: RwSignal<JobTable>,
+    reload: impl Fn() + Copy + 'static,
+) -> impl IntoView {
+    let locale = use_locale();
+    let alerts = use_alerts();
+    let me = expect_context::<Me>();
+    let confirming = RwSignal::new(false);
+    let cancel = Action::new_local(move |_: &()| {
+        let id = id.get_untracked();
+        async move { api::cancel_ringing(&id).await }
+    });
+    let retry = Action::new_local(move |key: &String| {
+        let (id, key) = (id.get_untracked(), key.clone());
+        async move { api::retry_unknown(&id, &key).await }
+    });
+    on_answer(
+        move || cancel.value().get(),
+        FieldErrors::new(),
+        &[],
+        move |done| alerts.show(Alert::Success(K::CancelDone, vec![("count", done.succeeded.len().to_string())])),
+    );
+    on_answer(
+        move || retry.value().get(),
+        FieldErrors::new(),
+        &[],
+        move |done| {
+            confirming.set(false);
+            alerts.show(Alert::Success(K::RetryDone, vec![("count", done.requeued.to_string())]));
+            reload();
+        },
+    );
+    let busy = move || cancel.pending().get() || retry.pending().get() || !me.may_dial();
+    let unknown = move || summary.with(|s| s.as_ref().map_or(0, |s| s.counters.unknown));
+    let ringing = move || table.with(|t| t.open_rows());
+    view! {
+        <ViewerNote />
+        <div class="form-actions">
+            <a class="button" href=move || api::job_export_url(&id.get()) download data-testid="job-export">{locale.text(K::ExportCsv)}</a>
+            <button type="button" on:click=move |_| { alerts.clear(); cancel.dispatch_local(()); }
+                disabled=move || busy() || ringing() == 0 data-testid="cancel-ringing">
+                {locale.text(K::CancelRinging)}
+            </button>
+            <button type="button" on:click=move |_| confirming.set(true) disabled=move || busy() || unknown() == 0 data-testid="retry-unknown">
+                {locale.text(K::RetryUnknown)}
+            </button>
+        </div>
+        <Show when=move || confirming.get()>
+            <div class="card card-confirm" role="alertdialog" aria-labelledby="retry-title" data-testid="retry-confirm">
+                <h2 id="retry-title">{locale.text(K::RetryTitle)}</h2>
+                <p>{move || fill(locale.t(K::RetryWarning), &[("count", &unknown().to_string())])}</p>
+                <div class="form-actions">
+                    <button type="button" class="primary" disabled=busy data-testid="retry-confirm-button"
+                        on:click=move |_| { alerts.clear(); retry.dispatch_local(api::new_idempotency_key()); }>
+                        {locale.text(K::RetryConfirm)}
+                    </button>
+                    <button type="button" on:click=move |_| confirming.set(false) disabled=move || retry.pending().get()>{locale.text(K::Back)}</button>
+                </div>
+            </div>
+        </Show>
+    }
+}
+
+#[component]
+fn JobRows(table: RwSignal<JobTable>) -> impl IntoView {
+    let locale = use_locale();
+    let query = RwSignal::new(TableQuery::default());
+    let page = Memo::new(move |_| query.with(|q| table.with(|t| t.page(q))));
+    let set = move |f: fn(&mut TableQuery, String)| move |ev: leptos::ev::Event| query.update(|q| f(q, event_target_value(&ev)));
+    let filters = move || {
+        let mut all = vec![StatusFilter::All, StatusFilter::NotDialled];
+        all.extend(CallStatus::ALL.map(StatusFilter::Status));
+        all
+    };
+    let filter_key = move |f: StatusFilter| match f {
+        StatusFilter::All => K::FilterAll,
+        StatusFilter::NotDialled => K::NotDialledCount,
+        StatusFilter::Status(s) => status_key(s),
+    };
+    let sort_key = |k: SortKey| match k {
+        SortKey::Row => K::SortRow,
+        SortKey::Number => K::ColNumber,
+        SortKey::Status => K::ColStatus,
+        SortKey::Batch => K::ColBatch,
+    };
+    let tsv = Signal::derive(move || query.with(|q| table.with(|t| t.to_tsv(q))));
+    view! {
+        <div class="card">
+            <div class="toolbar">
+                <label>{locale.text(K::FilterLabel)}
+                    <select on:change=set(|q, v| { q.filter = StatusFilter::from_tag(&v); q.page = 0; }) data-testid="job-filter">
+                        {move || filters().into_iter().map(|f| view! {
+                            <option value=f.tag() prop:selected=move || query.with(|q| q.filter == f)>{locale.t(filter_key(f))}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label>{locale.text(K::SearchLabel)}
+                    <input type="search" on:input=set(|q, v| { q.search = v; q.page = 0; }) data-testid="job-search" />
+                </label>
+                <label>{locale.text(K::SortLabel)}
+                    <select on:change=set(|q, v| q.sort = SortKey::from_tag(&v)) data-testid="job-sort">
+                        {move || SortKey::ALL.map(|k| view! { <option value=k.tag()>{locale.t(sort_key(k))}</option> }).collect_view()}
+                    </select>
+                </label>
+                <label class="checkbox">
+                    <input type="checkbox" on:change=move |ev| query.update(|q| q.descending = event_target_checked(&ev)) />
+                    {locale.text(K::Descending)}
+                </label>
+                <CopyButton text=tsv label=Signal::derive(move || locale.t(K::CopyRows).to_owned()) testid="job-copy" />
+            </div>
+            <p class="muted" aria-live="polite" data-testid="job-matching">
+                {move || fill(locale.t(K::RowsMatching), &[("count", &page.with(|p| p.matching).to_string())])}
+            </p>
+            <div class="table-wrap">
+                <table class="list" data-testid="job-table">
+                    <thead><tr>
+                        <th scope="col">{locale.text(K::SortRow)}</th>
+                        <th scope="col">{locale.text(K::ColInput)}</th>
+                        <th scope="col">"E.164"</th>
+                        <th scope="col">{locale.text(K::ColNickname)}</th>
+                        <th scope="col">{locale.text(K::ColBatch)}</th>
+                        <th scope="col">{locale.text(K::ColStatus)}</th>
+                        <th scope="col">{locale.text(K::ProviderStatusLabel)}</th>
+                        <th scope="col">{locale.text(K::ColReason)}</th>
+                        <th scope="col">"ms_open_id"</th>
+                    </tr></thead>
+                    <tbody>
+                        <For each=move || page.with(|p| p.rows.clone()) key=|i| (i.id, i.updated_at, i.status) let:item>
+                            <tr data-testid="job-row" data-final=(dialled(&item) && item.status.is_final()).to_string()>
+                                <td>{item.row}</td>
+                                <td>{item.input.clone()}</td>
+                                <td><code>{item.e164.clone()}</code></td>
+                                <td>{item.nick_name.clone()}</td>
+                                <td>{item.batch}</td>
+                                <td>{status_badge(&item, locale)}</td>
+                                <td>{item.raw_status.clone()}</td>
+                                <td class="muted">{item.reason.clone()}</td>
+                                <td><code>{item.ms_open_id.clone()}</code></td>
+                            </tr>
+                        </For>
+                    </tbody>
+                </table>
+            </div>
+            <Pager page=Signal::derive(move || page.with(|p| (p.page, p.pages))) on_page=move |n| query.update(|q| q.page = n) />
+        </div>
+    }
+}
+
+fn last_page((at, of): (usize, usize)) -> bool {
+    at + 1 >= of
+}
+
+/// Previous / next and where we are; pages are zero-based inside, one-based on screen.
+#[component]
+pub fn Pager(page: Signal<(usize, usize)>, on_page: impl Fn(usize) + Copy + Send + Sync + 'static) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <nav class="pager" aria-label=locale.text(K::Pages)>
+            <button type="button" disabled=move || page.get().0 == 0 on:click=move |_| on_page(page.get_untracked().0.saturating_sub(1)) data-testid="page-prev">
+                {locale.text(K::PreviousPage)}
+            </button>
+            <span data-testid="page-of">{move || {
+                let (at, of) = page.get();
+                fill(locale.t(K::PageOf), &[("page", &(at + 1).to_string()), ("pages", &of.to_string())])
+            }}</span>
+            <button type="button" disabled=move || last_page(page.get()) on:click=move |_| on_page(page.get_untracked().0 + 1) data-testid="page-next">
+                {locale.text(K::NextPage)}
+            </button>
+        </nav>
+    }
+}

@@ -1,0 +1,170 @@
+//! `/status`: the provider's list of every callout of a meeting, a page at a time. The account,
+//! meeting, page and page size live in the URL, so a view can be bookmarked and reloaded; the
+//! numbers this console's jobs dialled are marked "ours".
+
+use std::collections::HashSet;
+
+use callout_shared::meeting::CalloutStatusItem;
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::{use_navigate, use_query_map};
+
+use crate::{
+    api,
+    components::{
+        alert::Progress,
+        field::{FieldErrors, MeetingFields},
+    },
+    i18n::K,
+    logic::errors::one_line,
+    pages::{job::status_key, ms_open_id::show_number},
+    state::{alert::use_alerts, locale::use_locale},
+};
+
+const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
+/// Seconds between refreshes when auto-refresh is on.
+const REFRESH_SECONDS: u64 = 5;
+/// Console jobs read to mark our own numbers (the newest ones of the meeting).
+const OUR_JOBS: usize = 10;
+
+fn e164(item: &CalloutStatusItem) -> String {
+    format!("+{}{}", item.callee.area, item.callee.phone)
+}
+
+#[component]
+pub fn StatusPage() -> impl IntoView {
+    let locale = use_locale();
+    let alerts = use_alerts();
+    let navigate = use_navigate();
+    let query = use_query_map();
+    let param = move |name: &str| query.with(|q| q.get(name).unwrap_or_default());
+    let number =
+        move |name: &str, default: u32, max: u32| param(name).parse::<u32>().ok().filter(|n| (1..=max).contains(n)).unwrap_or(default);
+    let page = Memo::new(move |_| number("page", 1, u32::MAX));
+    let page_size = Memo::new(move |_| number("page_size", 20, 100));
+    let shown_meeting = Memo::new(move |_| param("meeting_id"));
+    let shown_account = Memo::new(move |_| param("account_id"));
+
+    let errors = FieldErrors::new();
+    let account = RwSignal::new(param("account_id"));
+    let meeting_id = RwSignal::new(param("meeting_id"));
+    let auto = RwSignal::new(false);
+    let tick = RwSignal::new(0u32);
+
+    let go = move |account: String, meeting: String, page: u32, size: u32| {
+        navigate(&format!("/status?account_id={account}&meeting_id={meeting}&page={page}&page_size={size}"), Default::default());
+    };
+    let go = StoredValue::new_local(go);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        alerts.clear();
+        if let Some(id) = errors.meeting(&account.get(), &meeting_id.get()) {
+            go.with_value(|go| go(account.get(), id, 1, page_size.get()));
+        }
+    };
+
+    let list = LocalResource::new(move || {
+        tick.track();
+        let (meeting, account, page, size) = (shown_meeting.get(), shown_account.get(), page.get(), page_size.get());
+        async move {
+            if meeting.is_empty() {
+                return None;
+            }
+            Some(api::callout_status(&meeting, &account, page, size).await)
+        }
+    });
+    // The numbers our jobs of this meeting dialled.
+    let ours = RwSignal::new(HashSet::<String>::new());
+    Effect::new(move |_| {
+        let meeting = shown_meeting.get();
+        tick.track();
+        spawn_local(async move {
+            let Ok(jobs) = api::jobs(50).await else { return };
+            let mut numbers = HashSet::new();
+            for job in jobs.into_iter().filter(|j| j.meeting_id == meeting).take(OUR_JOBS) {
+                if let Ok(job) = api::job(&job.id).await {
+                    numbers.extend(job.items.into_iter().filter_map(|i| i.e164));
+                }
+            }
+            ours.set(numbers);
+        });
+    });
+    if let Ok(handle) = set_interval_with_handle(
+        move || {
+            if auto.get_untracked() {
+                tick.update(|t| *t += 1);
+            }
+        },
+        std::time::Duration::from_secs(REFRESH_SECONDS),
+    ) {
+        on_cleanup(move || handle.clear());
+    }
+
+    let to_page =
+        move |n: u32| go.with_value(|go| go(shown_account.get_untracked(), shown_meeting.get_untracked(), n, page_size.get_untracked()));
+    let choose_size = move |ev: leptos::ev::Event| {
+        let size = event_target_value(&ev).parse().unwrap_or(20);
+        go.with_value(|go| go(shown_account.get_untracked(), shown_meeting.get_untracked(), 1, size));
+    };
+    view! {
+        <section>
+            <h1>{locale.text(K::NavStatus)}</h1>
+            <p class="muted">{locale.text(K::StatusIntro)}</p>
+            <form class="form" on:submit=submit novalidate>
+                <MeetingFields account meeting_id errors />
+                <div class="form-actions">
+                    <button type="submit" class="primary" data-testid="status-show">{locale.text(K::ShowList)}</button>
+                    <label class="checkbox">
+                        <input type="checkbox" prop:checked=move || auto.get() on:change=move |ev| auto.set(event_target_checked(&ev)) data-testid="auto-refresh" />
+                        {locale.text(K::AutoRefresh)}
+                    </label>
+                    <label>{locale.text(K::PageSize)}" "
+                        <select on:change=choose_size data-testid="page-size">
+                            {PAGE_SIZES.map(|n| view! { <option value=n.to_string() prop:selected=move || page_size.get() == n>{n}</option> }).collect_view()}
+                        </select>
+                    </label>
+                </div>
+            </form>
+            {move || match list.get() {
+                None => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
+                Some(None) => ().into_any(),
+                Some(Some(Err(e))) => view! { <p class="alert alert-error" role="alert">{one_line(&e, locale.lang())}</p> }.into_any(),
+                Some(Some(Ok(p))) => {
+                    let (at, pages) = (p.current_page.max(1), p.total_page.max(1));
+                    view! {
+                        <div class="card">
+                            <div class="table-wrap">
+                                <table class="list" data-testid="status-table">
+                                    <thead><tr>
+                                        <th scope="col">{locale.text(K::ColNumber)}</th>
+                                        <th scope="col">{locale.text(K::ColNickname)}</th>
+                                        <th scope="col">{locale.text(K::ColStatus)}</th>
+                                        <th scope="col">{locale.text(K::ProviderStatusLabel)}</th>
+                                        <th scope="col">"ms_open_id"</th>
+                                        <th scope="col">{locale.text(K::OursLabel)}</th>
+                                    </tr></thead>
+                                    <tbody>
+                                        {p.items.into_iter().map(|item| {
+                                            let number = e164(&item);
+                                            let mine = Signal::derive(move || ours.with(|o| o.contains(&number)));
+                                            view! {
+                                                <tr data-testid="status-row" class:our-call=mine>
+                                                    <td>{show_number(&item.callee.number())}</td>
+                                                    <td>{item.callee.nick_name.clone()}</td>
+                                                    <td><span class=format!("badge status status-{}", item.status.as_str())>{move || locale.t(status_key(item.status))}</span></td>
+                                                    <td>{item.raw_status.clone()}</td>
+                                                    <td><code>{item.ms_open_id.clone()}</code></td>
+                                                    <td data-testid="ours">{move || mine.get().then(|| locale.t(K::OursLabel))}</td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                            <crate::pages::job::Pager page=Signal::derive(move || ((at - 1) as usize, pages as usize)) on_page=move |n| to_page(n as u32 + 1) />
+                        </div>
+                    }.into_any()
+                }
+            }}
+        </section>
+    }
+}
