@@ -62,17 +62,12 @@ pub async fn create(
             ),
             Err(err) => ("refused", err.to_string()),
         };
-        record(
-            &state,
-            &user,
-            "callout_job",
-            Some(&body.account_id),
-            Some(&format!("meeting {}", body.meeting_id)),
-            Some(&operator),
-            outcome,
-            Some(&detail),
-        )
-        .await;
+        // The job id in the target lets the audit log link to the job.
+        let target = match &result {
+            Ok(job) => format!("meeting {} job {}", body.meeting_id, job.id),
+            Err(_) => format!("meeting {}", body.meeting_id),
+        };
+        record(&state, &user, "callout_job", Some(&body.account_id), Some(&target), Some(&operator), outcome, Some(&detail)).await;
         let job = result?;
         Ok((StatusCode::ACCEPTED, CreatedJob { job_id: job.id.clone(), job }))
     })

@@ -129,26 +129,14 @@ impl Dialler {
                     }
                 };
                 let e164 = number.e164.clone();
-                if let Some(first) = seen.get(&e164) {
-                    return NewItem::not_dialled(
-                        row,
-                        text,
-                        Some(e164),
-                        nick_name,
-                        ItemPhase::Duplicate,
-                        format!("same number as row {}", first + 1),
-                    );
-                }
-                seen.insert(e164.clone(), row);
-                if let Some(job) = active.get(&e164) {
-                    return NewItem::not_dialled(
-                        row,
-                        text,
-                        Some(e164),
-                        nick_name,
-                        ItemPhase::Duplicate,
-                        format!("already being called in this meeting (job {job})"),
-                    );
+                // A repeat within this job, or a number this meeting is already calling.
+                let repeat = match seen.get(&e164) {
+                    Some(first) => Some(format!("same number as row {}", first + 1)),
+                    None => active.get(&e164).map(|job| format!("already being called in this meeting (job {job})")),
+                };
+                seen.entry(e164.clone()).or_insert(row);
+                if let Some(reason) = repeat {
+                    return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Duplicate, reason);
                 }
                 if self.do_not_call.contains(&e164) || blocked_db.contains(&e164) {
                     return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Blocked, "on the do-not-call list".into());
