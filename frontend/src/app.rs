@@ -13,8 +13,8 @@ use crate::{
     },
     i18n::K,
     pages::{
-        audit::AuditPage, callout::CalloutPage, dashboard::Dashboard, dialex::DialExPage, job::JobPage, placeholder::Placeholder,
-        room_call::RoomCallPage,
+        audit::AuditPage, callout::CalloutPage, dashboard::Dashboard, dialex::DialExPage, job::JobPage, ms_open_id::MsOpenIdPage,
+        placeholder::Placeholder, room_call::RoomCallPage, status::StatusPage,
     },
     state::{alert::provide_alerts, locale::provide_locale, session::provide_session},
 };
@@ -35,8 +35,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=Dashboard />
                         <Route path=path!("/callout") view=CalloutPage />
                         <Route path=path!("/callout/jobs/:id") view=JobPage />
-                        <Route path=path!("/status") view=|| view! { <Placeholder title=K::NavStatus /> } />
-                        <Route path=path!("/ms-open-id") view=|| view! { <Placeholder title=K::NavMsOpenId /> } />
+                        <Route path=path!("/status") view=StatusPage />
+                        <Route path=path!("/ms-open-id") view=MsOpenIdPage />
                         <Route path=path!("/room-call") view=RoomCallPage />
                         <Route path=path!("/dialex") view=DialExPage />
                         <Route path=path!("/audit") view=AuditPage />
