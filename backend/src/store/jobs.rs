@@ -128,31 +128,31 @@ fn dial_item_from_row(row: &SqliteRow) -> DialItem {
     }
 }
 
-/// Counters and state follow from the items; nothing is stored twice.
-pub fn summarize(items: &[JobItem]) -> (JobCounters, JobState) {
-    let mut c = JobCounters { rows: items.len() as u32, ..JobCounters::default() };
+/// Counters and state follow from the items; nothing is stored twice. Takes items grouped as
+/// (batch, phase, status, how many), so a summary needs only a `GROUP BY`, not every row.
+pub fn summarize(groups: impl IntoIterator<Item = (Option<u32>, ItemPhase, CallStatus, u32)>) -> (JobCounters, JobState) {
+    let mut c = JobCounters::default();
     let mut batches_pending = std::collections::BTreeSet::new();
     let mut batches_all = std::collections::BTreeSet::new();
     let mut following = false;
-    for item in items {
-        *c.by_status.entry(item.status.as_str().to_owned()).or_default() += 1;
-        if let Some(b) = item.batch {
-            batches_all.insert(b);
-        }
-        match item.phase {
-            ItemPhase::Invalid => c.invalid += 1,
-            ItemPhase::Duplicate => c.duplicates += 1,
-            ItemPhase::Blocked => c.blocked += 1,
+    for (batch, phase, status, n) in groups {
+        c.rows += n;
+        *c.by_status.entry(status.as_str().to_owned()).or_default() += n;
+        batches_all.extend(batch);
+        match phase {
+            ItemPhase::Invalid => c.invalid += n,
+            ItemPhase::Duplicate => c.duplicates += n,
+            ItemPhase::Blocked => c.blocked += n,
             ItemPhase::Pending | ItemPhase::Sending => {
-                batches_pending.extend(item.batch);
+                batches_pending.extend(batch);
             }
-            ItemPhase::Sent => match item.status {
-                CallStatus::Failed => c.provider_invalid += 1,
-                CallStatus::Unknown => c.unknown += 1,
+            ItemPhase::Sent => match status {
+                CallStatus::Failed => c.provider_invalid += n,
+                CallStatus::Unknown => c.unknown += n,
                 s => {
-                    c.accepted += 1;
+                    c.accepted += n;
                     if s.is_final() {
-                        c.finished += 1;
+                        c.finished += n;
                     } else {
                         following = true;
                     }
@@ -227,12 +227,29 @@ impl Store {
             .iter()
             .map(item_from_row)
             .collect();
-        let (counters, state) = summarize(&items);
+        let (counters, state) = summarize(items.iter().map(|i| (i.batch, i.phase, i.status, 1)));
         Ok(Some(CalloutJob { summary: summary_from_row(&row, counters, state), items }))
     }
 
+    /// The job's counters without reading its rows: called after every batch and status change.
     pub async fn job_summary(&self, id: &str) -> Result<Option<JobSummary>, StoreError> {
-        Ok(self.job(id).await?.map(|j| j.summary))
+        let Some(row) = sqlx::query("SELECT * FROM jobs WHERE id = ?").bind(id).fetch_optional(self.pool()).await? else {
+            return Ok(None);
+        };
+        let groups =
+            sqlx::query("SELECT batch_no, phase, status, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY batch_no, phase, status")
+                .bind(id)
+                .fetch_all(self.pool())
+                .await?;
+        let (counters, state) = summarize(groups.iter().map(|g| {
+            (
+                g.get::<Option<i64>, _>("batch_no").map(|b| b as u32),
+                parse_phase(g.get("phase")),
+                parse_status(g.get("status")),
+                g.get::<i64, _>("n") as u32,
+            )
+        }));
+        Ok(Some(summary_from_row(&row, counters, state)))
     }
 
     /// Newest first.
