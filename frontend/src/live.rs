@@ -44,22 +44,19 @@ pub fn listen(connected: RwSignal<bool>, on_event: impl Fn(Live) + 'static) {
     }
     let resync = on_event.clone();
     listeners.push(("resync", Closure::new(move |_: Event| resync(Live::Resync))));
-    let had_error = Rc::new(std::cell::Cell::new(false));
-    let (reopen, failed) = (had_error.clone(), had_error);
     listeners.push((
         "open",
         Closure::new(move |_: Event| {
             connected.set(true);
-            if reopen.replace(false) {
-                on_event(Live::Resync);
-            }
+            // On every (re)connection, including the first: what changed before the stream was
+            // listening is only in a fresh snapshot, taken now that nothing more can be missed.
+            on_event(Live::Resync);
         }),
     ));
     listeners.push((
         "error",
         Closure::new(move |_: Event| {
             connected.set(false);
-            failed.set(true);
         }),
     ));
     for (name, listener) in &listeners {

@@ -85,8 +85,19 @@ pub fn JobPage() -> impl IntoView {
             match api::job(&id).await {
                 Ok(job) => {
                     load_error.set(None);
+                    // A snapshot may answer after newer live events: merge it row by row (newer
+                    // rows win) when it is the job already shown; start afresh for another job.
+                    let same_job = summary.with_untracked(|s| s.as_ref().is_some_and(|s| s.id == job.summary.id));
                     summary.set(Some(job.summary));
-                    table.set(JobTable::new(job.items));
+                    if same_job {
+                        table.update(|t| {
+                            for item in job.items {
+                                t.apply(item);
+                            }
+                        });
+                    } else {
+                        table.set(JobTable::new(job.items));
+                    }
                 }
                 Err(error) => load_error.set(Some(error)),
             }
