@@ -134,6 +134,12 @@ impl Application {
         }
         // The peer address is needed by the trusted-headers mode (identity only from the proxy).
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
+        // Event streams never end by themselves: close them, or open browsers hold the shutdown.
+        let events = self.state.events.clone();
+        let shutdown = async move {
+            shutdown.await;
+            events.close();
+        };
         axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
     }
 }

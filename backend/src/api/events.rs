@@ -42,6 +42,6 @@ pub async fn stream(
             Err(RecvError::Closed) => None,
         }
     });
-    let events = stream::iter(head).chain(live).map(Ok);
+    let events = stream::iter(head).chain(live).take_until(state.events.closed()).map(Ok);
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat"))
 }

@@ -3,11 +3,12 @@
 
 use std::{
     collections::VecDeque,
+    future::Future,
     sync::{Mutex, MutexGuard},
 };
 
 use callout_shared::jobs::LiveEvent;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, watch};
 
 const KEEP: usize = 4096;
 
@@ -17,15 +18,30 @@ pub type Numbered = (u64, LiveEvent);
 pub struct EventBus {
     tx: broadcast::Sender<(u64, LiveEvent)>,
     recent: Mutex<(u64, VecDeque<(u64, LiveEvent)>)>,
+    /// Set when the server stops: open streams end, so a graceful shutdown is not held open by browsers.
+    closing: watch::Sender<bool>,
 }
 
 impl Default for EventBus {
     fn default() -> Self {
-        Self { tx: broadcast::channel(1024).0, recent: Mutex::new((0, VecDeque::with_capacity(KEEP))) }
+        Self { tx: broadcast::channel(1024).0, recent: Mutex::new((0, VecDeque::with_capacity(KEEP))), closing: watch::channel(false).0 }
     }
 }
 
 impl EventBus {
+    /// Ends every open stream (the server is shutting down).
+    pub fn close(&self) {
+        self.closing.send_replace(true);
+    }
+
+    /// Completes once [`EventBus::close`] was called.
+    pub fn closed(&self) -> impl Future<Output = ()> + Send + 'static {
+        let mut closing = self.closing.subscribe();
+        async move {
+            let _ = closing.wait_for(|closed| *closed).await;
+        }
+    }
+
     pub fn publish(&self, event: LiveEvent) -> u64 {
         // Numbered and sent under one lock so ids reach subscribers in order.
         let mut recent = self.recent();
