@@ -230,9 +230,15 @@ async fn fault_knobs_leave_every_item_final_or_unknown_and_none_dialled_twice() 
 async fn do_not_call_numbers_are_never_dialled() {
     let app = common::spawn_with("do_not_call = [\"+86 139 0000 0099\"]\n[sandbox]\ntime_scale = 0.01\n", &[]).await;
     let added = app.post_json("/api/v1/do-not-call", &json!({ "number": "139-0000-0098", "note": "asked not to be called" })).await;
-    assert_eq!(added.status(), 204);
+    assert_eq!(added.status(), 201);
+    assert_eq!(added.json::<Value>().await.unwrap()["e164"], "+8613900000098", "the answer shows the normalised number");
     let list: Value = app.get("/api/v1/do-not-call").await.json().await.unwrap();
-    assert_eq!(list[0]["e164"], "+8613900000098");
+    let listed: Vec<(&str, bool)> =
+        list.as_array().unwrap().iter().map(|e| (e["e164"].as_str().unwrap(), e["configured"].as_bool().unwrap())).collect();
+    assert_eq!(listed, vec![("+8613900000098", false), ("+8613900000099", true)], "the configuration's numbers are listed, marked");
+    assert_eq!(list[0]["note"], "asked not to be called");
+    assert_eq!(list[0]["added_by"], "dev");
+    assert!(list[1]["added_by"].is_null());
     let body =
         json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "text": "13900000097\n13900000098\n+8613900000099" });
     let created: Value = app.post_json("/api/v1/callouts", &body).await.json().await.unwrap();
@@ -240,6 +246,15 @@ async fn do_not_call_numbers_are_never_dialled() {
     app.wait_for_job(created["job_id"].as_str().unwrap(), finished).await;
     let dials = app.dial_counts().await;
     assert_eq!(dials.keys().collect::<Vec<_>>(), vec!["+8613900000097"]);
+
+    let refused = app.delete("/api/v1/do-not-call/+8613900000099").await;
+    assert_eq!(refused.status(), 409, "a configured number is removed in the configuration");
+    assert_eq!(refused.json::<Value>().await.unwrap()["code"], "do_not_call_configured");
+    assert_eq!(app.delete("/api/v1/do-not-call/+8613900000098").await.status(), 204);
+    assert_eq!(app.delete("/api/v1/do-not-call/+8613900000098").await.status(), 404, "already removed");
+    let invalid = app.post_json("/api/v1/do-not-call", &json!({ "number": "12" })).await;
+    assert_eq!(invalid.status(), 422);
+    assert_eq!(invalid.json::<Value>().await.unwrap()["field"], "number");
 
     let viewer = common::spawn_with("[auth.dev]\ngroups = [\"callout-operators\"]\n", &[]).await;
     assert_eq!(

@@ -9,8 +9,13 @@ use crate::numbers::NumberInput;
 pub struct DoNotCallEntry {
     pub e164: String,
     pub note: Option<String>,
-    pub added_by: String,
-    pub added_at: i64,
+    /// Who added it in the console; `None` for numbers from the configuration file.
+    pub added_by: Option<String>,
+    /// Unix milliseconds; `None` for numbers from the configuration file.
+    pub added_at: Option<i64>,
+    /// Listed in the configuration file: it can only be removed there.
+    #[serde(default)]
+    pub configured: bool,
 }
 
 /// `POST /api/v1/do-not-call`.

@@ -15,20 +15,41 @@ use crate::{app::AppState, error::AppError, extract::ApiJson, phone, security::C
 
 pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Json<Vec<DoNotCallEntry>>, AppError> {
     user.require(Role::Operator)?;
-    Ok(Json(state.store.do_not_call_entries().await?))
+    let mut entries = state.store.do_not_call_entries().await?;
+    // Numbers from the configuration file are listed too, marked so the UI offers no removal.
+    for e164 in state.dialler.configured_do_not_call_numbers() {
+        match entries.iter_mut().find(|e| e.e164 == e164) {
+            Some(entry) => entry.configured = true,
+            None => entries.push(DoNotCallEntry { e164: e164.to_owned(), note: None, added_by: None, added_at: None, configured: true }),
+        }
+    }
+    entries.sort_by(|a, b| a.e164.cmp(&b.e164));
+    Ok(Json(entries))
 }
 
-pub async fn add(State(state): State<AppState>, user: CurrentUser, ApiJson(body): ApiJson<AddDoNotCall>) -> Result<StatusCode, AppError> {
+/// Answers with the entry as stored, so the caller sees the number in its E.164 form.
+pub async fn add(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiJson(body): ApiJson<AddDoNotCall>,
+) -> Result<(StatusCode, Json<DoNotCallEntry>), AppError> {
     user.require(Role::Admin)?;
     let number = phone::normalize(&body.number, phone::DEFAULT_REGION)
         .map_err(|problem| AppError::InvalidNumber { field: "number".into(), problem })?;
-    state.store.add_do_not_call(&number.e164, body.note.as_deref(), &user.identity.subject).await?;
+    let mut entry = state.store.add_do_not_call(&number.e164, body.note.as_deref(), &user.identity.subject).await?;
     record(&state, &user, "do_not_call_add", None, Some(&number.e164), None, "ok", body.note.as_deref()).await;
-    Ok(StatusCode::NO_CONTENT)
+    entry.configured = state.dialler.configured_do_not_call(&entry.e164);
+    Ok((StatusCode::CREATED, Json(entry)))
 }
 
 pub async fn remove(State(state): State<AppState>, user: CurrentUser, Path(e164): Path<String>) -> Result<StatusCode, AppError> {
     user.require(Role::Admin)?;
+    if state.dialler.configured_do_not_call(&e164) {
+        return Err(AppError::Conflict {
+            code: "do_not_call_configured",
+            message: format!("{e164} is listed in the configuration file; remove it there"),
+        });
+    }
     if !state.store.remove_do_not_call(&e164).await? {
         return Err(AppError::NotFound(format!("{e164} is not on the list")));
     }

@@ -80,6 +80,16 @@ impl Dialler {
         Arc::new(Self { store, accounts, events, settings, do_not_call, followers: Mutex::new(HashMap::new()) })
     }
 
+    /// Whether the configuration file lists `e164` as never to be called.
+    pub fn configured_do_not_call(&self, e164: &str) -> bool {
+        self.do_not_call.contains(e164)
+    }
+
+    /// The configuration file's do-not-call numbers (E.164).
+    pub fn configured_do_not_call_numbers(&self) -> impl Iterator<Item = &str> {
+        self.do_not_call.iter().map(String::as_str)
+    }
+
     /// After a start: what was on its way when the backend stopped becomes `unknown`; batches never
     /// sent are dialled; calls still open are followed.
     pub async fn resume(self: &Arc<Self>) -> Result<(), AppError> {

@@ -17,22 +17,36 @@ impl Store {
             .fetch_all(self.pool())
             .await?
             .iter()
-            .map(|r| DoNotCallEntry { e164: r.get("e164"), note: r.get("note"), added_by: r.get("added_by"), added_at: r.get("added_at") })
+            .map(entry)
             .collect())
     }
 
-    pub async fn add_do_not_call(&self, e164: &str, note: Option<&str>, added_by: &str) -> Result<(), StoreError> {
-        sqlx::query("INSERT INTO do_not_call (e164, note, added_by, added_at) VALUES (?, ?, ?, ?) ON CONFLICT (e164) DO UPDATE SET note = excluded.note")
-            .bind(e164)
-            .bind(note)
-            .bind(added_by)
-            .bind(now_ms())
-            .execute(self.pool())
-            .await?;
-        Ok(())
+    /// Adds `e164`, or replaces the note of a number already listed; answers with the stored row.
+    pub async fn add_do_not_call(&self, e164: &str, note: Option<&str>, added_by: &str) -> Result<DoNotCallEntry, StoreError> {
+        let row = sqlx::query(
+            "INSERT INTO do_not_call (e164, note, added_by, added_at) VALUES (?, ?, ?, ?) \
+             ON CONFLICT (e164) DO UPDATE SET note = excluded.note RETURNING e164, note, added_by, added_at",
+        )
+        .bind(e164)
+        .bind(note)
+        .bind(added_by)
+        .bind(now_ms())
+        .fetch_one(self.pool())
+        .await?;
+        Ok(entry(&row))
     }
 
     pub async fn remove_do_not_call(&self, e164: &str) -> Result<bool, StoreError> {
         Ok(sqlx::query("DELETE FROM do_not_call WHERE e164 = ?").bind(e164).execute(self.pool()).await?.rows_affected() > 0)
+    }
+}
+
+fn entry(row: &sqlx::sqlite::SqliteRow) -> DoNotCallEntry {
+    DoNotCallEntry {
+        e164: row.get("e164"),
+        note: row.get("note"),
+        added_by: Some(row.get("added_by")),
+        added_at: Some(row.get("added_at")),
+        configured: false,
     }
 }

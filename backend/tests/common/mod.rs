@@ -54,6 +54,10 @@ impl TestApp {
         self.post_with_key(path, body, &uuid::Uuid::new_v4().to_string()).await
     }
 
+    pub async fn delete(&self, path: &str) -> reqwest::Response {
+        self.http.delete(self.url(path)).header("x-csrf", "1").send().await.expect("request is answered")
+    }
+
     pub async fn post_with_key(&self, path: &str, body: &Value, key: &str) -> reqwest::Response {
         self.http
             .post(self.url(path))
