@@ -38,3 +38,17 @@ export function useBackendAndBrowser(options) {
   });
   return ctx;
 }
+
+/** The sandbox's Tencent meeting that accepts callouts. */
+export const SANDBOX_MEETING = '6058890385480921052';
+
+/** Starts a callout job through the API, as the admin panel would, and returns its id. */
+export async function startJob(base, text, idempotencyKey) {
+  const response = await fetch(`${base}/api/v1/callouts`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-csrf': '1', 'idempotency-key': idempotencyKey },
+    body: JSON.stringify({ account_id: 'sandbox-tencent', meeting_id: SANDBOX_MEETING, text }),
+  });
+  assert.equal(response.status, 202);
+  return (await response.json()).job_id;
+}

@@ -5,6 +5,7 @@
 use callout_shared::{
     audit::{AuditEntry, AuditQuery},
     dialex::{DialExResult, StartDialEx},
+    dnc::{AddDoNotCall, DoNotCallEntry},
     error::ApiErrorBody,
     health::HealthResponse,
     jobs::{CalloutJob, CreateCalloutJob, JobSummary},
@@ -13,7 +14,7 @@ use callout_shared::{
     numbers::{ValidateNumbersRequest, ValidateNumbersResponse},
     API_PREFIX,
 };
-use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_net::http::Request;
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// Why a call to the backend did not give the expected answer.
@@ -46,11 +47,11 @@ pub struct CalloutStarted {
 }
 
 pub async fn health() -> Result<HealthResponse, ApiError> {
-    send(Request::get(&url("/health"))).await
+    get(url("/health")).await
 }
 
 pub async fn me() -> Result<MeResponse, ApiError> {
-    send(Request::get(&url("/me"))).await
+    get(url("/me")).await
 }
 
 pub async fn validate_numbers(request: &ValidateNumbersRequest) -> Result<ValidateNumbersResponse, ApiError> {
@@ -67,11 +68,11 @@ pub async fn start_callout(request: &CreateCalloutJob, idempotency_key: &str) ->
 
 /// The latest jobs, newest first.
 pub async fn jobs(limit: u32) -> Result<Vec<JobSummary>, ApiError> {
-    send(Request::get(&url(&format!("/callouts?limit={limit}")))).await
+    get(url(&format!("/callouts?limit={limit}"))).await
 }
 
 pub async fn job(id: &str) -> Result<CalloutJob, ApiError> {
-    send(Request::get(&job_url(id, ""))).await
+    get(job_url(id, "")).await
 }
 
 /// The live event stream (server-sent events).
@@ -111,7 +112,7 @@ pub async fn cancel_ringing(id: &str) -> Result<CancelResult, ApiError> {
 /// One page of the provider's callout list of a meeting (every callout, whoever placed it).
 pub async fn callout_status(meeting_id: &str, account_id: &str, page: u32, page_size: u32) -> Result<CalloutStatusPage, ApiError> {
     let path = format!("/meetings/{}/callouts?account_id={}&page={page}&page_size={page_size}", encode(meeting_id), encode(account_id));
-    send(Request::get(&url(&path))).await
+    get(url(&path)).await
 }
 
 pub async fn ms_open_ids(meeting_id: &str, request: &MeetingNumbersRequest) -> Result<MsOpenIdResult, ApiError> {
@@ -127,18 +128,25 @@ pub async fn room_call_status(request: &RoomCallApiRequest) -> Result<RoomCallIn
 }
 
 pub async fn cancel_room_call(request: &RoomCallApiRequest) -> Result<(), ApiError> {
-    let request =
-        Request::post(&url("/room-calls/cancel")).header("X-CSRF", "1").json(request).map_err(|e| ApiError::Decode(e.to_string()))?;
-    let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
-    if response.ok() {
-        Ok(())
-    } else {
-        Err(refusal(response).await)
-    }
+    let body = serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
+    exchange("POST", &url("/room-calls/cancel"), Some(body), None).await.map(drop)
+}
+
+pub async fn do_not_call() -> Result<Vec<DoNotCallEntry>, ApiError> {
+    get(url("/do-not-call")).await
+}
+
+/// Adds a number (the backend normalises it) and answers with the entry as stored.
+pub async fn add_do_not_call(request: &AddDoNotCall) -> Result<DoNotCallEntry, ApiError> {
+    post(url("/do-not-call"), request, None).await
+}
+
+pub async fn remove_do_not_call(e164: &str) -> Result<(), ApiError> {
+    exchange("DELETE", &url(&format!("/do-not-call/{}", encode(e164))), None, None).await.map(drop)
 }
 
 pub async fn audit(query: &AuditQuery) -> Result<Vec<AuditEntry>, ApiError> {
-    send(Request::get(&audit_url("", query))).await
+    get(audit_url("", query)).await
 }
 
 /// `/audit` or `/audit/export.csv` with the filters that are set.
@@ -177,32 +185,45 @@ fn url(path: &str) -> String {
     format!("{API_PREFIX}{path}")
 }
 
+// The transport below is deliberately not generic: one async state machine for every endpoint, and only
+// the JSON decoding is compiled per answer type. Generic async helpers cost the bundle several KB each.
+
 async fn post<B: Serialize, T: DeserializeOwned>(url: String, body: &B, idempotency_key: Option<&str>) -> Result<T, ApiError> {
-    let mut builder = Request::post(&url).header("X-CSRF", "1");
+    let body = serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))?;
+    decode(&exchange("POST", &url, Some(body), idempotency_key).await?)
+}
+
+async fn get<T: DeserializeOwned>(url: String) -> Result<T, ApiError> {
+    decode(&exchange("GET", &url, None, None).await?)
+}
+
+/// Sends one request and returns the body of a successful answer; a refusal becomes the matching `ApiError`.
+async fn exchange(method: &str, url: &str, body: Option<String>, idempotency_key: Option<&str>) -> Result<String, ApiError> {
+    let mut builder = match method {
+        "POST" => Request::post(url).header("X-CSRF", "1"),
+        "DELETE" => Request::delete(url).header("X-CSRF", "1"),
+        _ => Request::get(url),
+    };
     if let Some(key) = idempotency_key {
         builder = builder.header("Idempotency-Key", key);
     }
-    let request = builder.json(body).map_err(|e| ApiError::Decode(e.to_string()))?;
-    read(request.send().await).await
-}
-
-async fn send<T: DeserializeOwned>(builder: RequestBuilder) -> Result<T, ApiError> {
-    read(builder.send().await).await
-}
-
-async fn read<T: DeserializeOwned>(sent: Result<Response, gloo_net::Error>) -> Result<T, ApiError> {
-    let response = sent.map_err(|e| ApiError::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(refusal(response).await);
+    let request = match body {
+        Some(body) => builder.header("Content-Type", "application/json").body(body),
+        None => builder.build(),
     }
-    response.json().await.map_err(|e| ApiError::Decode(e.to_string()))
-}
-
-async fn refusal(response: Response) -> ApiError {
+    .map_err(|e| ApiError::Decode(e.to_string()))?;
+    let response = request.send().await.map_err(|e| ApiError::Network(e.to_string()))?;
     let status = response.status();
-    let text = response.text().await.unwrap_or_default();
-    match serde_json::from_str::<ApiErrorBody>(&text) {
+    let text = response.text().await.map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        return Ok(text);
+    }
+    Err(match serde_json::from_str::<ApiErrorBody>(&text) {
         Ok(body) => ApiError::Api { status, body },
         Err(_) => ApiError::Status { status, text },
-    }
+    })
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }

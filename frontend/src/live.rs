@@ -23,11 +23,14 @@ pub enum Live {
     Resync,
 }
 
+/// A named DOM event listener of the stream.
+type Listener = (&'static str, Closure<dyn FnMut(Event)>);
+
 /// Listens while the calling component lives. `connected` follows the connection.
 pub fn listen(connected: RwSignal<bool>, on_event: impl Fn(Live) + 'static) {
     let Ok(source) = EventSource::new(&events_url()) else { return };
     let on_event = Rc::new(on_event);
-    let mut listeners: Vec<(&'static str, Closure<dyn FnMut(Event)>)> = Vec::new();
+    let mut listeners: Vec<Listener> = Vec::new();
     for name in ["job", "item"] {
         let on_event = on_event.clone();
         listeners.push((

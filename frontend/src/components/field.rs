@@ -2,13 +2,19 @@
 //! (the child) should carry `id`, and `aria-describedby` = `{id}-help {id}-error`.
 
 use callout_shared::me::ProviderKind;
-use leptos::prelude::*;
+use std::future::Future;
+
+use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::ApiError,
     i18n::K,
     logic::errors::one_line,
-    state::{alert::use_alerts, locale::use_locale, session::Me},
+    state::{
+        alert::{use_alerts, Alerts},
+        locale::use_locale,
+        session::Me,
+    },
 };
 
 #[component]
@@ -115,23 +121,41 @@ impl FieldErrors {
     }
 }
 
-/// Routes the answer of a form's request: success to `on_ok`; a failure next to the field it
-/// names (when it is one of `fields`) and into the global alert, provider code and all.
-pub fn on_answer<T: 'static>(
-    answer: impl Fn() -> Option<Result<T, ApiError>> + 'static,
+/// One request of a form at a time: `busy` while it is in flight (buttons bind to it, so nothing is
+/// sent twice); the answer goes to `on_ok`, a refusal next to the field it names (when it is one of
+/// `fields`) and into the global alert, provider code and all.
+#[derive(Clone, Copy)]
+pub struct Submission {
+    pub busy: RwSignal<bool>,
     errors: FieldErrors,
     fields: &'static [&'static str],
-    on_ok: impl Fn(T) + 'static,
-) {
-    let alerts = use_alerts();
-    Effect::new(move |_| match answer() {
-        Some(Ok(value)) => on_ok(value),
-        Some(Err(error)) => {
-            errors.place(&error, fields);
-            alerts.error(error);
+    alerts: Alerts,
+}
+
+impl Submission {
+    pub fn new(errors: FieldErrors, fields: &'static [&'static str]) -> Self {
+        Self { busy: RwSignal::new(false), errors, fields, alerts: use_alerts() }
+    }
+
+    /// Sends `request` unless one is already in flight.
+    pub fn send<T: 'static>(self, request: impl Future<Output = Result<T, ApiError>> + 'static, on_ok: impl FnOnce(T) + 'static) {
+        if self.busy.get_untracked() {
+            return;
         }
-        None => {}
-    });
+        self.busy.set(true);
+        self.alerts.clear();
+        spawn_local(async move {
+            let answer = request.await;
+            self.busy.set(false);
+            match answer {
+                Ok(value) => on_ok(value),
+                Err(error) => {
+                    self.errors.place(&error, self.fields);
+                    self.alerts.error(error);
+                }
+            }
+        });
+    }
 }
 
 /// Explains to a viewer why the dialling button is off.

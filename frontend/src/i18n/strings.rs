@@ -32,6 +32,7 @@ strings! {
     NavMsOpenId => "ms_open_id lookup", "ms_open_id 查询";
     NavRoomCall => "Room call", "会议室呼叫";
     NavDialEx => "DialEx", "DialEx 外呼";
+    NavDoNotCall => "Do-not-call list", "禁呼名单";
     MainNav => "Main", "主导航";
     FooterUi => "Callout Console · UI", "外呼控制台 · 界面";
     FooterBackend => "backend {version}", "后端 {version}";
@@ -67,6 +68,12 @@ strings! {
     ProviderCcc => "Alibaba Cloud Contact Center", "阿里云云呼叫中心";
     SandboxAccount => "sandbox", "沙箱";
     InstancesLabel => "Instances", "实例";
+    RecentJobsTitle => "Recent callout jobs", "最近的外呼任务";
+    NoJobsYet => "No callout jobs yet.", "还没有外呼任务。";
+    JobStartedAt => "Started (UTC)", "开始时间（UTC）";
+    SubmittedBy => "Submitted by", "提交人";
+    FinishedOfDialled => "Finished / dialled", "已结束 / 已呼叫";
+    CallsByStatus => "Calls by status", "各状态呼叫数";
     ViewerReadOnly => "Your role is viewer: you can look around, but only operators and admins can place calls.",
         "您的角色是只读：可以查看，但只有操作员和管理员可以发起呼叫。";
 
@@ -79,6 +86,8 @@ strings! {
     ErrInvalidNumber => "A phone number cannot be dialled.", "有电话号码无法拨打。";
     ErrNotFound => "What you asked for does not exist.", "请求的对象不存在。";
     ErrConflict => "This conflicts with a request already made (same request key, different content).", "与已提交的请求冲突（请求键相同但内容不同）。";
+    ErrInProgress => "The same request is still being processed. Wait for its answer before sending it again.", "相同的请求仍在处理中，请等待结果后再提交。";
+    ErrDoNotCallConfigured => "This number is listed in the configuration file; it can only be removed there.", "该号码写在配置文件中，只能在配置文件里移除。";
     ErrRateLimited => "The provider is limiting requests. Wait a moment and try again.", "服务商正在限流，请稍后再试。";
     ErrProviderUnreachable => "The provider cannot be reached. Nothing was dialled.", "无法连接服务商，未发起任何呼叫。";
     ErrProviderOutcomeUnknown => "The provider's answer was lost: the call may or may not have been placed. Check before trying again.",
@@ -271,10 +280,29 @@ strings! {
     NothingFound => "Nothing found.", "没有记录。";
 
     // Callout status
-    StatusIntro => "The provider's list of every callout of a meeting, whoever placed it. Numbers dialled by this console's jobs are marked ours.",
-        "服务商记录的会议全部外呼（无论由谁发起）。本控制台任务呼叫的号码标记为“本台”。";
+    StatusIntro => "The provider's list of every callout of a meeting, whoever placed it. Calls placed by this console's jobs name who submitted them.",
+        "服务商记录的会议全部外呼，无论由谁发起。本控制台任务发起的呼叫会注明提交人。";
     ShowList => "Show the list", "显示列表";
     AutoRefresh => "Refresh every 5 seconds", "每 5 秒刷新";
     PageSize => "Rows per page", "每页行数";
-    OursLabel => "Ours", "本台";
+    OursLabel => "Placed here by", "本台发起人";
+
+    // Do-not-call list
+    DncIntro => "No callout job ever dials a number on this list: such rows show as Do not call.",
+        "任何外呼任务都不会拨打名单上的号码，这些行会显示为“禁止呼叫”。";
+    DncAdminsOnly => "Only admins change this list.", "只有管理员可以修改此名单。";
+    DncNumberHelp => "With + and the country code, or a mainland China number.", "带 + 和国家/地区代码，或中国大陆号码。";
+    DncNoteLabel => "Note (optional)", "备注（可选）";
+    DncNote => "Note", "备注";
+    DncAdd => "Add to the list", "加入名单";
+    DncAdded => "{number} is on the do-not-call list.", "{number} 已加入禁呼名单。";
+    DncRemove => "Remove {number}", "移除 {number}";
+    DncRemoveConfirm => "Remove {number} from the do-not-call list? Callout jobs will be able to dial it again.",
+        "将 {number} 移出禁呼名单？之后的外呼任务将可以拨打它。";
+    DncRemoved => "{number} was removed from the do-not-call list.", "{number} 已移出禁呼名单。";
+    DncConfigured => "configuration file", "配置文件";
+    DncAddedBy => "Added by", "添加人";
+    DncAddedAt => "Added (UTC)", "添加时间（UTC）";
+    DncEmpty => "The list is empty.", "名单为空。";
+    RemoveLabel => "Remove", "移除";
 }

@@ -8,7 +8,7 @@ use crate::{
     api,
     components::{
         alert::Progress,
-        field::{on_answer, FieldErrors, MeetingFields, ViewerNote},
+        field::{FieldErrors, MeetingFields, Submission, ViewerNote},
         number_entry::NumberEntry,
     },
     i18n::{fill, K},
@@ -32,22 +32,9 @@ pub fn CalloutPage() -> impl IntoView {
     let meeting_id = RwSignal::new(String::new());
     let numbers = NumberEntryState::new();
     let confirming = RwSignal::new(false);
-    let navigate = leptos_router::hooks::use_navigate();
+    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
 
-    let start = Action::new_local(move |(request, key): &(CreateCalloutJob, String)| {
-        let (request, key) = (request.clone(), key.clone());
-        async move { api::start_callout(&request, &key).await }
-    });
-    on_answer(
-        move || start.value().get(),
-        errors,
-        &FIELDS,
-        move |started| {
-            confirming.set(false);
-            // The job view follows it live.
-            navigate(&format!("/callout/jobs/{}", started.job_id), Default::default());
-        },
-    );
+    let start = Submission::new(errors, &FIELDS);
 
     let review = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -78,11 +65,15 @@ pub fn CalloutPage() -> impl IntoView {
             text: None,
             csv: None,
         };
-        alerts.clear();
-        start.dispatch_local((request, api::new_idempotency_key()));
+        let key = api::new_idempotency_key();
+        start.send(async move { api::start_callout(&request, &key).await }, move |started| {
+            confirming.set(false);
+            // The job view follows it live.
+            navigate.with_value(|go| go(&format!("/callout/jobs/{}", started.job_id), Default::default()));
+        });
     };
 
-    let busy = start.pending();
+    let busy = start.busy;
     let text = move |key: K| Signal::derive(move || locale.t(key));
     view! {
         <section>

@@ -11,7 +11,7 @@ use crate::{
     api,
     components::{
         alert::Progress,
-        field::{described_by, on_answer, AccountSelect, Field, FieldErrors, ViewerNote},
+        field::{described_by, AccountSelect, Field, FieldErrors, Submission, ViewerNote},
     },
     i18n::K,
     state::{
@@ -68,19 +68,7 @@ pub fn DialExPage() -> impl IntoView {
         }
     });
 
-    let dial = Action::new_local(move |(request, key): &(StartDialEx, String)| {
-        let (request, key) = (request.clone(), key.clone());
-        async move { api::dialex(&request, &key).await }
-    });
-    on_answer(
-        move || dial.value().get(),
-        errors,
-        &FIELDS,
-        move |accepted| {
-            result.set(Some(accepted));
-            alerts.show(Alert::Info(K::CallAccepted));
-        },
-    );
+    let dial = Submission::new(errors, &FIELDS);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -107,10 +95,14 @@ pub fn DialExPage() -> impl IntoView {
                 provider: None,
             },
         };
-        dial.dispatch_local((request, api::new_idempotency_key()));
+        let key = api::new_idempotency_key();
+        dial.send(async move { api::dialex(&request, &key).await }, move |accepted| {
+            result.set(Some(accepted));
+            alerts.show(Alert::Info(K::CallAccepted));
+        });
     };
 
-    let busy = dial.pending();
+    let busy = dial.busy;
     let text = move |key: K| Signal::derive(move || locale.t(key));
     let rout_label = Signal::derive(move || locale.t(rout_point_words(mode.get()).0));
     let rout_help = Signal::derive(move || locale.t(rout_point_words(mode.get()).1));

@@ -13,7 +13,7 @@ use crate::{
     components::{
         alert::Progress,
         copy::CopyButton,
-        field::{on_answer, FieldErrors, ViewerNote},
+        field::{FieldErrors, Submission, ViewerNote},
     },
     i18n::{fill, K},
     live::{listen, Live},
@@ -42,7 +42,7 @@ pub fn status_key(status: CallStatus) -> K {
     }
 }
 
-fn job_state_tag(state: JobState) -> &'static str {
+pub fn job_state_tag(state: JobState) -> &'static str {
     match state {
         JobState::Dialling => "dialling",
         JobState::Following => "following",
@@ -175,44 +175,36 @@ fn JobActions(
     id: Memo<String>,
     summary: RwSignal<Option<JobSummary>>,
     table: RwSignal<JobTable>,
-    reload: impl Fn() + Copy + 'static,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let locale = use_locale();
     let alerts = use_alerts();
     let me = expect_context::<Me>();
     let confirming = RwSignal::new(false);
-    let cancel = Action::new_local(move |_: &()| {
+    let cancel = Submission::new(FieldErrors::new(), &[]);
+    let retry = Submission::new(FieldErrors::new(), &[]);
+    let cancel_ringing = move |_| {
         let id = id.get_untracked();
-        async move { api::cancel_ringing(&id).await }
-    });
-    let retry = Action::new_local(move |key: &String| {
-        let (id, key) = (id.get_untracked(), key.clone());
-        async move { api::retry_unknown(&id, &key).await }
-    });
-    on_answer(
-        move || cancel.value().get(),
-        FieldErrors::new(),
-        &[],
-        move |done| alerts.show(Alert::Success(K::CancelDone, vec![("count", done.succeeded.len().to_string())])),
-    );
-    on_answer(
-        move || retry.value().get(),
-        FieldErrors::new(),
-        &[],
-        move |done| {
+        cancel.send(async move { api::cancel_ringing(&id).await }, move |done| {
+            alerts.show(Alert::Success(K::CancelDone, vec![("count", done.succeeded.len().to_string())]))
+        });
+    };
+    let retry_unknown = move |_| {
+        let (id, key) = (id.get_untracked(), api::new_idempotency_key());
+        retry.send(async move { api::retry_unknown(&id, &key).await }, move |done| {
             confirming.set(false);
             alerts.show(Alert::Success(K::RetryDone, vec![("count", done.requeued.to_string())]));
             reload();
-        },
-    );
-    let busy = move || cancel.pending().get() || retry.pending().get() || !me.may_dial();
+        });
+    };
+    let busy = move || cancel.busy.get() || retry.busy.get() || !me.may_dial();
     let unknown = move || summary.with(|s| s.as_ref().map_or(0, |s| s.counters.unknown));
     let ringing = move || table.with(|t| t.open_rows());
     view! {
         <ViewerNote />
         <div class="form-actions">
             <a class="button" href=move || api::job_export_url(&id.get()) download data-testid="job-export">{locale.text(K::ExportCsv)}</a>
-            <button type="button" on:click=move |_| { alerts.clear(); cancel.dispatch_local(()); }
+            <button type="button" on:click=cancel_ringing
                 disabled=move || busy() || ringing() == 0 data-testid="cancel-ringing">
                 {locale.text(K::CancelRinging)}
             </button>
@@ -226,10 +218,10 @@ fn JobActions(
                 <p>{move || fill(locale.t(K::RetryWarning), &[("count", &unknown().to_string())])}</p>
                 <div class="form-actions">
                     <button type="button" class="primary" disabled=busy data-testid="retry-confirm-button"
-                        on:click=move |_| { alerts.clear(); retry.dispatch_local(api::new_idempotency_key()); }>
+                        on:click=retry_unknown>
                         {locale.text(K::RetryConfirm)}
                     </button>
-                    <button type="button" on:click=move |_| confirming.set(false) disabled=move || retry.pending().get()>{locale.text(K::Back)}</button>
+                    <button type="button" on:click=move |_| confirming.set(false) disabled=move || retry.busy.get()>{locale.text(K::Back)}</button>
                 </div>
             </div>
         </Show>
@@ -327,18 +319,18 @@ fn last_page((at, of): (usize, usize)) -> bool {
 
 /// Previous / next and where we are; pages are zero-based inside, one-based on screen.
 #[component]
-pub fn Pager(page: Signal<(usize, usize)>, on_page: impl Fn(usize) + Copy + Send + Sync + 'static) -> impl IntoView {
+pub fn Pager(page: Signal<(usize, usize)>, #[prop(into)] on_page: Callback<usize>) -> impl IntoView {
     let locale = use_locale();
     view! {
         <nav class="pager" aria-label=locale.text(K::Pages)>
-            <button type="button" disabled=move || page.get().0 == 0 on:click=move |_| on_page(page.get_untracked().0.saturating_sub(1)) data-testid="page-prev">
+            <button type="button" disabled=move || page.get().0 == 0 on:click=move |_| on_page.run(page.get_untracked().0.saturating_sub(1)) data-testid="page-prev">
                 {locale.text(K::PreviousPage)}
             </button>
             <span data-testid="page-of">{move || {
                 let (at, of) = page.get();
                 fill(locale.t(K::PageOf), &[("page", &(at + 1).to_string()), ("pages", &of.to_string())])
             }}</span>
-            <button type="button" disabled=move || last_page(page.get()) on:click=move |_| on_page(page.get_untracked().0 + 1) data-testid="page-next">
+            <button type="button" disabled=move || last_page(page.get()) on:click=move |_| on_page.run(page.get_untracked().0 + 1) data-testid="page-next">
                 {locale.text(K::NextPage)}
             </button>
         </nav>

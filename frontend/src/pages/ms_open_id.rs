@@ -9,7 +9,7 @@ use crate::{
     components::{
         alert::Progress,
         copy::CopyButton,
-        field::{on_answer, FieldErrors, MeetingFields},
+        field::{FieldErrors, MeetingFields, Submission},
         number_entry::NumberEntry,
     },
     i18n::{fill, K},
@@ -38,11 +38,7 @@ pub fn MsOpenIdPage() -> impl IntoView {
     let numbers = NumberEntryState::new();
     let result = RwSignal::new(None::<MsOpenIdResult>);
 
-    let lookup = Action::new_local(move |(meeting_id, request): &(String, MeetingNumbersRequest)| {
-        let (meeting_id, request) = (meeting_id.clone(), request.clone());
-        async move { api::ms_open_ids(&meeting_id, &request).await }
-    });
-    on_answer(move || lookup.value().get(), errors, &["account_id", "meeting_id", "numbers"], move |answer| result.set(Some(answer)));
+    let lookup = Submission::new(errors, &["account_id", "meeting_id", "numbers"]);
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -58,10 +54,10 @@ pub fn MsOpenIdPage() -> impl IntoView {
                 account: MeetingAccount { account_id: account.get(), operator_id: None },
                 numbers: rows.into_iter().map(|r| r.to_input()).collect(),
             };
-            lookup.dispatch_local((id, request));
+            lookup.send(async move { api::ms_open_ids(&id, &request).await }, move |answer| result.set(Some(answer)));
         }
     };
-    let busy = lookup.pending();
+    let busy = lookup.busy;
     view! {
         <section>
             <h1>{locale.text(K::NavMsOpenId)}</h1>

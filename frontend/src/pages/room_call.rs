@@ -10,7 +10,7 @@ use crate::{
     api,
     components::{
         alert::Progress,
-        field::{described_by, on_answer, Field, FieldErrors, FieldProblem, MeetingFields, ViewerNote},
+        field::{described_by, Field, FieldErrors, FieldProblem, MeetingFields, Submission, ViewerNote},
     },
     i18n::K,
     pages::job::status_key,
@@ -60,33 +60,8 @@ pub fn RoomCallPage() -> impl IntoView {
     });
     let dial_error = Signal::derive(move || dial_problem.get().or_else(|| errors.text("dial_string").get()));
 
-    let invite = Action::new_local(move |(request, key): &(RoomCallApiRequest, String)| {
-        let (request, key) = (request.clone(), key.clone());
-        async move { api::room_call(&request, &key).await.map(|r| (request, r.invite_id)) }
-    });
-    on_answer(
-        move || invite.value().get(),
-        errors,
-        &["account_id", "meeting_id", "meeting_room_id", "dial_string"],
-        move |(request, id)| {
-            info.set(None);
-            sent.set(Some(RoomCallApiRequest { invite_id: Some(id), ..request }));
-            refresh(sent, info, alerts);
-        },
-    );
-    let cancel = Action::new_local(move |request: &RoomCallApiRequest| {
-        let request = request.clone();
-        async move { api::cancel_room_call(&request).await }
-    });
-    on_answer(
-        move || cancel.value().get(),
-        errors,
-        &[],
-        move |()| {
-            alerts.show(Alert::Success(K::RoomCallCanceled, vec![]));
-            refresh(sent, info, alerts);
-        },
-    );
+    let invite = Submission::new(errors, &["account_id", "meeting_id", "meeting_room_id", "dial_string"]);
+    let cancel = Submission::new(errors, &[]);
 
     // Poll while an invitation is pending.
     if let Ok(handle) = set_interval_with_handle(
@@ -126,10 +101,15 @@ pub fn RoomCallPage() -> impl IntoView {
             target,
             invite_id: None,
         };
-        invite.dispatch_local((request, api::new_idempotency_key()));
+        let key = api::new_idempotency_key();
+        invite.send(async move { api::room_call(&request, &key).await.map(|r| (request, r.invite_id)) }, move |(request, id)| {
+            info.set(None);
+            sent.set(Some(RoomCallApiRequest { invite_id: Some(id), ..request }));
+            refresh(sent, info, alerts);
+        });
     };
 
-    let busy = move || invite.pending().get() || cancel.pending().get();
+    let busy = move || invite.busy.get() || cancel.busy.get();
     let text = move |key: K| Signal::derive(move || locale.t(key));
     let choose_protocol =
         move |ev: leptos::ev::Event| protocol.set(if event_target_value(&ev) == "h323" { MraProtocol::H323 } else { MraProtocol::Sip });
@@ -177,7 +157,7 @@ pub fn RoomCallPage() -> impl IntoView {
                     <button type="submit" class="primary" disabled=move || busy() || !me.may_dial() data-testid="room-call-submit">
                         {locale.text(K::InviteRoom)}
                     </button>
-                    <Show when=move || invite.pending().get()>
+                    <Show when=move || invite.busy.get()>
                         <Progress label=text(K::PlacingCall) />
                     </Show>
                 </div>
@@ -200,7 +180,13 @@ pub fn RoomCallPage() -> impl IntoView {
                             <dt>{locale.text(K::ResponseTime)}</dt><dd>{move || info.get().and_then(|i| i.response_time)}</dd>
                         </dl>
                         <div class="form-actions">
-                            <button type="button" on:click=move |_| { alerts.clear(); cancel.dispatch_local(request.clone()); }
+                            <button type="button" on:click=move |_| {
+                                let request = request.clone();
+                                cancel.send(async move { api::cancel_room_call(&request).await }, move |()| {
+                                    alerts.show(Alert::Success(K::RoomCallCanceled, vec![]));
+                                    refresh(sent, info, alerts);
+                                });
+                            }
                                 disabled=move || busy() || !me.may_dial() || info.get().is_some_and(|i| i.status.is_final()) data-testid="room-call-cancel">
                                 {locale.text(K::CancelInvitation)}
                             </button>

@@ -1,11 +1,8 @@
 //! `/status`: the provider's list of every callout of a meeting, a page at a time. The account,
 //! meeting, page and page size live in the URL, so a view can be bookmarked and reloaded; the
-//! numbers this console's jobs dialled are marked "ours".
+//! calls this console's jobs placed are marked (by the backend) with their job and submitter.
 
-use std::collections::HashSet;
-
-use callout_shared::meeting::CalloutStatusItem;
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 
 use crate::{
@@ -23,12 +20,6 @@ use crate::{
 const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
 /// Seconds between refreshes when auto-refresh is on.
 const REFRESH_SECONDS: u64 = 5;
-/// Console jobs read to mark our own numbers (the newest ones of the meeting).
-const OUR_JOBS: usize = 10;
-
-fn e164(item: &CalloutStatusItem) -> String {
-    format!("+{}{}", item.callee.area, item.callee.phone)
-}
 
 #[component]
 pub fn StatusPage() -> impl IntoView {
@@ -71,22 +62,6 @@ pub fn StatusPage() -> impl IntoView {
             }
             Some(api::callout_status(&meeting, &account, page, size).await)
         }
-    });
-    // The numbers our jobs of this meeting dialled.
-    let ours = RwSignal::new(HashSet::<String>::new());
-    Effect::new(move |_| {
-        let meeting = shown_meeting.get();
-        tick.track();
-        spawn_local(async move {
-            let Ok(jobs) = api::jobs(50).await else { return };
-            let mut numbers = HashSet::new();
-            for job in jobs.into_iter().filter(|j| j.meeting_id == meeting).take(OUR_JOBS) {
-                if let Ok(job) = api::job(&job.id).await {
-                    numbers.extend(job.items.into_iter().filter_map(|i| i.e164));
-                }
-            }
-            ours.set(numbers);
-        });
     });
     if let Ok(handle) = set_interval_with_handle(
         move || {
@@ -144,16 +119,15 @@ pub fn StatusPage() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>
                                         {p.items.into_iter().map(|item| {
-                                            let number = e164(&item);
-                                            let mine = Signal::derive(move || ours.with(|o| o.contains(&number)));
+                                            let ours = item.console.is_some();
                                             view! {
-                                                <tr data-testid="status-row" class:our-call=mine>
+                                                <tr data-testid="status-row" class:our-call=ours>
                                                     <td>{show_number(&item.callee.number())}</td>
                                                     <td>{item.callee.nick_name.clone()}</td>
                                                     <td><span class=format!("badge status status-{}", item.status.as_str())>{move || locale.t(status_key(item.status))}</span></td>
                                                     <td>{item.raw_status.clone()}</td>
                                                     <td><code>{item.ms_open_id.clone()}</code></td>
-                                                    <td data-testid="ours">{move || mine.get().then(|| locale.t(K::OursLabel))}</td>
+                                                    <td data-testid="ours">{item.console.map(|c| view! { <a href=format!("/callout/jobs/{}", c.job_id)>{c.placed_by}</a> })}</td>
                                                 </tr>
                                             }
                                         }).collect_view()}
