@@ -13,8 +13,8 @@ use crate::{
     },
     i18n::K,
     pages::{
-        audit::AuditPage, callout::CalloutPage, dashboard::Dashboard, dialex::DialExPage, job::JobPage, ms_open_id::MsOpenIdPage,
-        placeholder::Placeholder, room_call::RoomCallPage, status::StatusPage,
+        audit::AuditPage, callout::CalloutPage, dashboard::Dashboard, dialex::DialExPage, do_not_call::DoNotCallPage, job::JobPage,
+        ms_open_id::MsOpenIdPage, placeholder::Placeholder, room_call::RoomCallPage, status::StatusPage,
     },
     state::{alert::provide_alerts, locale::provide_locale, session::provide_session},
 };
@@ -39,6 +39,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/ms-open-id") view=MsOpenIdPage />
                         <Route path=path!("/room-call") view=RoomCallPage />
                         <Route path=path!("/dialex") view=DialExPage />
+                        <Route path=path!("/do-not-call") view=DoNotCallPage />
                         <Route path=path!("/audit") view=AuditPage />
                     </Routes>
                 </main>

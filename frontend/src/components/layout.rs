@@ -1,6 +1,6 @@
 //! Header (brand, sandbox badge, language), navigation and footer of the shell.
 
-use callout_shared::health::Mode;
+use callout_shared::{health::Mode, me::Role};
 use leptos::prelude::*;
 use leptos_router::components::A;
 
@@ -12,15 +12,16 @@ use crate::{
     },
 };
 
-/// The areas of the product, in the order admins use them; `true` marks admin-only ones.
-const AREAS: [(&str, K, bool); 7] = [
-    ("/", K::NavDashboard, false),
-    ("/callout", K::NavCallout, false),
-    ("/status", K::NavStatus, false),
-    ("/ms-open-id", K::NavMsOpenId, false),
-    ("/room-call", K::NavRoomCall, false),
-    ("/dialex", K::NavDialEx, false),
-    ("/audit", K::NavAudit, true),
+/// The areas of the product, in the order admins use them, with the least role that sees each.
+const AREAS: [(&str, K, Role); 8] = [
+    ("/", K::NavDashboard, Role::Viewer),
+    ("/callout", K::NavCallout, Role::Viewer),
+    ("/status", K::NavStatus, Role::Viewer),
+    ("/ms-open-id", K::NavMsOpenId, Role::Viewer),
+    ("/room-call", K::NavRoomCall, Role::Viewer),
+    ("/dialex", K::NavDialEx, Role::Viewer),
+    ("/do-not-call", K::NavDoNotCall, Role::Operator),
+    ("/audit", K::NavAudit, Role::Admin),
 ];
 
 #[component]
@@ -60,8 +61,8 @@ pub fn Navigation() -> impl IntoView {
             <ul>
                 {AREAS
                     .iter()
-                    .map(|&(href, key, admin_only)| view! {
-                        <Show when=move || !admin_only || me.is_admin()>
+                    .map(|&(href, key, least)| view! {
+                        <Show when=move || me.has_role(least)>
                             <li><A href=href exact=true>{move || locale.t(key)}</A></li>
                         </Show>
                     })

@@ -4,6 +4,7 @@ pub mod audit;
 pub mod callout;
 pub mod dashboard;
 pub mod dialex;
+pub mod do_not_call;
 pub mod job;
 pub mod ms_open_id;
 pub mod placeholder;

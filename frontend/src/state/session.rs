@@ -24,14 +24,20 @@ impl Me {
         }
     }
 
-    /// Whether the user may dial. Unknown (still loading, or `/me` failed) counts as no.
+    /// Whether the user has at least `role`. Unknown (still loading, or `/me` failed) counts as no,
+    /// except for the viewer's areas, which every signed-in user sees.
+    pub fn has_role(self, role: Role) -> bool {
+        role == Role::Viewer || matches!(self.0.get(), Some(Ok(me)) if me.role >= role)
+    }
+
+    /// Whether the user may dial.
     pub fn may_dial(self) -> bool {
-        matches!(self.0.get(), Some(Ok(me)) if me.role >= Role::Operator)
+        self.has_role(Role::Operator)
     }
 
     /// Admin-only areas (the audit log) stay hidden until `/me` says admin.
     pub fn is_admin(self) -> bool {
-        matches!(self.0.get(), Some(Ok(me)) if me.role == Role::Admin)
+        self.has_role(Role::Admin)
     }
 
     /// Whether `/me` answered and says viewer: the pages explain why their buttons are off.
