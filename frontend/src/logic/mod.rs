@@ -4,3 +4,4 @@ pub mod dates;
 pub mod errors;
 pub mod job_table;
 pub mod numbers;
+pub mod recent_jobs;

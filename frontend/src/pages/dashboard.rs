@@ -1,15 +1,26 @@
-//! The landing page: backend health, who is signed in, and the provider accounts they may use.
+//! The landing page: the latest callout jobs with live counters, backend health, who is signed
+//! in, and the provider accounts they may use.
 
 use callout_shared::{
+    call_status::CallStatus,
     health::Mode,
+    jobs::JobSummary,
     me::{AccountSummary, MeResponse, ProviderKind, Role},
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
+    api::{self, ApiError},
     components::alert::Progress,
     i18n::K,
-    logic::errors::one_line,
+    live::{listen, Live},
+    logic::{
+        dates::format_utc,
+        errors::one_line,
+        job_table::dialled_count,
+        recent_jobs::{apply, RECENT_JOBS},
+    },
+    pages::job::{job_state_key, job_state_tag, status_key},
     state::{
         locale::use_locale,
         session::{Health, Me},
@@ -26,8 +37,70 @@ pub fn Dashboard() -> impl IntoView {
                 <BackendCard />
                 <WhoAmICard />
             </div>
+            <RecentJobsCard />
             <AccountsCard />
         </section>
+    }
+}
+
+/// The latest jobs; their counters follow the event stream.
+#[component]
+fn RecentJobsCard() -> impl IntoView {
+    let locale = use_locale();
+    let jobs = RwSignal::new(None::<Result<Vec<JobSummary>, ApiError>>);
+    let reload = move || spawn_local(async move { jobs.set(Some(api::jobs(RECENT_JOBS as u32).await)) });
+    // The stream's first `Resync` (on open) loads the list once nothing can be missed any more.
+    listen(RwSignal::new(false), move |event| match event {
+        Live::Job(job) => jobs.update(|list| {
+            if let Some(Ok(list)) = list {
+                apply(list, job, RECENT_JOBS);
+            }
+        }),
+        Live::Resync => reload(),
+        Live::Item { .. } => {}
+    });
+    let row = move |job: JobSummary| {
+        let c = &job.counters;
+        let statuses = CallStatus::ALL
+            .into_iter()
+            .filter_map(|s| c.by_status.get(s.as_str()).filter(|n| **n > 0).map(|n| (s, *n)))
+            .map(|(s, n)| view! { <span class=format!("badge status status-{}", s.as_str()) data-status=s.as_str()>{locale.t(status_key(s))}" "{n}</span> })
+            .collect_view();
+        view! {
+            <tr data-testid="recent-job">
+                <td><a href=format!("/callout/jobs/{}", job.id)>{format_utc(job.created_at)}</a></td>
+                <td>{job.meeting_id.clone()}<span class="muted">" · "{job.account_id.clone()}</span></td>
+                <td>{job.created_by.clone()}</td>
+                <td data-testid="recent-job-state" data-state=job_state_tag(job.state)>{locale.t(job_state_key(job.state))}</td>
+                <td data-testid="recent-job-finished">{format!("{} / {}", c.finished, dialled_count(c))}</td>
+                <td class="badges">{statuses}</td>
+            </tr>
+        }
+    };
+    view! {
+        <div class="card" data-testid="recent-jobs">
+            <h2>{locale.text(K::RecentJobsTitle)}</h2>
+            {move || match jobs.get() {
+                None => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
+                Some(Err(err)) => view! { <p class="alert alert-error" role="alert">{one_line(&err, locale.lang())}</p> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{locale.t(K::NoJobsYet)}</p> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <div class="table-wrap">
+                        <table class="list">
+                            <thead><tr>
+                                <th scope="col">{locale.t(K::JobStartedAt)}</th>
+                                <th scope="col">{locale.t(K::ConfirmMeeting)}</th>
+                                <th scope="col">{locale.t(K::SubmittedBy)}</th>
+                                <th scope="col">{locale.t(K::JobStateLabel)}</th>
+                                <th scope="col">{locale.t(K::FinishedOfDialled)}</th>
+                                <th scope="col">{locale.t(K::CallsByStatus)}</th>
+                            </tr></thead>
+                            <tbody>{list.into_iter().map(row).collect_view()}</tbody>
+                        </table>
+                    </div>
+                }.into_any(),
+            }}
+        </div>
     }
 }
 
