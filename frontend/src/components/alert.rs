@@ -3,8 +3,9 @@
 use leptos::prelude::*;
 
 use crate::{
+    api::ApiError,
     i18n::{fill, K},
-    logic::errors::describe,
+    logic::errors::{describe, one_line},
     state::{
         alert::{use_alerts, Alert},
         locale::use_locale,
@@ -64,4 +65,16 @@ pub fn Progress(#[prop(into)] label: Signal<&'static str>) -> impl IntoView {
             <span>{move || label.get()}</span>
         </span>
     }
+}
+
+/// What a section shows while its data loads.
+pub fn loading() -> AnyView {
+    let locale = use_locale();
+    view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any()
+}
+
+/// What a section shows when its data could not be loaded: the error in one line.
+pub fn load_failed(error: &ApiError) -> AnyView {
+    let locale = use_locale();
+    view! { <p class="alert alert-error" role="alert">{one_line(error, locale.lang())}</p> }.into_any()
 }

@@ -6,12 +6,9 @@ use leptos::prelude::*;
 
 use crate::{
     api,
-    components::alert::Progress,
+    components::alert::{load_failed, loading},
     i18n::K,
-    logic::{
-        dates::{day_end_ms, day_start_ms, format_utc},
-        errors::one_line,
-    },
+    logic::dates::{day_end_ms, day_start_ms, format_utc},
     pages::job::Pager,
     state::locale::use_locale,
 };
@@ -85,8 +82,8 @@ pub fn AuditPage() -> impl IntoView {
             </form>
             <div class="card">
                 {move || match entries.get() {
-                    None => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
-                    Some(Err(e)) => view! { <p class="alert alert-error" role="alert" data-testid="audit-error">{one_line(&e, locale.lang())}</p> }.into_any(),
+                    None => loading(),
+                    Some(Err(e)) => load_failed(&e),
                     Some(Ok(rows)) if rows.is_empty() => view! { <p class="muted">{locale.t(K::NothingFound)}</p> }.into_any(),
                     Some(Ok(rows)) => view! { <AuditTable rows=rows.into_iter().take(AUDIT_PAGE as usize).collect() /> }.into_any(),
                 }}

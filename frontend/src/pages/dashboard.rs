@@ -11,12 +11,11 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api::{self, ApiError},
-    components::alert::Progress,
+    components::alert::{load_failed, loading, Progress},
     i18n::K,
     live::{listen, Live},
     logic::{
         dates::format_utc,
-        errors::one_line,
         job_table::dialled_count,
         recent_jobs::{apply, RECENT_JOBS},
     },
@@ -81,8 +80,8 @@ fn RecentJobsCard() -> impl IntoView {
         <div class="card" data-testid="recent-jobs">
             <h2>{locale.text(K::RecentJobsTitle)}</h2>
             {move || match jobs.get() {
-                None => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
-                Some(Err(err)) => view! { <p class="alert alert-error" role="alert">{one_line(&err, locale.lang())}</p> }.into_any(),
+                None => loading(),
+                Some(Err(err)) => load_failed(&err),
                 Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{locale.t(K::NoJobsYet)}</p> }.into_any(),
                 Some(Ok(list)) => view! {
                     <div class="table-wrap">
@@ -113,7 +112,7 @@ fn BackendCard() -> impl IntoView {
             <h2>{locale.text(K::BackendTitle)}</h2>
             {move || match health.get() {
                 None => view! { <Progress label=Signal::derive(move || locale.t(K::CheckingBackend)) /> }.into_any(),
-                Some(Err(err)) => view! { <p class="alert alert-error" role="alert">{one_line(&err, locale.lang())}</p> }.into_any(),
+                Some(Err(err)) => load_failed(&err),
                 Some(Ok(h)) => view! {
                     <dl class="facts" data-testid="health">
                         <dt>{locale.t(K::HealthStatus)}</dt><dd data-testid="health-status">{h.status.clone()}</dd>
@@ -161,8 +160,8 @@ fn WhoAmICard() -> impl IntoView {
         <div class="card">
             <h2>{locale.text(K::SignedInTitle)}</h2>
             {move || match me.get() {
-                None => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
-                Some(Err(err)) => view! { <p class="alert alert-error" role="alert">{one_line(&err, locale.lang())}</p> }.into_any(),
+                None => loading(),
+                Some(Err(err)) => load_failed(&err),
                 Some(Ok(me)) => body(me).into_any(),
             }}
         </div>

@@ -11,11 +11,11 @@ use leptos::{prelude::*, task::spawn_local};
 use crate::{
     api::{self, ApiError},
     components::{
-        alert::Progress,
+        alert::{load_failed, loading},
         field::{described_by, Field, FieldErrors},
     },
     i18n::{fill, K},
-    logic::{dates::format_utc, errors::one_line},
+    logic::dates::format_utc,
     state::{
         alert::{use_alerts, Alert},
         locale::use_locale,
@@ -66,8 +66,8 @@ pub fn DoNotCallPage() -> impl IntoView {
                     <input id="dnc-search" type="search" data-testid="dnc-search" bind:value=search />
                 </div>
                 {move || match shown() {
-                    None => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
-                    Some(Err(e)) => view! { <p class="alert alert-error" role="alert">{one_line(&e, locale.lang())}</p> }.into_any(),
+                    None => loading(),
+                    Some(Err(e)) => load_failed(&e),
                     Some(Ok(list)) if list.is_empty() => view! { <p class="muted" data-testid="dnc-empty">{locale.t(K::DncEmpty)}</p> }.into_any(),
                     Some(Ok(list)) => view! { <DoNotCallTable list entries /> }.into_any(),
                 }}

@@ -11,16 +11,13 @@ use leptos_router::hooks::use_params_map;
 use crate::{
     api,
     components::{
-        alert::Progress,
+        alert::{load_failed, loading},
         copy::CopyButton,
         field::{FieldErrors, Submission, ViewerNote},
     },
     i18n::{fill, K},
     live::{listen, Live},
-    logic::{
-        errors::one_line,
-        job_table::{dialled, dialled_count, JobTable, SortKey, StatusFilter, TableQuery},
-    },
+    logic::job_table::{dialled, dialled_count, JobTable, SortKey, StatusFilter, TableQuery},
     state::{
         alert::{use_alerts, Alert},
         locale::use_locale,
@@ -120,9 +117,9 @@ pub fn JobPage() -> impl IntoView {
             <p class="muted" aria-live="polite" data-testid="live-state">
                 {move || locale.t(if connected.get() { K::LiveConnected } else { K::LiveReconnecting })}
             </p>
-            {move || load_error.get().map(|e| view! { <p class="alert alert-error" role="alert">{one_line(&e, locale.lang())}</p> })}
+            {move || load_error.get().map(|e| load_failed(&e))}
             {move || match summary.get() {
-                None if load_error.with(Option::is_none) => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
+                None if load_error.with(Option::is_none) => loading(),
                 None => ().into_any(),
                 Some(_) => view! {
                     <JobCounters summary />

@@ -8,11 +8,10 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use crate::{
     api,
     components::{
-        alert::Progress,
+        alert::{load_failed, loading},
         field::{FieldErrors, MeetingFields},
     },
     i18n::K,
-    logic::errors::one_line,
     pages::{job::status_key, ms_open_id::show_number},
     state::{alert::use_alerts, locale::use_locale},
 };
@@ -100,9 +99,9 @@ pub fn StatusPage() -> impl IntoView {
                 </div>
             </form>
             {move || match list.get() {
-                None => view! { <Progress label=Signal::derive(move || locale.t(K::Loading)) /> }.into_any(),
+                None => loading(),
                 Some(None) => ().into_any(),
-                Some(Some(Err(e))) => view! { <p class="alert alert-error" role="alert">{one_line(&e, locale.lang())}</p> }.into_any(),
+                Some(Some(Err(e))) => load_failed(&e),
                 Some(Some(Ok(p))) => {
                     let (at, pages) = (p.current_page.max(1), p.total_page.max(1));
                     view! {
