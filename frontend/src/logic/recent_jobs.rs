@@ -19,6 +19,44 @@ pub fn apply(jobs: &mut Vec<JobSummary>, job: JobSummary, limit: usize) {
     }
 }
 
+/// The dashboard's list, and the events heard while a fresh list is on its way. Every change of a
+/// job publishes an event, in order, so replaying what was heard over the fresh list ends each job
+/// at its latest state, whether the list was read before or after an event.
+#[derive(Debug, Default)]
+pub struct RecentJobs {
+    pub jobs: Option<Vec<JobSummary>>,
+    heard: Option<Vec<JobSummary>>,
+}
+
+impl RecentJobs {
+    /// A fresh list was asked for: from now on events are also kept to be replayed over it.
+    pub fn loading(&mut self) {
+        self.heard.get_or_insert_with(Vec::new);
+    }
+
+    pub fn event(&mut self, job: JobSummary) {
+        if let Some(heard) = &mut self.heard {
+            heard.push(job.clone());
+        }
+        if let Some(jobs) = &mut self.jobs {
+            apply(jobs, job, RECENT_JOBS);
+        }
+    }
+
+    /// The fresh list could not be loaded: whatever is shown keeps following the events.
+    pub fn failed(&mut self) {
+        self.heard = None;
+    }
+
+    /// The fresh list arrived (the answer to the latest request).
+    pub fn loaded(&mut self, mut jobs: Vec<JobSummary>) {
+        for job in self.heard.take().unwrap_or_default() {
+            apply(&mut jobs, job, RECENT_JOBS);
+        }
+        self.jobs = Some(jobs);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -66,5 +104,31 @@ mod tests {
         let mut short = vec![job("c", 3, 0)];
         apply(&mut short, job("old", 0, 0), 3);
         assert_eq!(ids(&short), ["c", "old"]);
+    }
+
+    #[test]
+    fn events_heard_while_a_list_loads_are_not_lost() {
+        let mut recent = RecentJobs::default();
+        recent.loading();
+        // Published after the list was read: the answer will not have it.
+        recent.event(job("a", 1, 5));
+        recent.loaded(vec![job("a", 1, 2)]);
+        assert_eq!(recent.jobs.as_ref().unwrap()[0].counters.finished, 5);
+        // Once loaded, events apply directly and are no longer kept.
+        recent.event(job("a", 1, 6));
+        recent.loading();
+        recent.loaded(vec![job("a", 1, 6)]);
+        assert_eq!(recent.jobs.unwrap()[0].counters.finished, 6);
+    }
+
+    #[test]
+    fn an_event_older_than_the_list_is_followed_by_the_events_that_made_the_list() {
+        let mut recent = RecentJobs::default();
+        recent.loading();
+        // Both published before the list was read, heard before it arrived.
+        recent.event(job("a", 1, 1));
+        recent.event(job("a", 1, 2));
+        recent.loaded(vec![job("a", 1, 2)]);
+        assert_eq!(recent.jobs.unwrap()[0].counters.finished, 2);
     }
 }

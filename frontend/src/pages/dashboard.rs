@@ -17,7 +17,7 @@ use crate::{
     logic::{
         dates::format_utc,
         job_table::dialled_count,
-        recent_jobs::{apply, RECENT_JOBS},
+        recent_jobs::{RecentJobs, RECENT_JOBS},
     },
     pages::job::{job_state_key, job_state_tag, status_key},
     state::{
@@ -46,15 +46,34 @@ pub fn Dashboard() -> impl IntoView {
 #[component]
 fn RecentJobsCard() -> impl IntoView {
     let locale = use_locale();
-    let jobs = RwSignal::new(None::<Result<Vec<JobSummary>, ApiError>>);
-    let reload = move || spawn_local(async move { jobs.set(Some(api::jobs(RECENT_JOBS as u32).await)) });
-    // The stream's first `Resync` (on open) loads the list once nothing can be missed any more.
-    listen(RwSignal::new(false), move |event| match event {
-        Live::Job(job) => jobs.update(|list| {
-            if let Some(Ok(list)) = list {
-                apply(list, job, RECENT_JOBS);
+    let recent = RwSignal::new(RecentJobs::default());
+    let failed = RwSignal::new(None::<ApiError>);
+    // Only the answer to the latest request counts; an older one may be staler than the events.
+    let latest = StoredValue::new(0u32);
+    let reload = move || {
+        let request = latest.get_value() + 1;
+        latest.set_value(request);
+        recent.update(RecentJobs::loading);
+        spawn_local(async move {
+            let answer = api::jobs(RECENT_JOBS as u32).await;
+            if latest.get_value() == request {
+                match answer {
+                    Ok(jobs) => {
+                        failed.set(None);
+                        recent.update(|r| r.loaded(jobs));
+                    }
+                    Err(error) => {
+                        recent.update(RecentJobs::failed);
+                        failed.set(Some(error));
+                    }
+                }
             }
-        }),
+        });
+    };
+    reload();
+    // Every (re)connection reloads: events may have been missed while the stream was down.
+    listen(RwSignal::new(false), move |event| match event {
+        Live::Job(job) => recent.update(|r| r.event(job)),
         Live::Resync => reload(),
         Live::Item { .. } => {}
     });
@@ -79,11 +98,11 @@ fn RecentJobsCard() -> impl IntoView {
     view! {
         <div class="card" data-testid="recent-jobs">
             <h2>{locale.text(K::RecentJobsTitle)}</h2>
-            {move || match jobs.get() {
-                None => loading(),
-                Some(Err(err)) => load_failed(&err),
-                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{locale.t(K::NoJobsYet)}</p> }.into_any(),
-                Some(Ok(list)) => view! {
+            {move || match (recent.with(|r| r.jobs.clone()), failed.get()) {
+                (None, Some(err)) => load_failed(&err),
+                (None, None) => loading(),
+                (Some(list), _) if list.is_empty() => view! { <p class="muted">{locale.t(K::NoJobsYet)}</p> }.into_any(),
+                (Some(list), _) => view! {
                     <div class="table-wrap">
                         <table class="list">
                             <thead><tr>
