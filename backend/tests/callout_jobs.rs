@@ -247,6 +247,11 @@ async fn do_not_call_numbers_are_never_dialled() {
     let dials = app.dial_counts().await;
     assert_eq!(dials.keys().collect::<Vec<_>>(), vec!["+8613900000097"]);
 
+    let again = app.post_json("/api/v1/do-not-call", &json!({ "number": "+86 139 0000 0098", "note": "second request" })).await;
+    assert_eq!(again.status(), 200, "a listed number only gets its new note");
+    assert_eq!(again.json::<Value>().await.unwrap()["note"], "second request");
+    let configured = app.post_json("/api/v1/do-not-call", &json!({ "number": "13900000099" })).await;
+    assert_eq!(configured.status(), 409, "a configured number is not stored a second time");
     let refused = app.delete("/api/v1/do-not-call/+8613900000099").await;
     assert_eq!(refused.status(), 409, "a configured number is removed in the configuration");
     assert_eq!(refused.json::<Value>().await.unwrap()["code"], "do_not_call_configured");
@@ -256,10 +261,14 @@ async fn do_not_call_numbers_are_never_dialled() {
     assert_eq!(invalid.status(), 422);
     assert_eq!(invalid.json::<Value>().await.unwrap()["field"], "number");
 
-    let viewer = common::spawn_with("[auth.dev]\ngroups = [\"callout-operators\"]\n", &[]).await;
+    let operator = common::spawn_with("[auth.dev]\ngroups = [\"callout-operators\"]\n", &[]).await;
+    assert_eq!(operator.get("/api/v1/do-not-call").await.status(), 200, "operators read the list");
     assert_eq!(
-        viewer.post_json("/api/v1/do-not-call", &json!({ "number": "13900000001" })).await.status(),
+        operator.post_json("/api/v1/do-not-call", &json!({ "number": "13900000001" })).await.status(),
         403,
         "only admins edit the list"
     );
+    assert_eq!(operator.delete("/api/v1/do-not-call/+8613900000001").await.status(), 403);
+    let viewer = common::spawn_with("[auth.dev]\ngroups = [\"callout-viewers\"]\n", &[]).await;
+    assert_eq!(viewer.get("/api/v1/do-not-call").await.status(), 403, "viewers do not see the list");
 }

@@ -27,7 +27,9 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Js
     Ok(Json(entries))
 }
 
-/// Answers with the entry as stored, so the caller sees the number in its E.164 form.
+/// Answers with the entry as stored (201 when new, 200 when only its note changed), so the caller
+/// sees the number in its E.164 form. A number of the configuration file is not stored again: a
+/// database row would outlive its removal from the file.
 pub async fn add(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -36,19 +38,25 @@ pub async fn add(
     user.require(Role::Admin)?;
     let number = phone::normalize(&body.number, phone::DEFAULT_REGION)
         .map_err(|problem| AppError::InvalidNumber { field: "number".into(), problem })?;
-    let mut entry = state.store.add_do_not_call(&number.e164, body.note.as_deref(), &user.identity.subject).await?;
+    if state.dialler.configured_do_not_call(&number.e164) {
+        return Err(configured(&number.e164));
+    }
+    let (entry, created) = state.store.add_do_not_call(&number.e164, body.note.as_deref(), &user.identity.subject).await?;
     record(&state, &user, "do_not_call_add", None, Some(&number.e164), None, "ok", body.note.as_deref()).await;
-    entry.configured = state.dialler.configured_do_not_call(&entry.e164);
-    Ok((StatusCode::CREATED, Json(entry)))
+    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(entry)))
+}
+
+fn configured(e164: &str) -> AppError {
+    AppError::Conflict {
+        code: "do_not_call_configured",
+        message: format!("{e164} is on the list through the configuration file; change it there"),
+    }
 }
 
 pub async fn remove(State(state): State<AppState>, user: CurrentUser, Path(e164): Path<String>) -> Result<StatusCode, AppError> {
     user.require(Role::Admin)?;
     if state.dialler.configured_do_not_call(&e164) {
-        return Err(AppError::Conflict {
-            code: "do_not_call_configured",
-            message: format!("{e164} is listed in the configuration file; remove it there"),
-        });
+        return Err(configured(&e164));
     }
     if !state.store.remove_do_not_call(&e164).await? {
         return Err(AppError::NotFound(format!("{e164} is not on the list")));

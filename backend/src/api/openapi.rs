@@ -119,7 +119,7 @@ pub fn build() -> Value {
         ]),
         op("get", "/audit/export.csv", "The audit log as CSV (admins), same filters"),
         op("get", "/do-not-call", "The do-not-call list").ok::<Vec<dnc::DoNotCallEntry>>(&mut g, 200),
-        op("post", "/do-not-call", "Add a number to the do-not-call list (admins)")
+        op("post", "/do-not-call", "Add a number to the do-not-call list (admins; 200 when it was listed and only its note changed)")
             .body::<dnc::AddDoNotCall>(&mut g)
             .ok::<dnc::DoNotCallEntry>(&mut g, 201),
         op("delete", "/do-not-call/{e164}", "Remove a number from the do-not-call list (admins)"),

@@ -21,8 +21,11 @@ impl Store {
             .collect())
     }
 
-    /// Adds `e164`, or replaces the note of a number already listed; answers with the stored row.
-    pub async fn add_do_not_call(&self, e164: &str, note: Option<&str>, added_by: &str) -> Result<DoNotCallEntry, StoreError> {
+    /// Adds `e164`, or replaces the note of a number already listed; answers with the stored row
+    /// and whether it is new.
+    pub async fn add_do_not_call(&self, e164: &str, note: Option<&str>, added_by: &str) -> Result<(DoNotCallEntry, bool), StoreError> {
+        // Only the answer's status depends on this read, so a concurrent add of the same number is harmless.
+        let listed = sqlx::query("SELECT 1 FROM do_not_call WHERE e164 = ?").bind(e164).fetch_optional(self.pool()).await?.is_some();
         let row = sqlx::query(
             "INSERT INTO do_not_call (e164, note, added_by, added_at) VALUES (?, ?, ?, ?) \
              ON CONFLICT (e164) DO UPDATE SET note = excluded.note RETURNING e164, note, added_by, added_at",
@@ -33,7 +36,7 @@ impl Store {
         .bind(now_ms())
         .fetch_one(self.pool())
         .await?;
-        Ok(entry(&row))
+        Ok((entry(&row), !listed))
     }
 
     pub async fn remove_do_not_call(&self, e164: &str) -> Result<bool, StoreError> {
