@@ -35,6 +35,8 @@ test('60 pasted numbers, 2 invalid, are followed live until every dialled number
   assert.equal(await page.getByTestId('job-row').count(), 58);
   assert.equal(await page.getByTestId('not-dialled').textContent(), '0');
 
+  // A search typed while the job runs stays, and keeps filtering, through the live updates.
+  await page.getByTestId('job-search').fill('1380000005');
   // Counters move while we watch: remember every value the finished counter shows.
   const seen = new Set();
   const deadline = Date.now() + 120000;
@@ -44,6 +46,9 @@ test('60 pasted numbers, 2 invalid, are followed live until every dialled number
     assert.ok(Date.now() < deadline, `job not finished; finished counter went ${[...seen].join(', ')}`);
     await page.waitForTimeout(200);
   }
+  assert.equal(await page.getByTestId('job-search').inputValue(), '1380000005');
+  assert.equal(await page.getByTestId('job-row').count(), 8, 'rows 13800000050 to 13800000057');
+  await page.getByTestId('job-search').fill('');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="job-row"][data-final="true"]').length === 58, null, { timeout: 15000 });
   assert.equal(await page.getByTestId('count-batches').textContent(), '2 / 2');
   assert.equal(await page.getByTestId('count-finished').textContent(), '58 / 58');

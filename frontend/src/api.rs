@@ -129,7 +129,7 @@ pub async fn room_call_status(request: &RoomCallApiRequest) -> Result<RoomCallIn
 
 pub async fn cancel_room_call(request: &RoomCallApiRequest) -> Result<(), ApiError> {
     let body = serde_json::to_string(request).map_err(|e| ApiError::Decode(e.to_string()))?;
-    exchange("POST", &url("/room-calls/cancel"), Some(body), None).await.map(drop)
+    exchange(Method::Post, &url("/room-calls/cancel"), Some(body), None).await.map(drop)
 }
 
 pub async fn do_not_call() -> Result<Vec<DoNotCallEntry>, ApiError> {
@@ -142,7 +142,7 @@ pub async fn add_do_not_call(request: &AddDoNotCall) -> Result<DoNotCallEntry, A
 }
 
 pub async fn remove_do_not_call(e164: &str) -> Result<(), ApiError> {
-    exchange("DELETE", &url(&format!("/do-not-call/{}", encode(e164))), None, None).await.map(drop)
+    exchange(Method::Delete, &url(&format!("/do-not-call/{}", encode(e164))), None, None).await.map(drop)
 }
 
 pub async fn audit(query: &AuditQuery) -> Result<Vec<AuditEntry>, ApiError> {
@@ -190,19 +190,28 @@ fn url(path: &str) -> String {
 
 async fn post<B: Serialize, T: DeserializeOwned>(url: String, body: &B, idempotency_key: Option<&str>) -> Result<T, ApiError> {
     let body = serde_json::to_string(body).map_err(|e| ApiError::Decode(e.to_string()))?;
-    decode(&exchange("POST", &url, Some(body), idempotency_key).await?)
+    decode(&exchange(Method::Post, &url, Some(body), idempotency_key).await?)
 }
 
 async fn get<T: DeserializeOwned>(url: String) -> Result<T, ApiError> {
-    decode(&exchange("GET", &url, None, None).await?)
+    decode(&exchange(Method::Get, &url, None, None).await?)
+}
+
+/// The HTTP methods the API uses.
+#[derive(Clone, Copy)]
+enum Method {
+    Get,
+    Post,
+    Delete,
 }
 
 /// Sends one request and returns the body of a successful answer; a refusal becomes the matching `ApiError`.
-async fn exchange(method: &str, url: &str, body: Option<String>, idempotency_key: Option<&str>) -> Result<String, ApiError> {
+async fn exchange(method: Method, url: &str, body: Option<String>, idempotency_key: Option<&str>) -> Result<String, ApiError> {
+    // Every state change carries the CSRF header; reads do not need it.
     let mut builder = match method {
-        "POST" => Request::post(url).header("X-CSRF", "1"),
-        "DELETE" => Request::delete(url).header("X-CSRF", "1"),
-        _ => Request::get(url),
+        Method::Get => Request::get(url),
+        Method::Post => Request::post(url).header("X-CSRF", "1"),
+        Method::Delete => Request::delete(url).header("X-CSRF", "1"),
     };
     if let Some(key) = idempotency_key {
         builder = builder.header("Idempotency-Key", key);

@@ -4,7 +4,7 @@
 use callout_shared::me::ProviderKind;
 use std::future::Future;
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use crate::{
     api::ApiError,
@@ -14,6 +14,7 @@ use crate::{
         alert::{use_alerts, Alerts},
         locale::use_locale,
         session::Me,
+        tasks::Tasks,
     },
 };
 
@@ -130,11 +131,13 @@ pub struct Submission {
     errors: FieldErrors,
     fields: &'static [&'static str],
     alerts: Alerts,
+    tasks: Tasks,
 }
 
 impl Submission {
+    /// Call in a component's body: the request is dropped with the component.
     pub fn new(errors: FieldErrors, fields: &'static [&'static str]) -> Self {
-        Self { busy: RwSignal::new(false), errors, fields, alerts: use_alerts() }
+        Self { busy: RwSignal::new(false), errors, fields, alerts: use_alerts(), tasks: Tasks::new() }
     }
 
     /// Sends `request` unless one is already in flight.
@@ -144,7 +147,7 @@ impl Submission {
         }
         self.busy.set(true);
         self.alerts.clear();
-        spawn_local(async move {
+        self.tasks.spawn(async move {
             let answer = request.await;
             self.busy.set(false);
             match answer {

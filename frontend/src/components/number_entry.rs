@@ -1,7 +1,7 @@
 //! The number entry: editable rows, a paste box, CSV import and a CSV template. Each row shows the
 //! backend's verdict (E.164 or the reason) and duplicates are flagged.
 
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::{
@@ -15,6 +15,7 @@ use crate::{
         alert::{use_alerts, Alert},
         locale::use_locale,
         number_entry::{NumberEntryState, RowFields},
+        tasks::Tasks,
     },
 };
 
@@ -144,11 +145,12 @@ fn PasteBox(state: NumberEntryState) -> impl IntoView {
 fn CsvImport(state: NumberEntryState) -> impl IntoView {
     let locale = use_locale();
     let alerts = use_alerts();
+    let tasks = Tasks::new();
     let on_change = move |ev: leptos::ev::Event| {
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
         let Some(file) = input.files().and_then(|files| files.get(0)) else { return };
         input.set_value("");
-        spawn_local(async move {
+        tasks.spawn(async move {
             let Ok(text) = wasm_bindgen_futures::JsFuture::from(file.text()).await else { return };
             let rows = parse_csv(&text.as_string().unwrap_or_default());
             let count = rows.len();

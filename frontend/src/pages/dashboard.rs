@@ -7,7 +7,7 @@ use callout_shared::{
     jobs::JobSummary,
     me::{AccountSummary, MeResponse, ProviderKind, Role},
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use crate::{
     api::{self, ApiError},
@@ -23,6 +23,7 @@ use crate::{
     state::{
         locale::use_locale,
         session::{Health, Me},
+        tasks::Tasks,
     },
 };
 
@@ -50,11 +51,12 @@ fn RecentJobsCard() -> impl IntoView {
     let failed = RwSignal::new(None::<ApiError>);
     // Only the answer to the latest request counts; an older one may be staler than the events.
     let latest = StoredValue::new(0u32);
+    let tasks = Tasks::new();
     let reload = move || {
         let request = latest.get_value() + 1;
         latest.set_value(request);
         recent.update(RecentJobs::loading);
-        spawn_local(async move {
+        tasks.spawn(async move {
             let answer = api::jobs(RECENT_JOBS as u32).await;
             if latest.get_value() == request {
                 match answer {

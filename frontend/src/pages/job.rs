@@ -5,7 +5,7 @@ use callout_shared::{
     call_status::CallStatus,
     jobs::{ItemPhase, JobItem, JobState, JobSummary},
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use crate::{
@@ -22,6 +22,7 @@ use crate::{
         alert::{use_alerts, Alert},
         locale::use_locale,
         session::Me,
+        tasks::Tasks,
     },
 };
 
@@ -75,10 +76,11 @@ pub fn JobPage() -> impl IntoView {
     let table = RwSignal::new(JobTable::default());
     let load_error = RwSignal::new(None::<api::ApiError>);
     let connected = RwSignal::new(false);
+    let tasks = Tasks::new();
 
     let reload = move || {
         let id = id.get_untracked();
-        spawn_local(async move {
+        tasks.spawn(async move {
             match api::job(&id).await {
                 Ok(job) => {
                     load_error.set(None);
@@ -104,6 +106,7 @@ pub fn JobPage() -> impl IntoView {
         id.track();
         reload();
     });
+    let loaded = Memo::new(move |_| summary.with(Option::is_some));
     listen(connected, move |event| match event {
         Live::Job(job) if job.id == id.get_untracked() => summary.set(Some(job)),
         Live::Item { job_id, item } if job_id == id.get_untracked() => table.maybe_update(|t| t.apply(item)),
@@ -118,10 +121,12 @@ pub fn JobPage() -> impl IntoView {
                 {move || locale.t(if connected.get() { K::LiveConnected } else { K::LiveReconnecting })}
             </p>
             {move || load_error.get().map(|e| load_failed(&e))}
-            {move || match summary.get() {
-                None if load_error.with(Option::is_none) => loading(),
-                None => ().into_any(),
-                Some(_) => view! {
+            // Only whether the job is loaded picks the view: the parts below follow `summary` and
+            // `table` themselves, so a live update does not rebuild them (and reset the filters).
+            {move || match (loaded.get(), load_error.with(Option::is_none)) {
+                (false, true) => loading(),
+                (false, false) => ().into_any(),
+                (true, _) => view! {
                     <JobCounters summary />
                     <JobActions id summary table reload />
                     <JobRows table />

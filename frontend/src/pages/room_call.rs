@@ -4,7 +4,7 @@
 use callout_shared::meeting::{
     validate_dial_string, DialStringProblem, MeetingAccount, MraProtocol, RoomCallApiRequest, RoomCallInfo, RoomTarget,
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use crate::{
     api,
@@ -18,6 +18,7 @@ use crate::{
         alert::{use_alerts, Alert, Alerts},
         locale::use_locale,
         session::Me,
+        tasks::Tasks,
     },
 };
 
@@ -40,6 +41,7 @@ pub fn RoomCallPage() -> impl IntoView {
     let alerts = use_alerts();
     let me = expect_context::<Me>();
     let errors = FieldErrors::new();
+    let tasks = Tasks::new();
     let account = RwSignal::new(String::new());
     let meeting_id = RwSignal::new(String::new());
     let by_address = RwSignal::new(false);
@@ -68,7 +70,7 @@ pub fn RoomCallPage() -> impl IntoView {
         move || {
             let pending = sent.with_untracked(Option::is_some) && !info.with_untracked(|i| i.as_ref().is_some_and(|i| i.status.is_final()));
             if pending {
-                refresh(sent, info, alerts);
+                refresh(sent, info, alerts, tasks);
             }
         },
         std::time::Duration::from_secs(POLL_SECONDS),
@@ -105,7 +107,7 @@ pub fn RoomCallPage() -> impl IntoView {
         invite.send(async move { api::room_call(&request, &key).await.map(|r| (request, r.invite_id)) }, move |(request, id)| {
             info.set(None);
             sent.set(Some(RoomCallApiRequest { invite_id: Some(id), ..request }));
-            refresh(sent, info, alerts);
+            refresh(sent, info, alerts, tasks);
         });
     };
 
@@ -184,7 +186,7 @@ pub fn RoomCallPage() -> impl IntoView {
                                 let request = request.clone();
                                 cancel.send(async move { api::cancel_room_call(&request).await }, move |()| {
                                     alerts.show(Alert::Success(K::RoomCallCanceled, vec![]));
-                                    refresh(sent, info, alerts);
+                                    refresh(sent, info, alerts, tasks);
                                 });
                             }
                                 disabled=move || busy() || !me.may_dial() || info.get().is_some_and(|i| i.status.is_final()) data-testid="room-call-cancel">
@@ -199,9 +201,9 @@ pub fn RoomCallPage() -> impl IntoView {
 }
 
 /// Asks the backend for the invitation's status; a failed check is shown but polling goes on.
-fn refresh(sent: RwSignal<Option<RoomCallApiRequest>>, info: RwSignal<Option<RoomCallInfo>>, alerts: Alerts) {
+fn refresh(sent: RwSignal<Option<RoomCallApiRequest>>, info: RwSignal<Option<RoomCallInfo>>, alerts: Alerts, tasks: Tasks) {
     let Some(request) = sent.get_untracked() else { return };
-    spawn_local(async move {
+    tasks.spawn(async move {
         match api::room_call_status(&request).await {
             Ok(answer) => info.set(Some(answer)),
             Err(error) => alerts.error(error),

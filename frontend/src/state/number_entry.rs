@@ -4,11 +4,12 @@
 use std::{collections::HashMap, time::Duration};
 
 use callout_shared::numbers::{NumberInput, NumberValidation, ValidateNumbersRequest};
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use crate::{
     api::{self, ApiError},
     logic::numbers::{classify, NumberRow, RowState, Tally},
+    state::tasks::Tasks,
 };
 
 /// Pause after the last keystroke before asking the backend.
@@ -56,6 +57,7 @@ pub struct NumberEntryState {
     pub check_error: RwSignal<Option<ApiError>>,
     next_id: StoredValue<u64>,
     generation: StoredValue<u64>,
+    tasks: Tasks,
 }
 
 impl NumberEntryState {
@@ -90,6 +92,7 @@ impl NumberEntryState {
             check_error: RwSignal::new(None),
             next_id: StoredValue::new(1),
             generation: StoredValue::new(0),
+            tasks: Tasks::new(),
         };
         Effect::new(move |_| state.schedule_check());
         state
@@ -112,10 +115,11 @@ impl NumberEntryState {
         }
         set_timeout(
             move || {
-                if self.generation.get_value() != generation {
+                // The page may be gone by now.
+                if self.generation.try_get_value() != Some(generation) {
                     return;
                 }
-                spawn_local(async move {
+                self.tasks.spawn(async move {
                     let request =
                         ValidateNumbersRequest { numbers: pending.iter().map(|(_, i)| i.clone()).collect(), default_region: None };
                     let answer = api::validate_numbers(&request).await;
