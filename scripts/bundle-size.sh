@@ -4,6 +4,10 @@
 set -euo pipefail
 dist="${1:-dist}"
 budget="${BUNDLE_BUDGET_BYTES:-400000}"
+if ! compgen -G "$dist/*.wasm" > /dev/null; then
+  echo "bundle: no .wasm in $dist: build the frontend first (trunk build --release)" >&2
+  exit 1
+fi
 total_raw=0; total_gz=0
 for file in "$dist"/*.wasm "$dist"/*.js "$dist"/*.css; do
   [ -e "$file" ] || continue

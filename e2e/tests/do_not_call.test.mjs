@@ -39,14 +39,20 @@ test('an admin adds, finds and removes numbers; configured ones stay', async () 
   await screenshot(page, 'do-not-call');
   await page.getByTestId('dnc-search').fill('');
 
-  // Removing asks first; saying no keeps the number.
-  page.once('dialog', (dialog) => dialog.dismiss());
+  // Removing asks first; saying no sends nothing.
+  const deletes = [];
+  page.on('request', (request) => { if (request.method() === 'DELETE') deletes.push(request.url()); });
+  const asked = new Promise((resolve) => page.once('dialog', (dialog) => resolve(dialog.dismiss())));
   await page.getByRole('button', { name: 'Remove +8613900000098' }).click();
+  await asked;
+  await page.getByTestId('dnc-search').fill('');
+  assert.deepEqual(deletes, [], 'a dismissed confirmation sends no request');
   assert.deepEqual(await numbers(page), ['+8613900000098', CONFIGURED]);
   page.once('dialog', (dialog) => dialog.accept());
   await page.getByRole('button', { name: 'Remove +8613900000098' }).click();
   await page.getByTestId('global-alert').getByText('+8613900000098 was removed from the do-not-call list.').waitFor({ timeout: 10000 });
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="dnc-row"]').length === 1);
+  assert.equal(deletes.length, 1);
   const list = await (await fetch(`${ctx.backend.base}/api/v1/do-not-call`)).json();
   assert.deepEqual(list.map((e) => e.e164), [CONFIGURED]);
   // The refused add is a 422 the browser logs as a failed request.

@@ -87,7 +87,7 @@ strings! {
     ErrNotFound => "What you asked for does not exist.", "请求的对象不存在。";
     ErrConflict => "This conflicts with a request already made (same request key, different content).", "与已提交的请求冲突（请求键相同但内容不同）。";
     ErrInProgress => "The same request is still being processed. Wait for its answer before sending it again.", "相同的请求仍在处理中，请等待结果后再提交。";
-    ErrDoNotCallConfigured => "This number is listed in the configuration file; it can only be removed there.", "该号码写在配置文件中，只能在配置文件里移除。";
+    ErrDoNotCallConfigured => "This number is on the list through the configuration file; change it there.", "该号码通过配置文件列入名单，请在配置文件中修改。";
     ErrRateLimited => "The provider is limiting requests. Wait a moment and try again.", "服务商正在限流，请稍后再试。";
     ErrProviderUnreachable => "The provider cannot be reached. Nothing was dialled.", "无法连接服务商，未发起任何呼叫。";
     ErrProviderOutcomeUnknown => "The provider's answer was lost: the call may or may not have been placed. Check before trying again.",

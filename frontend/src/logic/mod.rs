@@ -1,6 +1,7 @@
 //! Rules of the UI that need no browser: parsing, counting, error wording. Unit-tested natively.
 
 pub mod dates;
+pub mod do_not_call;
 pub mod errors;
 pub mod job_table;
 pub mod numbers;

@@ -6,50 +6,40 @@ use callout_shared::{
     dnc::{AddDoNotCall, DoNotCallEntry},
     numbers::NumberInput,
 };
-use leptos::{prelude::*, task::spawn_local};
+use leptos::prelude::*;
 
 use crate::{
     api::{self, ApiError},
     components::{
         alert::{load_failed, loading},
-        field::{described_by, Field, FieldErrors},
+        field::{described_by, Field, FieldErrors, Submission},
     },
     i18n::{fill, K},
-    logic::dates::format_utc,
+    logic::{
+        dates::format_utc,
+        do_not_call::{matches, remove, upsert},
+    },
     state::{
         alert::{use_alerts, Alert},
         locale::use_locale,
         session::Me,
+        tasks::Tasks,
     },
 };
 
-/// The list as last loaded (`None` while the first load runs).
+/// The list as last loaded (`None` while it loads), changed in place by this page's own edits.
 type Entries = RwSignal<Option<Result<Vec<DoNotCallEntry>, ApiError>>>;
-
-fn reload(entries: Entries) {
-    spawn_local(async move { entries.set(Some(api::do_not_call().await)) });
-}
 
 #[component]
 pub fn DoNotCallPage() -> impl IntoView {
     let locale = use_locale();
     let me = expect_context::<Me>();
     let entries: Entries = RwSignal::new(None);
-    reload(entries);
+    Tasks::new().spawn(async move { entries.set(Some(api::do_not_call().await)) });
     let search = RwSignal::new(String::new());
     let shown = move || {
-        let search = search.get().trim().to_lowercase();
-        entries.get().map(|answer| {
-            answer.map(|list| {
-                list.into_iter()
-                    .filter(|e| {
-                        search.is_empty()
-                            || e.e164.contains(&search)
-                            || e.note.as_deref().is_some_and(|n| n.to_lowercase().contains(&search))
-                    })
-                    .collect::<Vec<_>>()
-            })
-        })
+        let search = search.get();
+        entries.get().map(|answer| answer.map(|list| list.into_iter().filter(|e| matches(e, &search)).collect::<Vec<_>>()))
     };
     view! {
         <section>
@@ -69,7 +59,7 @@ pub fn DoNotCallPage() -> impl IntoView {
                     None => loading(),
                     Some(Err(e)) => load_failed(&e),
                     Some(Ok(list)) if list.is_empty() => view! { <p class="muted" data-testid="dnc-empty">{locale.t(K::DncEmpty)}</p> }.into_any(),
-                    Some(Ok(list)) => view! { <DoNotCallTable list entries /> }.into_any(),
+                    Some(Ok(list)) => view! { <DoNotCallTable list entries admin=me.is_admin() /> }.into_any(),
                 }}
             </div>
         </section>
@@ -81,33 +71,27 @@ fn AddForm(entries: Entries) -> impl IntoView {
     let locale = use_locale();
     let alerts = use_alerts();
     let errors = FieldErrors::new();
+    let add = Submission::new(errors, &["number"]);
     let number = RwSignal::new(String::new());
     let note = RwSignal::new(String::new());
-    let busy = RwSignal::new(false);
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if busy.get_untracked() || !errors.require(&[("number", number.get_untracked())]) {
+        if !errors.require(&[("number", number.get_untracked())]) {
             return;
         }
         let request = AddDoNotCall {
             number: NumberInput { number: number.get_untracked().trim().to_owned(), ..Default::default() },
             note: Some(note.get_untracked().trim().to_owned()).filter(|n| !n.is_empty()),
         };
-        busy.set(true);
-        spawn_local(async move {
-            match api::add_do_not_call(&request).await {
-                Ok(entry) => {
-                    alerts.show(Alert::Success(K::DncAdded, vec![("number", entry.e164)]));
-                    number.set(String::new());
-                    note.set(String::new());
-                    reload(entries);
+        add.send(async move { api::add_do_not_call(&request).await }, move |entry| {
+            alerts.show(Alert::Success(K::DncAdded, vec![("number", entry.e164.clone())]));
+            number.set(String::new());
+            note.set(String::new());
+            entries.update(|e| {
+                if let Some(Ok(list)) = e {
+                    upsert(list, entry)
                 }
-                Err(error) => {
-                    errors.place(&error, &["number"]);
-                    alerts.error(error);
-                }
-            }
-            busy.set(false);
+            });
         });
     };
     view! {
@@ -121,41 +105,43 @@ fn AddForm(entries: Entries) -> impl IntoView {
                 <input id="dnc-note" maxlength="200" bind:value=note data-testid="dnc-note" />
             </div>
             <div class="form-actions">
-                <button type="submit" class="primary" disabled=move || busy.get() data-testid="dnc-add">{locale.text(K::DncAdd)}</button>
+                <button type="submit" class="primary" disabled=move || add.busy.get() data-testid="dnc-add">{locale.text(K::DncAdd)}</button>
             </div>
         </form>
     }
 }
 
 #[component]
-fn DoNotCallTable(list: Vec<DoNotCallEntry>, entries: Entries) -> impl IntoView {
+fn DoNotCallTable(list: Vec<DoNotCallEntry>, entries: Entries, admin: bool) -> impl IntoView {
     let locale = use_locale();
     let alerts = use_alerts();
-    let me = expect_context::<Me>();
+    let removal = Submission::new(FieldErrors::new(), &[]);
     // Removing lets jobs dial the number again: the browser's own dialog asks first.
-    let remove = move |e164: String| {
+    let ask_and_remove = move |e164: String| {
         let question = fill(locale.t(K::DncRemoveConfirm), &[("number", &e164)]);
         if !window().confirm_with_message(&question).unwrap_or(false) {
             return;
         }
-        spawn_local(async move {
-            match api::remove_do_not_call(&e164).await {
-                Ok(()) => {
-                    alerts.show(Alert::Success(K::DncRemoved, vec![("number", e164)]));
-                    reload(entries);
+        let target = e164.clone();
+        removal.send(async move { api::remove_do_not_call(&target).await }, move |()| {
+            alerts.show(Alert::Success(K::DncRemoved, vec![("number", e164.clone())]));
+            entries.update(|e| {
+                if let Some(Ok(list)) = e {
+                    remove(list, &e164)
                 }
-                Err(error) => alerts.error(error),
-            }
+            });
         });
     };
     let row = move |e: DoNotCallEntry| {
         let action = if e.configured {
-            view! { <span class="badge">{locale.t(K::DncConfigured)}</span> }.into_any()
-        } else if me.is_admin() {
-            let (label, e164) = (fill(locale.t(K::DncRemove), &[("number", &e.e164)]), e.e164.clone());
+            view! { <span class="badge">{move || locale.t(K::DncConfigured)}</span> }.into_any()
+        } else if admin {
+            let (label_number, e164) = (e.e164.clone(), e.e164.clone());
             view! {
-                <button type="button" class="button-link" aria-label=label data-testid="dnc-remove" on:click=move |_| remove(e164.clone())>
-                    {locale.t(K::RemoveLabel)}
+                <button type="button" class="button-link" data-testid="dnc-remove" disabled=move || removal.busy.get()
+                    aria-label=move || fill(locale.t(K::DncRemove), &[("number", &label_number)])
+                    on:click=move |_| ask_and_remove(e164.clone())>
+                    {move || locale.t(K::RemoveLabel)}
                 </button>
             }
             .into_any()
