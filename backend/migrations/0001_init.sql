@@ -1,5 +1,6 @@
+-- IF NOT EXISTS: databases made before sqlx migrations already hold this schema (see 0002).
 -- Jobs of meeting callouts; one row per submitted job.
-CREATE TABLE jobs (
+CREATE TABLE IF NOT EXISTS jobs (
     id          TEXT PRIMARY KEY,
     account_id  TEXT NOT NULL,
     meeting_id  TEXT NOT NULL,
@@ -11,11 +12,11 @@ CREATE TABLE jobs (
     created_at  INTEGER NOT NULL,
     updated_at  INTEGER NOT NULL
 );
-CREATE INDEX jobs_by_state ON jobs (state);
-CREATE INDEX jobs_by_meeting ON jobs (account_id, meeting_id);
+CREATE INDEX IF NOT EXISTS jobs_by_state ON jobs (state);
+CREATE INDEX IF NOT EXISTS jobs_by_meeting ON jobs (account_id, meeting_id);
 
 -- One row per submitted number. Written before its batch is sent (phase 'sending'), updated after.
-CREATE TABLE job_items (
+CREATE TABLE IF NOT EXISTS job_items (
     id          INTEGER PRIMARY KEY AUTOINCREMENT,
     job_id      TEXT NOT NULL REFERENCES jobs (id),
     row_index   INTEGER NOT NULL,
@@ -33,11 +34,11 @@ CREATE TABLE job_items (
     ms_open_id  TEXT,
     updated_at  INTEGER NOT NULL
 );
-CREATE INDEX job_items_by_job ON job_items (job_id, batch_no);
-CREATE INDEX job_items_by_number ON job_items (e164);
+CREATE INDEX IF NOT EXISTS job_items_by_job ON job_items (job_id, batch_no);
+CREATE INDEX IF NOT EXISTS job_items_by_number ON job_items (e164);
 
 -- Same key + same body replays the stored answer; same key + other body is refused.
-CREATE TABLE idempotency_keys (
+CREATE TABLE IF NOT EXISTS idempotency_keys (
     subject      TEXT NOT NULL,
     key          TEXT NOT NULL,
     request_hash TEXT NOT NULL,
@@ -48,7 +49,7 @@ CREATE TABLE idempotency_keys (
 );
 
 -- Who did what, on whose behalf, to what, with which outcome.
-CREATE TABLE audit_log (
+CREATE TABLE IF NOT EXISTS audit_log (
     id           INTEGER PRIMARY KEY AUTOINCREMENT,
     at           INTEGER NOT NULL,
     subject      TEXT NOT NULL,
@@ -61,10 +62,10 @@ CREATE TABLE audit_log (
     outcome      TEXT NOT NULL,
     detail       TEXT
 );
-CREATE INDEX audit_by_time ON audit_log (at);
+CREATE INDEX IF NOT EXISTS audit_by_time ON audit_log (at);
 
 -- Provider webhook deliveries, deduplicated on the event's trace id.
-CREATE TABLE webhook_events (
+CREATE TABLE IF NOT EXISTS webhook_events (
     account_id  TEXT NOT NULL,
     trace_id    TEXT NOT NULL,
     event       TEXT NOT NULL,
@@ -74,7 +75,7 @@ CREATE TABLE webhook_events (
 );
 
 -- Room calls and DialEx tasks placed through the console.
-CREATE TABLE room_calls (
+CREATE TABLE IF NOT EXISTS room_calls (
     invite_id   TEXT NOT NULL,
     account_id  TEXT NOT NULL,
     meeting_id  TEXT NOT NULL,
@@ -83,7 +84,7 @@ CREATE TABLE room_calls (
     created_at  INTEGER NOT NULL,
     PRIMARY KEY (account_id, invite_id)
 );
-CREATE TABLE dialex_tasks (
+CREATE TABLE IF NOT EXISTS dialex_tasks (
     task_id     TEXT NOT NULL,
     account_id  TEXT NOT NULL,
     instance_id TEXT NOT NULL,
@@ -96,7 +97,7 @@ CREATE TABLE dialex_tasks (
 );
 
 -- Numbers never to be called (E.164, as the normaliser writes them).
-CREATE TABLE do_not_call (
+CREATE TABLE IF NOT EXISTS do_not_call (
     e164     TEXT PRIMARY KEY,
     note     TEXT,
     added_by TEXT NOT NULL,

@@ -7,7 +7,6 @@ use callout_shared::me::{AccountSummary, InstanceSummary, ProviderKind};
 
 use crate::{
     config::{read_secret, ConfigError, Settings},
-    error::AppError,
     providers::{
         aliyun_ccc::{AliyunAccount, AliyunCccClient},
         tencent_meeting::{webhook::WebhookSecrets, TencentAccount, TencentMeetingClient},
@@ -17,16 +16,17 @@ use crate::{
         aliyun_ccc::{self as ccc_emulator, AliyunEmulator, AliyunEmulatorConfig},
         tencent_meeting::{self as meeting_emulator, TencentEmulator, TencentEmulatorConfig, WebhookTarget},
     },
-    service::rate_limit::RateLimiter,
+    service::pacing::{Paced, RateLimiter},
 };
 
 pub struct TencentEntry {
     pub summary: AccountSummary,
-    pub client: TencentMeetingClient,
+    /// Every call through this app waits on its budget: the provider's limit is per app, all APIs together.
+    pub client: Paced<TencentMeetingClient>,
+    /// Numbers per callout request, as configured.
+    pub batch_cap: usize,
     /// The operator used when the signed-in user has none mapped (the sandbox's meeting host).
     pub default_operator: Option<String>,
-    /// Every call through this app waits here: the provider's limit is per app, all APIs together.
-    pub limiter: Arc<RateLimiter>,
     /// Event subscription secrets; without them the webhook endpoint refuses this account.
     pub webhook: Option<WebhookSecrets>,
     pub webhook_tolerance: Duration,
@@ -34,7 +34,8 @@ pub struct TencentEntry {
 
 pub struct AliyunEntry {
     pub summary: AccountSummary,
-    pub client: AliyunCccClient,
+    /// Every DialEx waits on the account's configured rate.
+    pub client: Paced<AliyunCccClient>,
 }
 
 /// The emulators of sandbox mode; kept here so they live as long as the backend.
@@ -66,7 +67,7 @@ impl Accounts {
     pub async fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
         let http = http_settings(settings);
         if settings.is_sandbox() {
-            return Self::sandbox(http, settings.sandbox.time_scale).await;
+            return Self::sandbox(http, &settings.sandbox).await;
         }
         let tencent = settings
             .tencent_meeting
@@ -85,9 +86,12 @@ impl Accounts {
                         sandbox: false,
                         instances: vec![],
                     },
-                    client: TencentMeetingClient::new(account, http.clone()),
+                    client: Paced::new(
+                        TencentMeetingClient::new(account, http.clone()),
+                        Arc::new(RateLimiter::per_minute(t.rate_limit_per_minute)),
+                    ),
+                    batch_cap: t.callout_batch_cap,
                     default_operator: None,
-                    limiter: Arc::new(RateLimiter::per_minute(t.rate_limit_per_minute)),
                     webhook: webhook_secrets(t, i)?,
                     webhook_tolerance: Duration::from_secs(t.webhook_tolerance_secs),
                 })
@@ -112,20 +116,24 @@ impl Accounts {
                         sandbox: false,
                         instances: a.instances.iter().map(|i| InstanceSummary { id: i.id.clone(), name: i.name.clone() }).collect(),
                     },
-                    client: AliyunCccClient::new(account, http.clone()),
+                    client: Paced::new(
+                        AliyunCccClient::new(account, http.clone()),
+                        Arc::new(RateLimiter::per_minute(a.rate_limit_per_minute)),
+                    ),
                 }
             })
             .collect();
         Ok(Self { tencent, aliyun, sandbox: None })
     }
 
-    async fn sandbox(http: HttpSettings, time_scale: f64) -> Result<Self, ConfigError> {
+    async fn sandbox(http: HttpSettings, sandbox: &crate::config::SandboxSettings) -> Result<Self, ConfigError> {
         let loopback = "127.0.0.1:0".parse().expect("static address");
         let emulator_error =
             |e: std::io::Error| ConfigError { key: "(sandbox)".into(), message: format!("cannot start the emulators: {e}") };
         let aliyun = ccc_emulator::start(loopback, AliyunEmulatorConfig::default()).await.map_err(emulator_error)?;
         let mut meeting_config = TencentEmulatorConfig::default();
-        meeting_config.delays = meeting_config.delays.scaled(time_scale);
+        meeting_config.delays = meeting_config.delays.scaled(sandbox.time_scale);
+        meeting_config.callout_batch_cap = sandbox.callout_batch_cap;
         let tencent = meeting_emulator::start(loopback, meeting_config).await.map_err(emulator_error)?;
         let http = HttpSettings { use_system_proxy: false, ..http };
         let meeting = TencentEntry {
@@ -136,17 +144,20 @@ impl Accounts {
                 sandbox: true,
                 instances: vec![],
             },
-            client: TencentMeetingClient::new(
-                TencentAccount::new(
-                    tencent.base_url(),
-                    meeting_emulator::SANDBOX_APP_ID,
-                    meeting_emulator::SANDBOX_SECRET_ID,
-                    meeting_emulator::SANDBOX_SECRET_KEY,
+            client: Paced::new(
+                TencentMeetingClient::new(
+                    TencentAccount::new(
+                        tencent.base_url(),
+                        meeting_emulator::SANDBOX_APP_ID,
+                        meeting_emulator::SANDBOX_SECRET_ID,
+                        meeting_emulator::SANDBOX_SECRET_KEY,
+                    ),
+                    http.clone(),
                 ),
-                http.clone(),
+                Arc::new(RateLimiter::per_minute(sandbox.rate_limit_per_minute)),
             ),
+            batch_cap: crate::providers::tencent_meeting::DEFAULT_CALLOUT_BATCH_CAP,
             default_operator: Some(meeting_emulator::SANDBOX_OPERATOR_ID.into()),
-            limiter: Arc::new(RateLimiter::per_minute(meeting_emulator::TencentEmulatorConfig::default().rate_limit_per_minute)),
             webhook: Some(WebhookSecrets::new(SANDBOX_WEBHOOK_TOKEN, Some(SANDBOX_WEBHOOK_AES_KEY)).expect("static sandbox key")),
             webhook_tolerance: Duration::from_secs(300),
         };
@@ -161,7 +172,10 @@ impl Accounts {
                     name: "Sandbox instance (CalloutDemo)".into(),
                 }],
             },
-            client: AliyunCccClient::new(aliyun.account(), http),
+            client: Paced::new(
+                AliyunCccClient::new(aliyun.account(), http),
+                Arc::new(RateLimiter::per_minute(sandbox.ccc_rate_limit_per_minute)),
+            ),
         };
         Ok(Self { tencent: vec![meeting], aliyun: vec![entry], sandbox: Some(Sandbox { tencent, aliyun }) })
     }
@@ -170,18 +184,12 @@ impl Accounts {
         self.tencent.iter().map(|t| t.summary.clone()).chain(self.aliyun.iter().map(|a| a.summary.clone())).collect()
     }
 
-    pub fn tencent(&self, id: &str) -> Result<&TencentEntry, AppError> {
-        self.tencent
-            .iter()
-            .find(|t| t.summary.id == id)
-            .ok_or_else(|| AppError::invalid("account_id", format!("no Tencent Meeting account `{id}` is configured")))
+    pub fn tencent(&self, id: &str) -> Option<&TencentEntry> {
+        self.tencent.iter().find(|t| t.summary.id == id)
     }
 
-    pub fn aliyun(&self, id: &str) -> Result<&AliyunEntry, AppError> {
-        self.aliyun
-            .iter()
-            .find(|a| a.summary.id == id)
-            .ok_or_else(|| AppError::invalid("account_id", format!("no Contact Center account `{id}` is configured")))
+    pub fn aliyun(&self, id: &str) -> Option<&AliyunEntry> {
+        self.aliyun.iter().find(|a| a.summary.id == id)
     }
 }
 

@@ -14,12 +14,8 @@ use crate::{
     api,
     auth::Authenticator,
     config::{ConfigError, Settings},
-    error::AppError,
     phone, security,
-    service::{
-        dialler::{Dialler, DiallerSettings},
-        events::EventBus,
-    },
+    service::{events::EventBus, CallSettings, Calls, ServiceError},
     static_files,
     store::{Store, StoreError},
 };
@@ -31,9 +27,8 @@ pub struct AppState {
     pub mode: Mode,
     pub auth: Arc<Authenticator>,
     pub accounts: Arc<Accounts>,
-    pub store: Store,
-    pub events: Arc<EventBus>,
-    pub dialler: Arc<Dialler>,
+    /// Every operation on calls, jobs, lists and the audit log.
+    pub calls: Arc<Calls>,
 }
 
 impl AppState {
@@ -53,7 +48,7 @@ pub enum StartError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cannot resume unfinished jobs: {0}")]
-    Resume(AppError),
+    Resume(ServiceError),
 }
 
 /// A bound, not yet running backend. Binding first lets tests use port 0 and learn the real port.
@@ -83,9 +78,13 @@ impl Application {
                     .map_err(|p| ConfigError { key: format!("do_not_call[{i}]"), message: p.message().to_owned() })
             })
             .collect::<Result<_, _>>()?;
-        let dialler = Dialler::new(store.clone(), accounts.clone(), events.clone(), DiallerSettings::default(), do_not_call);
-        dialler.resume().await.map_err(StartError::Resume)?;
-        let state = AppState { settings: Arc::new(settings), mode, auth, accounts, store, events, dialler };
+        let call_settings = CallSettings {
+            idempotency_ttl: std::time::Duration::from_secs(settings.server.idempotency_ttl_secs),
+            ..CallSettings::default()
+        };
+        let calls = Calls::new(store, accounts.clone(), events, call_settings, do_not_call);
+        calls.resume().await.map_err(StartError::Resume)?;
+        let state = AppState { settings: Arc::new(settings), mode, auth, accounts, calls };
 
         let api = api::router(state.clone()).layer(middleware::from_fn_with_state(state.clone(), security::guard_api));
         let mut router = Router::new().nest(API_PREFIX, api);
@@ -135,7 +134,7 @@ impl Application {
         // The peer address is needed by the trusted-headers mode (identity only from the proxy).
         let service = self.router.into_make_service_with_connect_info::<SocketAddr>();
         // Event streams never end by themselves: close them, or open browsers hold the shutdown.
-        let events = self.state.events.clone();
+        let events = self.state.calls.events().clone();
         let shutdown = async move {
             shutdown.await;
             events.close();

@@ -47,11 +47,13 @@ pub struct ServerSettings {
     pub static_dir: Option<PathBuf>,
     /// Where the database and other state live.
     pub data_dir: PathBuf,
+    /// How long an `Idempotency-Key` is remembered (a repeat within it replays the first answer).
+    pub idempotency_ttl_secs: u64,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { bind: "127.0.0.1:8080".parse().unwrap(), static_dir: None, data_dir: PathBuf::from("data") }
+        Self { bind: "127.0.0.1:8080".parse().unwrap(), static_dir: None, data_dir: PathBuf::from("data"), idempotency_ttl_secs: 24 * 3600 }
     }
 }
 
@@ -219,11 +221,17 @@ pub struct SandboxSettings {
     /// Multiplies every emulated call delay (ringing, answering, talking): 0.05 makes a demo twenty
     /// times faster. The delays at 1.0 are those of `sandbox::tencent_meeting::LifecycleDelays`.
     pub time_scale: f64,
+    /// Numbers the Tencent Meeting emulator takes per callout request (the real cap is unconfirmed:
+    /// 50 or 30); below the console's 50 it shows how a job splits a batch the provider refuses.
+    pub callout_batch_cap: usize,
+    /// The sandbox accounts' request budgets.
+    pub rate_limit_per_minute: u32,
+    pub ccc_rate_limit_per_minute: u32,
 }
 
 impl Default for SandboxSettings {
     fn default() -> Self {
-        Self { webhooks: true, time_scale: 1.0 }
+        Self { webhooks: true, time_scale: 1.0, callout_batch_cap: 50, rate_limit_per_minute: 300, ccc_rate_limit_per_minute: 60 }
     }
 }
 
@@ -302,6 +310,14 @@ pub struct AliyunAccountSettings {
     /// CCC instances offered in the UI.
     #[serde(default)]
     pub instances: Vec<CccInstance>,
+    /// DialEx requests a minute for this account. Alibaba documents no per-API figure for DialEx
+    /// (unconfirmed), so this is the console's own pace; raise it to what the account's quota allows.
+    #[serde(default = "default_ccc_rate_limit")]
+    pub rate_limit_per_minute: u32,
+}
+
+fn default_ccc_rate_limit() -> u32 {
+    60
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -401,6 +417,20 @@ impl Settings {
         }
         if !(self.sandbox.time_scale > 0.0 && self.sandbox.time_scale <= 100.0) {
             return Err(err("sandbox.time_scale", "must be greater than 0 and at most 100"));
+        }
+        if !(1..=100).contains(&self.sandbox.callout_batch_cap) {
+            return Err(err("sandbox.callout_batch_cap", "must be between 1 and 100"));
+        }
+        for (key, rate) in [
+            ("sandbox.rate_limit_per_minute", self.sandbox.rate_limit_per_minute),
+            ("sandbox.ccc_rate_limit_per_minute", self.sandbox.ccc_rate_limit_per_minute),
+        ] {
+            if rate == 0 {
+                return Err(err(key, "must be at least 1"));
+            }
+        }
+        if self.server.idempotency_ttl_secs == 0 {
+            return Err(err("server.idempotency_ttl_secs", "must be at least 1"));
         }
         let mut ids = std::collections::BTreeSet::new();
         for (i, account) in self.tencent_meeting.iter().enumerate() {

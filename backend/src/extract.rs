@@ -2,7 +2,11 @@
 
 use axum::{
     body::Bytes,
-    extract::{FromRequest, FromRequestParts, Query, Request},
+    extract::{
+        path::{ErrorKind, FailedToDeserializePathParams},
+        rejection::PathRejection,
+        FromRequest, FromRequestParts, Path, Query, Request,
+    },
     http::{header, request::Parts},
 };
 use serde::de::DeserializeOwned;
@@ -30,7 +34,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
             .map_err(|e| AppError::InvalidRequest { message: format!("the body could not be read: {e}"), field: None })?;
         let mut de = serde_json::Deserializer::from_slice(&bytes);
         match serde_path_to_error::deserialize(&mut de) {
-            Ok(value) => Ok(ApiJson(value)),
+            // One JSON value and nothing after it: trailing bytes mean the body is not what it seems.
+            Ok(value) => match de.end() {
+                Ok(()) => Ok(ApiJson(value)),
+                Err(err) => Err(AppError::InvalidRequest { message: format!("malformed request body: {err}"), field: None }),
+            },
             Err(err) => {
                 let path = err.path().to_string();
                 let field = (path != ".").then_some(path);
@@ -51,4 +59,30 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
             .map(|Query(value)| ApiQuery(value))
             .map_err(|e| AppError::InvalidRequest { message: format!("malformed query: {}", e.body_text()), field: None })
     }
+}
+
+/// Path parameters whose failures speak the API's error format (axum's own `Path` answers plain
+/// text, e.g. for a parameter that is not UTF-8 once percent-decoded), naming the parameter.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(value)) => Ok(ApiPath(value)),
+            Err(PathRejection::FailedToDeserializePathParams(err)) => Err(path_error(&err)),
+            Err(err) => Err(AppError::InvalidRequest { message: format!("malformed path: {}", err.body_text()), field: None }),
+        }
+    }
+}
+
+fn path_error(err: &FailedToDeserializePathParams) -> AppError {
+    let field = match err.kind() {
+        ErrorKind::ParseErrorAtKey { key, .. } | ErrorKind::InvalidUtf8InPathParam { key } | ErrorKind::DeserializeError { key, .. } => {
+            Some(key.clone())
+        }
+        _ => None,
+    };
+    AppError::InvalidRequest { message: format!("malformed path: {}", err.body_text()), field }
 }

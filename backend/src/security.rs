@@ -15,6 +15,7 @@ use crate::{
     app::AppState,
     auth::{roles::role_for, Identity},
     error::AppError,
+    service::Actor,
 };
 
 /// The signed-in user of this request, put there by [`guard_api`].
@@ -27,12 +28,14 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    /// Refuses unless the user has at least `role`.
-    pub fn require(&self, role: Role) -> Result<(), AppError> {
-        if self.role >= role {
-            Ok(())
-        } else {
-            Err(AppError::Forbidden(format!("this needs the {} role; you have {}", role.as_str(), self.role.as_str())))
+    /// Who the service layer acts for.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            subject: self.identity.subject.clone(),
+            email: self.identity.email.clone(),
+            auth_mode: self.identity.auth_mode,
+            role: self.role,
+            operator_id: self.operator_id.clone(),
         }
     }
 }

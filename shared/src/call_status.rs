@@ -19,12 +19,14 @@ pub enum CallStatus {
     Canceled,
     /// The provider refused the call (invalid number, permission, meeting ended…).
     Failed,
+    /// Handed to a provider that reports nothing further here (a DialEx call: the contact center owns it now).
+    Placed,
     /// The request may or may not have reached the provider; never re-dialled without a person deciding.
     Unknown,
 }
 
 impl CallStatus {
-    pub const ALL: [CallStatus; 8] = [
+    pub const ALL: [CallStatus; 9] = [
         CallStatus::Queued,
         CallStatus::Ringing,
         CallStatus::Answered,
@@ -32,6 +34,7 @@ impl CallStatus {
         CallStatus::NotAnswered,
         CallStatus::Canceled,
         CallStatus::Failed,
+        CallStatus::Placed,
         CallStatus::Unknown,
     ];
 
@@ -42,7 +45,7 @@ impl CallStatus {
             CallStatus::Queued | CallStatus::Unknown => 0,
             CallStatus::Ringing => 1,
             CallStatus::Answered => 2,
-            CallStatus::Completed | CallStatus::NotAnswered | CallStatus::Canceled | CallStatus::Failed => 3,
+            CallStatus::Completed | CallStatus::NotAnswered | CallStatus::Canceled | CallStatus::Failed | CallStatus::Placed => 3,
         }
     }
 
@@ -65,8 +68,25 @@ impl CallStatus {
             CallStatus::NotAnswered => "not_answered",
             CallStatus::Canceled => "canceled",
             CallStatus::Failed => "failed",
+            CallStatus::Placed => "placed",
             CallStatus::Unknown => "unknown",
         }
+    }
+}
+
+impl TryFrom<String> for CallStatus {
+    type Error = crate::UnknownValue;
+
+    fn try_from(s: String) -> Result<Self, Self::Error> {
+        s.parse()
+    }
+}
+
+impl std::str::FromStr for CallStatus {
+    type Err = crate::UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        CallStatus::ALL.into_iter().find(|c| c.as_str() == s).ok_or_else(|| crate::UnknownValue::new("call status", s))
     }
 }
 
@@ -91,6 +111,8 @@ mod tests {
     fn wire_names_match_as_str() {
         for status in super::CallStatus::ALL {
             assert_eq!(serde_json::to_value(status).unwrap(), status.as_str());
+            assert_eq!(status.as_str().parse::<super::CallStatus>(), Ok(status));
         }
+        assert!("sent".parse::<super::CallStatus>().is_err(), "an unknown stored word is an error, never a guess");
     }
 }

@@ -17,9 +17,13 @@ pub enum AnswerMode {
     SkillGroup,
 }
 
-impl AnswerMode {
-    pub const ALL: [AnswerMode; 3] = [AnswerMode::Ivr, AnswerMode::Agent, AnswerMode::SkillGroup];
+crate::wire_words!(AnswerMode, "answer mode", {
+    AnswerMode::Ivr => "ivr",
+    AnswerMode::Agent => "agent",
+    AnswerMode::SkillGroup => "skill_group",
+});
 
+impl AnswerMode {
     /// The provider's `AnswerMode` integer.
     pub fn provider_code(self) -> u8 {
         match self {
@@ -30,7 +34,7 @@ impl AnswerMode {
     }
 
     pub fn from_provider_code(code: u8) -> Option<AnswerMode> {
-        AnswerMode::ALL.into_iter().find(|mode| mode.provider_code() == code)
+        AnswerMode::ALL.iter().copied().find(|mode| mode.provider_code() == code)
     }
 }
 
@@ -45,10 +49,49 @@ pub struct DialExRequest {
     pub callee: String,
     pub answer_mode: AnswerMode,
     /// Contact-flow id, `ram_id@domain` or skill-group id, depending on `answer_mode`.
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^\S+$")))]
     pub rout_point: String,
     /// The provider's optional "outbound method"; no values are documented, so it is passed through as given.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+}
+
+/// Where answered DialEx calls of a job go: everything of a [`DialExRequest`] but the callee.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DialExRoute {
+    pub instance_id: String,
+    pub caller: String,
+    pub answer_mode: AnswerMode,
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^\S+$")))]
+    pub rout_point: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+}
+
+impl DialExRoute {
+    pub fn call(&self, callee: String) -> DialExRequest {
+        DialExRequest {
+            instance_id: self.instance_id.clone(),
+            caller: self.caller.clone(),
+            callee,
+            answer_mode: self.answer_mode,
+            rout_point: self.rout_point.clone(),
+            provider: self.provider.clone(),
+        }
+    }
+}
+
+impl DialExRequest {
+    pub fn route(&self) -> DialExRoute {
+        DialExRoute {
+            instance_id: self.instance_id.clone(),
+            caller: self.caller.clone(),
+            answer_mode: self.answer_mode,
+            rout_point: self.rout_point.clone(),
+            provider: self.provider.clone(),
+        }
+    }
 }
 
 /// `POST /api/v1/dialex`: one DialEx call through a configured account.
@@ -60,10 +103,13 @@ pub struct StartDialEx {
     pub call: DialExRequest,
 }
 
-/// What the provider said when it accepted a DialEx call.
+/// What the provider said when it accepted a DialEx call; the answer of `POST /api/v1/dialex`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct DialExResult {
+    /// The one-row job that recorded the call (set by the console, not the provider).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job_id: Option<String>,
     pub task_id: String,
     pub status_code: Option<String>,
     pub status_desc: Option<String>,
@@ -137,7 +183,7 @@ mod tests {
     #[test]
     fn answer_modes_map_to_the_provider_integers_and_back() {
         assert_eq!([Ivr.provider_code(), Agent.provider_code(), SkillGroup.provider_code()], [0, 1, 2]);
-        for mode in AnswerMode::ALL {
+        for &mode in AnswerMode::ALL {
             assert_eq!(AnswerMode::from_provider_code(mode.provider_code()), Some(mode));
         }
         assert_eq!(AnswerMode::from_provider_code(3), None);
@@ -174,7 +220,7 @@ mod tests {
 
     #[test]
     fn every_mode_rejects_an_empty_route_point() {
-        for mode in AnswerMode::ALL {
+        for &mode in AnswerMode::ALL {
             assert_eq!(validate_rout_point(mode, ""), Err(Empty));
         }
     }

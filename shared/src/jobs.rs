@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{call_status::CallStatus, meeting::CalloutNumberInput};
+use crate::{call_status::CallStatus, dialex::DialExRoute, meeting::CalloutNumberInput};
 
 /// `POST /api/v1/callouts` (with an `Idempotency-Key` header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct CreateCalloutJob {
     pub account_id: String,
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[0-9]{1,20}$")))]
     pub meeting_id: String,
     /// Admins may act for another operator.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -27,6 +28,39 @@ pub struct CreateCalloutJob {
     pub csv: Option<String>,
 }
 
+/// `POST /api/v1/dialex/jobs` (with an `Idempotency-Key` header): DialEx calls to a list of numbers,
+/// each recorded before it is sent, paced under the account's rate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CreateDialExJob {
+    pub account_id: String,
+    /// Where every answered call goes.
+    #[serde(flatten)]
+    pub route: DialExRoute,
+    /// Rows as entered in the form (`nick_name` is kept for the record only).
+    #[serde(default)]
+    pub numbers: Vec<CalloutNumberInput>,
+    /// Pasted free text: one number per line.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    /// An uploaded CSV in the template's columns.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csv: Option<String>,
+}
+
+/// What a job dials.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// Tencent Meeting PSTN callouts into one meeting, in provider batches.
+    MeetingCallout,
+    /// Alibaba Cloud CCC DialEx calls, one request per number.
+    Dialex,
+}
+
+crate::wire_words!(JobKind, "job kind", { JobKind::MeetingCallout => "meeting_callout", JobKind::Dialex => "dialex" });
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
@@ -38,6 +72,12 @@ pub enum JobState {
     /// Every call reached a final state (or was never dialled).
     Finished,
 }
+
+crate::wire_words!(JobState, "job state", {
+    JobState::Dialling => "dialling",
+    JobState::Following => "following",
+    JobState::Finished => "finished",
+});
 
 /// Why a row of a job was not dialled, or what became of it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,6 +98,15 @@ pub enum ItemPhase {
     Sent,
 }
 
+crate::wire_words!(ItemPhase, "item phase", {
+    ItemPhase::Invalid => "invalid",
+    ItemPhase::Duplicate => "duplicate",
+    ItemPhase::Blocked => "blocked",
+    ItemPhase::Pending => "pending",
+    ItemPhase::Sending => "sending",
+    ItemPhase::Sent => "sent",
+});
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobItem {
@@ -77,6 +126,9 @@ pub struct JobItem {
     /// The provider's own status word.
     pub raw_status: Option<String>,
     pub ms_open_id: Option<String>,
+    /// DialEx: the contact center's task id once it accepted the call.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     /// Unix milliseconds.
     pub updated_at: i64,
 }
@@ -105,9 +157,22 @@ pub struct JobCounters {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobSummary {
     pub id: String,
+    pub kind: JobKind,
     pub account_id: String,
-    pub meeting_id: String,
-    pub operator_id: String,
+    /// Meeting callouts: the meeting and the Tencent operator the job acts as.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_id: Option<String>,
+    /// DialEx jobs: where answered calls go.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dialex: Option<DialExRoute>,
+    /// Numbers per provider request now (1 for DialEx).
+    pub batch_cap: u32,
+    /// Set when the provider refused a batch as too large: the size it refused. The job then split
+    /// those numbers into batches of `batch_cap` and sent them again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_cap_refused: Option<u32>,
     /// Who submitted it (verified identity).
     pub created_by: String,
     pub created_at: i64,
@@ -121,6 +186,57 @@ pub struct CalloutJob {
     #[serde(flatten)]
     pub summary: JobSummary,
     pub items: Vec<JobItem>,
+}
+
+/// `GET /api/v1/callouts`: the latest jobs of every kind.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JobListQuery {
+    /// 1 to 500, default 50.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 500)))]
+    pub limit: Option<u32>,
+}
+
+/// A submitted row that was not dialled, and why: named in the answer to every dialling request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct NotDialled {
+    /// Row in the submitted list, from 0.
+    pub row: u32,
+    pub input: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub e164: Option<String>,
+    /// `invalid`, `duplicate` or `blocked` (on the do-not-call list).
+    pub phase: ItemPhase,
+    pub reason: String,
+}
+
+/// `202` answer of `POST /api/v1/callouts` and `POST /api/v1/dialex/jobs`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JobCreated {
+    pub job_id: String,
+    pub job: JobSummary,
+    /// Every row that will not be dialled (invalid, repeated, on the do-not-call list).
+    pub not_dialled: Vec<NotDialled>,
+}
+
+/// `POST /api/v1/callouts/{id}/retry-unknown`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RetryUnknown {
+    /// Must be true: re-dialling numbers that may already have been called is a person's decision.
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = [true])))]
+    pub confirm: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct RetryResult {
+    /// Numbers queued again.
+    pub requeued: u32,
+    pub job: JobSummary,
 }
 
 /// `GET /api/v1/events` (server-sent events): what changed, for live views.

@@ -137,8 +137,15 @@ pub enum MraProtocol {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum RoomTarget {
-    MeetingRoom { meeting_room_id: String },
-    MraAddress { protocol: MraProtocol, dial_string: String },
+    MeetingRoom {
+        #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^\S{1,64}$")))]
+        meeting_room_id: String,
+    },
+    MraAddress {
+        protocol: MraProtocol,
+        #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^\S{1,256}$")))]
+        dial_string: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -314,7 +321,48 @@ pub struct MeetingAccount {
 pub struct MeetingCalloutRequest {
     #[serde(flatten)]
     pub account: MeetingAccount,
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub numbers: Vec<CalloutNumberInput>,
+}
+
+/// The answer of `POST /api/v1/meetings/{meeting_id}/callout`: the provider's answer for the batch,
+/// the rows that were not dialled, and the one-batch job that recorded it all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct BatchCalloutResult {
+    pub job_id: String,
+    pub meeting_id: String,
+    pub accepted: Vec<AcceptedCallout>,
+    pub invalid: Vec<RejectedNumber>,
+    pub not_dialled: Vec<crate::jobs::NotDialled>,
+}
+
+/// `GET /api/v1/meetings/{meeting_id}/callouts`: one page of the provider's list, or every page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct CalloutStatusQuery {
+    pub account_id: String,
+    /// Admins: act for this operator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_id: Option<String>,
+    /// From 1.
+    #[serde(default = "first_page")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
+    pub page: u32,
+    #[serde(default = "default_page_size")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 100)))]
+    pub page_size: u32,
+    /// Every page, concatenated.
+    #[serde(default)]
+    pub all: bool,
+}
+
+fn first_page() -> u32 {
+    1
+}
+
+fn default_page_size() -> u32 {
+    20
 }
 
 /// `POST /api/v1/meetings/{meeting_id}/callout/cancel` and `…/ms-open-ids`.
@@ -323,6 +371,7 @@ pub struct MeetingCalloutRequest {
 pub struct MeetingNumbersRequest {
     #[serde(flatten)]
     pub account: MeetingAccount,
+    #[cfg_attr(feature = "schema", schemars(length(min = 1)))]
     pub numbers: Vec<NumberInput>,
 }
 
@@ -332,6 +381,7 @@ pub struct MeetingNumbersRequest {
 pub struct RoomCallApiRequest {
     #[serde(flatten)]
     pub account: MeetingAccount,
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = r"^[0-9]{1,20}$")))]
     pub meeting_id: String,
     pub target: RoomTarget,
     #[serde(default, skip_serializing_if = "Option::is_none")]

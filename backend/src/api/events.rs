@@ -28,7 +28,7 @@ pub async fn stream(
     headers: HeaderMap,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let last = headers.get("last-event-id").and_then(|v| v.to_str().ok()).and_then(|v| v.trim().parse::<u64>().ok());
-    let (replay, rx) = state.events.subscribe(last);
+    let (replay, rx) = state.calls.events().subscribe(last);
     // Too far behind to replay: tell the client to reload what it shows.
     let head: Vec<Event> = match replay {
         Some(events) => events.iter().map(|(id, e)| to_sse(*id, e)).collect(),
@@ -42,6 +42,6 @@ pub async fn stream(
             Err(RecvError::Closed) => None,
         }
     });
-    let events = stream::iter(head).chain(live).take_until(state.events.closed()).map(Ok);
+    let events = stream::iter(head).chain(live).take_until(state.calls.events().closed()).map(Ok);
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat"))
 }

@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(openapi::document))
         .route("/numbers/validate", post(numbers::validate))
         .route("/dialex", post(dialex::start))
+        .route("/dialex/jobs", post(dialex::create_job))
         .route("/meetings/{meeting_id}/callout", post(meetings::callout))
         .route("/meetings/{meeting_id}/callouts", get(meetings::status))
         .route("/meetings/{meeting_id}/callout/cancel", post(meetings::cancel))

@@ -3,7 +3,7 @@
 //! so it is authenticated by its signature, not by SSO or CSRF.
 //!
 //! Events are verified (signature, timestamp window, ±5 min by default), decrypted, de-duplicated on their
-//! trace id, answered at once, and processed after the reply: they wake the follower of their
+//! trace id (or, without one, the digest of the decrypted event), answered at once, and processed after the reply: they wake the follower of their
 //! meeting, which re-reads the provider's list (events are hints; the list is the truth).
 
 use axum::{
@@ -18,7 +18,7 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
-    providers::tencent_meeting::webhook::{is_fresh, EventKind, ACK_BODY},
+    providers::tencent_meeting::webhook::{is_fresh, ACK_BODY},
     store::now_ms,
 };
 
@@ -43,7 +43,7 @@ fn refuse(why: &str) -> Response {
 }
 
 async fn check(State(state): State<AppState>, Path(account_id): Path<String>, headers: HeaderMap, Query(q): Query<CheckQuery>) -> Response {
-    let Some(secrets) = state.accounts.tencent(&account_id).ok().and_then(|e| e.webhook.as_ref()) else {
+    let Some(secrets) = state.accounts.tencent(&account_id).and_then(|e| e.webhook.as_ref()) else {
         return (StatusCode::NOT_FOUND, "no event subscription for this account").into_response();
     };
     let (ts, nonce, sig) = (header(&headers, "timestamp"), header(&headers, "nonce"), header(&headers, "signature"));
@@ -55,8 +55,7 @@ async fn check(State(state): State<AppState>, Path(account_id): Path<String>, he
 }
 
 async fn event(State(state): State<AppState>, Path(account_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
-    let Some((secrets, tolerance)) =
-        state.accounts.tencent(&account_id).ok().and_then(|e| e.webhook.as_ref().map(|w| (w, e.webhook_tolerance)))
+    let Some((secrets, tolerance)) = state.accounts.tencent(&account_id).and_then(|e| e.webhook.as_ref().map(|w| (w, e.webhook_tolerance)))
     else {
         return (StatusCode::NOT_FOUND, "no event subscription for this account").into_response();
     };
@@ -69,26 +68,12 @@ async fn event(State(state): State<AppState>, Path(account_id): Path<String>, he
         Err(err) => return refuse(&format!("event refused: {err}")),
     };
     let payload = String::from_utf8_lossy(&body).into_owned();
-    match state.store.record_webhook_event(&account_id, &event.trace_id, &event.event, &payload).await {
-        Ok(false) => {
-            tracing::info!(trace_id = %event.trace_id, "duplicate event ignored");
-            return ACK_BODY.into_response();
-        }
-        Ok(true) => {}
+    match state.calls.accept_tencent_event(&account_id, &event, &payload).await {
+        Ok(_) => ACK_BODY.into_response(),
         // Not recorded: let the provider deliver it again.
-        Err(err) => return (StatusCode::SERVICE_UNAVAILABLE, err.to_string()).into_response(),
-    }
-    let meetings: Vec<String> = match &event.kind {
-        EventKind::PhoneStatusUpdated(items) => items.iter().map(|i| i.meeting_id.clone()).collect(),
-        EventKind::ParticipantJoined(items) | EventKind::ParticipantLeft(items) => items.iter().map(|i| i.meeting_id.clone()).collect(),
-        EventKind::Other { .. } => Vec::new(),
-    };
-    // Processing happens after the reply: the provider only waits for the acknowledgement.
-    let dialler = state.dialler.clone();
-    tokio::spawn(async move {
-        for meeting in meetings {
-            dialler.poke(&account_id, &meeting);
+        Err(err) => {
+            tracing::error!(%err, "a webhook event could not be recorded");
+            (StatusCode::SERVICE_UNAVAILABLE, "the event could not be recorded; deliver it again").into_response()
         }
-    });
-    ACK_BODY.into_response()
+    }
 }

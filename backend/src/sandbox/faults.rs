@@ -4,6 +4,7 @@
 //! Admin endpoints (never behind the signature check, never faulted):
 //! - `GET /__emulator/faults`, `PUT /__emulator/faults` with a [`FaultSettings`] JSON body
 //! - `GET /__emulator/dials`: `{ "<number>": <times dialled> }`
+//! - `GET /__emulator/arrivals`: every provider request as `{ "path", "at_ms" }`, in arrival order (pacing proofs)
 //! - `POST /__emulator/reset`: clears faults and counters
 //!
 //! Faults that fire *after* processing (HTTP 500, timeout after read, malformed JSON, connection
@@ -32,6 +33,8 @@ use serde::{Deserialize, Serialize};
 pub struct FaultSettings {
     /// Added before every answer.
     pub latency_ms: u64,
+    /// Added after processing, before the answer: the request took effect, the client waits.
+    pub answer_delay_ms: u64,
     /// Fraction (0 to 1) of requests answered with an empty HTTP 500 after processing.
     pub error_rate: f64,
     /// The next N requests: processed, then an empty HTTP 500.
@@ -51,6 +54,7 @@ impl Default for FaultSettings {
     fn default() -> Self {
         Self {
             latency_ms: 0,
+            answer_delay_ms: 0,
             error_rate: 0.0,
             http_500: 0,
             timeout_after_read: 0,
@@ -72,9 +76,18 @@ enum Fault {
     ConnectionReset,
 }
 
+/// One provider request as it arrived.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ArrivedRequest {
+    pub path: String,
+    /// Unix milliseconds at arrival.
+    pub at_ms: i64,
+}
+
 pub struct Faults {
     settings: Mutex<FaultSettings>,
     dials: Mutex<BTreeMap<String, u64>>,
+    requests: Mutex<Vec<ArrivedRequest>>,
     rng: Mutex<u64>,
     rate_limited: fn() -> Response,
 }
@@ -85,6 +98,7 @@ impl Faults {
         Arc::new(Self {
             settings: Mutex::new(FaultSettings::default()),
             dials: Mutex::new(BTreeMap::new()),
+            requests: Mutex::new(Vec::new()),
             rng: Mutex::new(0x9E37_79B9_7F4A_7C15),
             rate_limited,
         })
@@ -110,6 +124,7 @@ impl Faults {
     pub fn reset(&self) {
         self.set(FaultSettings::default());
         self.dials.lock().unwrap().clear();
+        self.requests.lock().unwrap().clear();
     }
 
     /// The admin endpoints, to merge into an emulator's router.
@@ -117,6 +132,7 @@ impl Faults {
         Router::new()
             .route("/__emulator/faults", get(get_faults).put(put_faults))
             .route("/__emulator/dials", get(get_dials))
+            .route("/__emulator/arrivals", get(get_arrivals))
             .route("/__emulator/reset", post(reset))
             .with_state(self.clone())
     }
@@ -157,6 +173,8 @@ impl Faults {
 
 /// Middleware for an emulator's provider routes: `.layer(middleware::from_fn_with_state(faults, faults::apply))`.
 pub async fn apply(State(faults): State<Arc<Faults>>, request: Request, next: Next) -> Response {
+    let at_ms = crate::store::now_ms();
+    faults.requests.lock().unwrap().push(ArrivedRequest { path: request.uri().path().to_owned(), at_ms });
     let (latency, fault) = faults.next_fault();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
@@ -166,6 +184,10 @@ pub async fn apply(State(faults): State<Arc<Faults>>, request: Request, next: Ne
     }
     let timeout = Duration::from_millis(faults.settings().timeout_ms);
     let response = next.run(request).await;
+    let answer_delay = faults.settings().answer_delay_ms;
+    if answer_delay > 0 {
+        tokio::time::sleep(Duration::from_millis(answer_delay)).await;
+    }
     match fault {
         None | Some(Fault::RateLimit) => response,
         Some(Fault::Http500) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
@@ -194,6 +216,10 @@ async fn put_faults(State(faults): State<Arc<Faults>>, Json(settings): Json<Faul
 
 async fn get_dials(State(faults): State<Arc<Faults>>) -> Json<BTreeMap<String, u64>> {
     Json(faults.dials())
+}
+
+async fn get_arrivals(State(faults): State<Arc<Faults>>) -> Json<Vec<ArrivedRequest>> {
+    Json(faults.requests.lock().unwrap().clone())
 }
 
 async fn reset(State(faults): State<Arc<Faults>>) -> StatusCode {

@@ -2,7 +2,6 @@
 //! when, and the outcome. Append-only.
 
 use callout_shared::audit::{AuditEntry, AuditQuery};
-use sqlx::Row;
 
 use super::{now_ms, Store, StoreError};
 
@@ -64,7 +63,7 @@ impl Store {
         }
         sql.push_str(" ORDER BY id DESC LIMIT ? OFFSET ?");
         // Built only from the fixed fragments above; every value is bound.
-        let mut query = sqlx::query(sqlx::AssertSqlSafe(sql));
+        let mut query = sqlx::query_as::<_, AuditRow>(sqlx::AssertSqlSafe(sql));
         for b in &binds {
             query = query.bind(b);
         }
@@ -76,23 +75,28 @@ impl Store {
         }
         let limit = i64::from(q.limit.unwrap_or(100).clamp(1, 10_000));
         query = query.bind(limit).bind(i64::from(q.offset.unwrap_or(0)));
-        Ok(query
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| AuditEntry {
-                id: r.get("id"),
-                at: r.get("at"),
-                subject: r.get("subject"),
-                email: r.get("email"),
-                auth_mode: r.get("auth_mode"),
-                on_behalf_of: r.get("on_behalf_of"),
-                action: r.get("action"),
-                account_id: r.get("account_id"),
-                target: r.get("target"),
-                outcome: r.get("outcome"),
-                detail: r.get("detail"),
-            })
-            .collect())
+        Ok(query.fetch_all(self.pool()).await?.into_iter().map(AuditRow::into_entry).collect())
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AuditRow {
+    id: i64,
+    at: i64,
+    subject: String,
+    email: Option<String>,
+    auth_mode: String,
+    on_behalf_of: Option<String>,
+    action: String,
+    account_id: Option<String>,
+    target: Option<String>,
+    outcome: String,
+    detail: Option<String>,
+}
+
+impl AuditRow {
+    fn into_entry(self) -> AuditEntry {
+        let AuditRow { id, at, subject, email, auth_mode, on_behalf_of, action, account_id, target, outcome, detail } = self;
+        AuditEntry { id, at, subject, email, auth_mode, on_behalf_of, action, account_id, target, outcome, detail }
     }
 }

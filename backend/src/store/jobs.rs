@@ -1,21 +1,37 @@
-//! Jobs and their per-number items. An item is written before its batch is sent and updated after,
+//! Jobs and their per-number items. An item is written before its request is sent and updated after,
 //! so a restart can tell what may have reached the provider (`sending`) from what never left.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use callout_shared::{
     call_status::CallStatus,
-    jobs::{CalloutJob, ItemPhase, JobCounters, JobItem, JobState, JobSummary},
+    dialex::{AnswerMode, DialExRoute},
+    jobs::{CalloutJob, ItemPhase, JobCounters, JobItem, JobKind, JobState, JobSummary},
+    meeting::ConsoleCallout,
 };
-use sqlx::{sqlite::SqliteRow, Row};
 
 use super::{now_ms, Store, StoreError};
+
+/// What a job calls: a meeting's participants, or customers through a contact-center route.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum JobTarget {
+    Meeting { meeting_id: String, operator_id: String },
+    DialEx(DialExRoute),
+}
+
+impl JobTarget {
+    pub fn kind(&self) -> JobKind {
+        match self {
+            JobTarget::Meeting { .. } => JobKind::MeetingCallout,
+            JobTarget::DialEx(_) => JobKind::Dialex,
+        }
+    }
+}
 
 pub struct NewJob {
     pub id: String,
     pub account_id: String,
-    pub meeting_id: String,
-    pub operator_id: String,
+    pub target: JobTarget,
     pub created_by: String,
     pub created_by_email: Option<String>,
     pub batch_cap: u32,
@@ -53,87 +69,155 @@ pub struct DialItem {
 pub struct JobRef {
     pub id: String,
     pub account_id: String,
-    pub meeting_id: String,
-    pub operator_id: String,
+    pub target: JobTarget,
 }
 
-fn phase_str(p: ItemPhase) -> &'static str {
-    match p {
-        ItemPhase::Invalid => "invalid",
-        ItemPhase::Duplicate => "duplicate",
-        ItemPhase::Blocked => "blocked",
-        ItemPhase::Pending => "pending",
-        ItemPhase::Sending => "sending",
-        ItemPhase::Sent => "sent",
+/// A row of `jobs`, typed.
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    id: String,
+    #[sqlx(try_from = "String")]
+    kind: JobKind,
+    account_id: String,
+    meeting_id: Option<String>,
+    operator_id: Option<String>,
+    instance_id: Option<String>,
+    caller: Option<String>,
+    answer_mode: Option<String>,
+    rout_point: Option<String>,
+    provider: Option<String>,
+    created_by: String,
+    created_by_email: Option<String>,
+    batch_cap: i64,
+    batch_cap_refused: Option<i64>,
+    created_at: i64,
+}
+
+impl JobRow {
+    fn target(&self) -> Result<JobTarget, StoreError> {
+        let corrupt = |what: &str| StoreError::Database(sqlx::Error::Decode(format!("job {}: {what} is missing", self.id).into()));
+        Ok(match self.kind {
+            JobKind::MeetingCallout => JobTarget::Meeting {
+                meeting_id: self.meeting_id.clone().ok_or_else(|| corrupt("meeting_id"))?,
+                operator_id: self.operator_id.clone().ok_or_else(|| corrupt("operator_id"))?,
+            },
+            JobKind::Dialex => JobTarget::DialEx(DialExRoute {
+                instance_id: self.instance_id.clone().ok_or_else(|| corrupt("instance_id"))?,
+                caller: self.caller.clone().unwrap_or_default(),
+                answer_mode: self
+                    .answer_mode
+                    .as_deref()
+                    .ok_or_else(|| corrupt("answer_mode"))?
+                    .parse::<AnswerMode>()
+                    .map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?,
+                rout_point: self.rout_point.clone().ok_or_else(|| corrupt("rout_point"))?,
+                provider: self.provider.clone(),
+            }),
+        })
+    }
+
+    fn job_ref(&self) -> Result<JobRef, StoreError> {
+        Ok(JobRef { id: self.id.clone(), account_id: self.account_id.clone(), target: self.target()? })
+    }
+
+    fn summary(&self, counters: JobCounters, state: JobState) -> Result<JobSummary, StoreError> {
+        let (meeting_id, operator_id, dialex) = match self.target()? {
+            JobTarget::Meeting { meeting_id, operator_id } => (Some(meeting_id), Some(operator_id), None),
+            JobTarget::DialEx(route) => (None, None, Some(route)),
+        };
+        Ok(JobSummary {
+            id: self.id.clone(),
+            kind: self.kind,
+            account_id: self.account_id.clone(),
+            meeting_id,
+            operator_id,
+            dialex,
+            batch_cap: self.batch_cap as u32,
+            batch_cap_refused: self.batch_cap_refused.map(|b| b as u32),
+            created_by: self.created_by_email.clone().unwrap_or_else(|| self.created_by.clone()),
+            created_at: self.created_at,
+            state,
+            counters,
+        })
     }
 }
 
-fn parse_phase(s: &str) -> ItemPhase {
-    match s {
-        "invalid" => ItemPhase::Invalid,
-        "duplicate" => ItemPhase::Duplicate,
-        "blocked" => ItemPhase::Blocked,
-        "pending" => ItemPhase::Pending,
-        "sending" => ItemPhase::Sending,
-        _ => ItemPhase::Sent,
+/// A row of `job_items`, typed.
+#[derive(sqlx::FromRow)]
+struct ItemRow {
+    id: i64,
+    job_id: String,
+    row_index: i64,
+    input: String,
+    e164: Option<String>,
+    area: Option<i64>,
+    phone: Option<String>,
+    extension: Option<String>,
+    nick_name: Option<String>,
+    batch_no: Option<i64>,
+    #[sqlx(try_from = "String")]
+    phase: ItemPhase,
+    #[sqlx(try_from = "String")]
+    status: CallStatus,
+    reason: Option<String>,
+    raw_status: Option<String>,
+    ms_open_id: Option<String>,
+    task_id: Option<String>,
+    updated_at: i64,
+}
+
+impl ItemRow {
+    fn into_item(self) -> JobItem {
+        JobItem {
+            id: self.id,
+            row: self.row_index as u32,
+            input: self.input,
+            e164: self.e164,
+            nick_name: self.nick_name,
+            batch: self.batch_no.map(|b| b as u32),
+            phase: self.phase,
+            status: self.status,
+            reason: self.reason,
+            raw_status: self.raw_status,
+            ms_open_id: self.ms_open_id,
+            task_id: self.task_id,
+            updated_at: self.updated_at,
+        }
+    }
+
+    fn into_dial_item(self) -> Result<DialItem, StoreError> {
+        let missing = |what: &str| StoreError::Database(sqlx::Error::Decode(format!("item {}: {what} is missing", self.id).into()));
+        Ok(DialItem {
+            id: self.id,
+            e164: self.e164.clone().ok_or_else(|| missing("e164"))?,
+            area: self.area.ok_or_else(|| missing("area"))? as u32,
+            phone: self.phone.clone().ok_or_else(|| missing("phone"))?,
+            job_id: self.job_id,
+            extension: self.extension,
+            nick_name: self.nick_name,
+            status: self.status,
+        })
     }
 }
 
-fn parse_status(s: &str) -> CallStatus {
-    CallStatus::ALL.into_iter().find(|c| c.as_str() == s).unwrap_or(CallStatus::Unknown)
-}
-
-fn state_str(s: JobState) -> &'static str {
-    match s {
-        JobState::Dialling => "dialling",
-        JobState::Following => "following",
-        JobState::Finished => "finished",
-    }
-}
-
-/// The columns of a [`JobItem`], as a literal so queries stay static strings.
-macro_rules! item_columns {
-    () => {
-        "id, row_index, input, e164, nick_name, batch_no, phase, status, reason, raw_status, ms_open_id, updated_at"
-    };
-}
-
-fn item_from_row(row: &SqliteRow) -> JobItem {
-    JobItem {
-        id: row.get("id"),
-        row: row.get::<i64, _>("row_index") as u32,
-        input: row.get("input"),
-        e164: row.get("e164"),
-        nick_name: row.get("nick_name"),
-        batch: row.get::<Option<i64>, _>("batch_no").map(|b| b as u32),
-        phase: parse_phase(row.get("phase")),
-        status: parse_status(row.get("status")),
-        reason: row.get("reason"),
-        raw_status: row.get("raw_status"),
-        ms_open_id: row.get("ms_open_id"),
-        updated_at: row.get("updated_at"),
-    }
-}
-
-fn dial_item_from_row(row: &SqliteRow) -> DialItem {
-    DialItem {
-        id: row.get("id"),
-        job_id: row.get("job_id"),
-        e164: row.get("e164"),
-        area: row.get::<i64, _>("area") as u32,
-        phone: row.get("phone"),
-        extension: row.get("extension"),
-        nick_name: row.get("nick_name"),
-        status: parse_status(row.get("status")),
-    }
+/// Counts of a job's items, grouped as [`summarize`] wants them.
+#[derive(sqlx::FromRow)]
+struct ItemGroup {
+    job_id: String,
+    batch_no: Option<i64>,
+    #[sqlx(try_from = "String")]
+    phase: ItemPhase,
+    #[sqlx(try_from = "String")]
+    status: CallStatus,
+    n: i64,
 }
 
 /// Counters and state follow from the items; nothing is stored twice. Takes items grouped as
 /// (batch, phase, status, how many), so a summary needs only a `GROUP BY`, not every row.
 pub fn summarize(groups: impl IntoIterator<Item = (Option<u32>, ItemPhase, CallStatus, u32)>) -> (JobCounters, JobState) {
     let mut c = JobCounters::default();
-    let mut batches_pending = std::collections::BTreeSet::new();
-    let mut batches_all = std::collections::BTreeSet::new();
+    let mut batches_pending = BTreeSet::new();
+    let mut batches_all = BTreeSet::new();
     let mut following = false;
     for (batch, phase, status, n) in groups {
         c.rows += n;
@@ -172,18 +256,35 @@ pub fn summarize(groups: impl IntoIterator<Item = (Option<u32>, ItemPhase, CallS
     (c, state)
 }
 
+fn summarize_groups<'a>(groups: impl IntoIterator<Item = &'a ItemGroup>) -> (JobCounters, JobState) {
+    summarize(groups.into_iter().map(|g| (g.batch_no.map(|b| b as u32), g.phase, g.status, g.n as u32)))
+}
+
+const ITEM_GROUPS: &str = "SELECT job_id, batch_no, phase, status, COUNT(*) AS n FROM job_items";
+
 impl Store {
     pub async fn insert_job(&self, job: &NewJob, items: &[NewItem]) -> Result<(), StoreError> {
         let now = now_ms();
-        let mut tx = self.pool().begin().await?;
+        let (meeting_id, operator_id, route) = match &job.target {
+            JobTarget::Meeting { meeting_id, operator_id } => (Some(meeting_id), Some(operator_id), None),
+            JobTarget::DialEx(route) => (None, None, Some(route)),
+        };
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
-            "INSERT INTO jobs (id, account_id, meeting_id, operator_id, created_by, created_by_email, state, batch_cap, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, 'dialling', ?, ?, ?)",
+            "INSERT INTO jobs (id, kind, account_id, meeting_id, operator_id, instance_id, caller, answer_mode, rout_point, provider, \
+             created_by, created_by_email, state, batch_cap, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dialling', ?, ?, ?)",
         )
         .bind(&job.id)
+        .bind(job.target.kind().as_str())
         .bind(&job.account_id)
-        .bind(&job.meeting_id)
-        .bind(&job.operator_id)
+        .bind(meeting_id)
+        .bind(operator_id)
+        .bind(route.map(|r| &r.instance_id))
+        .bind(route.map(|r| &r.caller))
+        .bind(route.map(|r| r.answer_mode.as_str()))
+        .bind(route.map(|r| &r.rout_point))
+        .bind(route.and_then(|r| r.provider.as_ref()))
         .bind(&job.created_by)
         .bind(&job.created_by_email)
         .bind(i64::from(job.batch_cap))
@@ -205,7 +306,7 @@ impl Store {
             .bind(&item.extension)
             .bind(&item.nick_name)
             .bind(item.batch.map(i64::from))
-            .bind(phase_str(item.phase))
+            .bind(item.phase.as_str())
             .bind(item.status.as_str())
             .bind(&item.reason)
             .bind(now)
@@ -216,142 +317,149 @@ impl Store {
         Ok(())
     }
 
+    async fn job_row(&self, id: &str) -> Result<Option<JobRow>, StoreError> {
+        Ok(sqlx::query_as("SELECT * FROM jobs WHERE id = ?").bind(id).fetch_optional(&self.pool).await?)
+    }
+
     pub async fn job(&self, id: &str) -> Result<Option<CalloutJob>, StoreError> {
-        let Some(row) = sqlx::query("SELECT * FROM jobs WHERE id = ?").bind(id).fetch_optional(self.pool()).await? else {
-            return Ok(None);
-        };
-        let items: Vec<JobItem> = sqlx::query(concat!("SELECT ", item_columns!(), " FROM job_items WHERE job_id = ? ORDER BY row_index"))
+        let Some(row) = self.job_row(id).await? else { return Ok(None) };
+        let items: Vec<JobItem> = sqlx::query_as::<_, ItemRow>("SELECT * FROM job_items WHERE job_id = ? ORDER BY row_index")
             .bind(id)
-            .fetch_all(self.pool())
+            .fetch_all(&self.pool)
             .await?
-            .iter()
-            .map(item_from_row)
+            .into_iter()
+            .map(ItemRow::into_item)
             .collect();
         let (counters, state) = summarize(items.iter().map(|i| (i.batch, i.phase, i.status, 1)));
-        Ok(Some(CalloutJob { summary: summary_from_row(&row, counters, state), items }))
+        Ok(Some(CalloutJob { summary: row.summary(counters, state)?, items }))
     }
 
     /// The job's counters without reading its rows: called after every batch and status change.
     pub async fn job_summary(&self, id: &str) -> Result<Option<JobSummary>, StoreError> {
-        let Some(row) = sqlx::query("SELECT * FROM jobs WHERE id = ?").bind(id).fetch_optional(self.pool()).await? else {
-            return Ok(None);
-        };
-        let groups =
-            sqlx::query("SELECT batch_no, phase, status, COUNT(*) AS n FROM job_items WHERE job_id = ? GROUP BY batch_no, phase, status")
+        let Some(row) = self.job_row(id).await? else { return Ok(None) };
+        let groups: Vec<ItemGroup> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{ITEM_GROUPS} WHERE job_id = ? GROUP BY job_id, batch_no, phase, status")))
                 .bind(id)
-                .fetch_all(self.pool())
+                .fetch_all(&self.pool)
                 .await?;
-        let (counters, state) = summarize(groups.iter().map(|g| {
-            (
-                g.get::<Option<i64>, _>("batch_no").map(|b| b as u32),
-                parse_phase(g.get("phase")),
-                parse_status(g.get("status")),
-                g.get::<i64, _>("n") as u32,
-            )
-        }));
-        Ok(Some(summary_from_row(&row, counters, state)))
+        let (counters, state) = summarize_groups(&groups);
+        Ok(Some(row.summary(counters, state)?))
     }
 
-    /// Newest first.
+    /// Newest first, in two queries whatever the limit: the jobs, then their items' counts.
     pub async fn recent_jobs(&self, limit: u32) -> Result<Vec<JobSummary>, StoreError> {
-        let ids: Vec<String> = sqlx::query("SELECT id FROM jobs ORDER BY created_at DESC, id LIMIT ?")
-            .bind(i64::from(limit))
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| r.get("id"))
-            .collect();
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            out.extend(self.job_summary(&id).await?);
+        let rows: Vec<JobRow> =
+            sqlx::query_as("SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?").bind(i64::from(limit)).fetch_all(&self.pool).await?;
+        let groups: Vec<ItemGroup> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
+            "{ITEM_GROUPS} WHERE job_id IN (SELECT id FROM jobs ORDER BY created_at DESC, id LIMIT ?) GROUP BY job_id, batch_no, phase, status"
+        )))
+        .bind(i64::from(limit))
+        .fetch_all(&self.pool)
+        .await?;
+        let mut by_job: HashMap<&str, Vec<&ItemGroup>> = HashMap::new();
+        for g in &groups {
+            by_job.entry(g.job_id.as_str()).or_default().push(g);
         }
-        Ok(out)
+        rows.iter()
+            .map(|row| {
+                let (counters, state) = summarize_groups(by_job.get(row.id.as_str()).into_iter().flatten().copied());
+                row.summary(counters, state)
+            })
+            .collect()
     }
 
     pub async fn job_ref(&self, id: &str) -> Result<Option<JobRef>, StoreError> {
-        Ok(sqlx::query("SELECT id, account_id, meeting_id, operator_id FROM jobs WHERE id = ?")
-            .bind(id)
-            .fetch_optional(self.pool())
-            .await?
-            .map(|r| JobRef {
-                id: r.get("id"),
-                account_id: r.get("account_id"),
-                meeting_id: r.get("meeting_id"),
-                operator_id: r.get("operator_id"),
-            }))
+        self.job_row(id).await?.map(|r| r.job_ref()).transpose()
     }
 
     /// Jobs with batches still to send or calls still to follow.
     pub async fn unfinished_jobs(&self) -> Result<Vec<JobRef>, StoreError> {
-        Ok(sqlx::query("SELECT id, account_id, meeting_id, operator_id FROM jobs WHERE state != 'finished' ORDER BY created_at")
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| JobRef {
-                id: r.get("id"),
-                account_id: r.get("account_id"),
-                meeting_id: r.get("meeting_id"),
-                operator_id: r.get("operator_id"),
-            })
-            .collect())
+        let rows: Vec<JobRow> =
+            sqlx::query_as("SELECT * FROM jobs WHERE state != 'finished' ORDER BY created_at").fetch_all(&self.pool).await?;
+        rows.iter().map(JobRow::job_ref).collect()
     }
 
     pub async fn set_job_state(&self, id: &str, state: JobState) -> Result<(), StoreError> {
         sqlx::query("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?")
-            .bind(state_str(state))
+            .bind(state.as_str())
             .bind(now_ms())
             .bind(id)
-            .execute(self.pool())
+            .execute(&self.pool)
             .await?;
         Ok(())
     }
 
-    /// E.164 numbers being called (or about to be) in this meeting, by any job.
+    /// The provider refused batches of `refused` numbers: the job sends at most `cap` from now on.
+    pub async fn lower_batch_cap(&self, id: &str, cap: u32, refused: u32) -> Result<(), StoreError> {
+        sqlx::query("UPDATE jobs SET batch_cap = ?, batch_cap_refused = COALESCE(batch_cap_refused, ?), updated_at = ? WHERE id = ?")
+            .bind(i64::from(cap))
+            .bind(i64::from(refused))
+            .bind(now_ms())
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// E.164 numbers being called (or about to be) in this meeting, by any job, with their job.
     pub async fn active_numbers(&self, account_id: &str, meeting_id: &str) -> Result<BTreeMap<String, String>, StoreError> {
-        let rows = sqlx::query(
+        let rows: Vec<(String, String, String)> = sqlx::query_as(
             "SELECT i.e164, i.job_id, i.status FROM job_items i JOIN jobs j ON j.id = i.job_id \
              WHERE j.account_id = ? AND j.meeting_id = ? AND i.phase IN ('pending', 'sending', 'sent') AND i.e164 IS NOT NULL",
         )
         .bind(account_id)
         .bind(meeting_id)
-        .fetch_all(self.pool())
+        .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .iter()
-            .filter(|r| !parse_status(r.get("status")).is_final())
-            .map(|r| (r.get::<String, _>("e164"), r.get::<String, _>("job_id")))
-            .collect())
+        let mut active = BTreeMap::new();
+        for (e164, job_id, status) in rows {
+            let status: CallStatus = status.parse().map_err(|e: callout_shared::UnknownValue| sqlx::Error::Decode(e.into()))?;
+            if !status.is_final() {
+                active.insert(e164, job_id);
+            }
+        }
+        Ok(active)
     }
 
     /// The lowest batch of the job still waiting to be sent.
     pub async fn next_pending_batch(&self, job_id: &str) -> Result<Option<(u32, Vec<DialItem>)>, StoreError> {
-        let Some(batch): Option<i64> = sqlx::query("SELECT MIN(batch_no) AS b FROM job_items WHERE job_id = ? AND phase = 'pending'")
+        let batch: Option<i64> = sqlx::query_scalar("SELECT MIN(batch_no) FROM job_items WHERE job_id = ? AND phase = 'pending'")
             .bind(job_id)
-            .fetch_one(self.pool())
-            .await?
-            .get("b")
-        else {
-            return Ok(None);
-        };
-        let items = sqlx::query("SELECT * FROM job_items WHERE job_id = ? AND batch_no = ? AND phase = 'pending' ORDER BY row_index")
-            .bind(job_id)
-            .bind(batch)
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(dial_item_from_row)
-            .collect();
+            .fetch_one(&self.pool)
+            .await?;
+        let Some(batch) = batch else { return Ok(None) };
+        let items = self.items_where("job_id = ? AND batch_no = ? AND phase = 'pending'", job_id, Some(batch)).await?;
         Ok(Some((batch as u32, items)))
+    }
+
+    async fn items_where(&self, condition: &'static str, job_id: &str, batch: Option<i64>) -> Result<Vec<DialItem>, StoreError> {
+        let sql = format!("SELECT * FROM job_items WHERE {condition} ORDER BY row_index");
+        let mut query = sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(sql)).bind(job_id);
+        if let Some(batch) = batch {
+            query = query.bind(batch);
+        }
+        query.fetch_all(&self.pool).await?.into_iter().map(ItemRow::into_dial_item).collect()
     }
 
     /// Write-ahead: from here on, a crash means "may have been dialled".
     pub async fn mark_sending(&self, item_ids: &[i64]) -> Result<(), StoreError> {
-        let mut tx = self.pool().begin().await?;
+        self.move_phase(item_ids, "pending", "sending").await
+    }
+
+    /// A batch that provably never reached the provider goes back to waiting.
+    pub async fn mark_pending_again(&self, item_ids: &[i64]) -> Result<(), StoreError> {
+        self.move_phase(item_ids, "sending", "pending").await
+    }
+
+    async fn move_phase(&self, item_ids: &[i64], from: &str, to: &str) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
         let now = now_ms();
         for id in item_ids {
-            sqlx::query("UPDATE job_items SET phase = 'sending', updated_at = ? WHERE id = ? AND phase = 'pending'")
+            sqlx::query("UPDATE job_items SET phase = ?, updated_at = ? WHERE id = ? AND phase = ?")
+                .bind(to)
                 .bind(now)
                 .bind(id)
+                .bind(from)
                 .execute(&mut *tx)
                 .await?;
         }
@@ -359,16 +467,28 @@ impl Store {
         Ok(())
     }
 
-    /// A batch that provably never reached the provider goes back to waiting.
-    pub async fn mark_pending_again(&self, item_ids: &[i64]) -> Result<(), StoreError> {
+    /// Puts every item of the job still waiting into new batches of at most `cap` (after the
+    /// provider refused a batch as too large: nothing of it was dialled).
+    pub async fn rebatch_pending(&self, job_id: &str, cap: u32) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let max_batch: Option<i64> =
+            sqlx::query_scalar("SELECT MAX(batch_no) FROM job_items WHERE job_id = ?").bind(job_id).fetch_one(&mut *tx).await?;
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM job_items WHERE job_id = ? AND phase = 'pending' ORDER BY batch_no, row_index")
+                .bind(job_id)
+                .fetch_all(&mut *tx)
+                .await?;
+        let first = max_batch.unwrap_or(0) + 1;
         let now = now_ms();
-        for id in item_ids {
-            sqlx::query("UPDATE job_items SET phase = 'pending', updated_at = ? WHERE id = ? AND phase = 'sending'")
+        for (i, id) in ids.iter().enumerate() {
+            sqlx::query("UPDATE job_items SET batch_no = ?, updated_at = ? WHERE id = ?")
+                .bind(first + (i as i64) / i64::from(cap.max(1)))
                 .bind(now)
                 .bind(id)
-                .execute(self.pool())
+                .execute(&mut *tx)
                 .await?;
         }
+        tx.commit().await?;
         Ok(())
     }
 
@@ -379,32 +499,32 @@ impl Store {
         status: CallStatus,
         raw_status: Option<&str>,
         reason: Option<&str>,
+        task_id: Option<&str>,
     ) -> Result<(), StoreError> {
-        sqlx::query("UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, updated_at = ? WHERE id = ?")
-            .bind(status.as_str())
-            .bind(raw_status)
-            .bind(reason)
-            .bind(now_ms())
-            .bind(item_id)
-            .execute(self.pool())
-            .await?;
+        sqlx::query(
+            "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, task_id = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(status.as_str())
+        .bind(raw_status)
+        .bind(reason)
+        .bind(task_id)
+        .bind(now_ms())
+        .bind(item_id)
+        .execute(&self.pool)
+        .await?;
         Ok(())
     }
 
     /// After a restart: items that were on their way may have been dialled. They become `unknown`
     /// and are never sent again without a person deciding. Returns the affected job ids.
     pub async fn settle_interrupted_sends(&self) -> Result<Vec<String>, StoreError> {
-        let jobs: Vec<String> = sqlx::query("SELECT DISTINCT job_id FROM job_items WHERE phase = 'sending'")
-            .fetch_all(self.pool())
-            .await?
-            .iter()
-            .map(|r| r.get("job_id"))
-            .collect();
+        let jobs: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT job_id FROM job_items WHERE phase = 'sending'").fetch_all(&self.pool).await?;
         sqlx::query(
             "UPDATE job_items SET phase = 'sent', status = 'unknown', reason = 'the backend stopped while this batch was being sent; it may have been dialled', updated_at = ? WHERE phase = 'sending'",
         )
         .bind(now_ms())
-        .execute(self.pool())
+        .execute(&self.pool)
         .await?;
         Ok(jobs)
     }
@@ -412,7 +532,7 @@ impl Store {
     /// Items of a meeting that were dialled and are not final yet (unknown included), for the poller and webhooks.
     /// Unknown items are looked for in the provider's list for `unknown_for_ms` after they became unknown.
     pub async fn open_items(&self, account_id: &str, meeting_id: &str, unknown_for_ms: i64) -> Result<Vec<DialItem>, StoreError> {
-        let rows = sqlx::query(
+        sqlx::query_as::<_, ItemRow>(
             "SELECT i.* FROM job_items i JOIN jobs j ON j.id = i.job_id \
              WHERE j.account_id = ? AND j.meeting_id = ? AND i.phase = 'sent' \
              AND (i.status IN ('queued', 'ringing', 'answered') OR (i.status = 'unknown' AND i.updated_at > ?)) \
@@ -421,9 +541,11 @@ impl Store {
         .bind(account_id)
         .bind(meeting_id)
         .bind(now_ms() - unknown_for_ms)
-        .fetch_all(self.pool())
-        .await?;
-        Ok(rows.iter().map(dial_item_from_row).collect())
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(ItemRow::into_dial_item)
+        .collect()
     }
 
     /// Moves an item forward (never back); returns the updated item when something changed.
@@ -433,24 +555,21 @@ impl Store {
         next: CallStatus,
         raw_status: &str,
         ms_open_id: Option<&str>,
-    ) -> Result<Option<JobItem>, StoreError> {
-        let Some(row) = sqlx::query("SELECT status, raw_status, ms_open_id FROM job_items WHERE id = ?")
-            .bind(item_id)
-            .fetch_optional(self.pool())
-            .await?
+    ) -> Result<Option<(String, JobItem)>, StoreError> {
+        let Some(row) =
+            sqlx::query_as::<_, ItemRow>("SELECT * FROM job_items WHERE id = ?").bind(item_id).fetch_optional(&self.pool).await?
         else {
             return Ok(None);
         };
-        let current = parse_status(row.get("status"));
+        let current = row.status;
         // Leaving `unknown` for any known state is progress: the provider has word of the call.
         let progress = current.can_become(next) || (current == CallStatus::Unknown && next != CallStatus::Unknown);
-        let old_ms: Option<String> = row.get("ms_open_id");
-        let new_ms = ms_open_id.filter(|m| !m.is_empty() && old_ms.as_deref() != Some(*m));
+        let new_ms = ms_open_id.filter(|m| !m.is_empty() && row.ms_open_id.as_deref() != Some(*m));
         if !progress && new_ms.is_none() {
             return Ok(None);
         }
         let status = if progress { next } else { current };
-        let raw = if progress { Some(raw_status.to_owned()) } else { row.get("raw_status") };
+        let raw = if progress { Some(raw_status.to_owned()) } else { row.raw_status.clone() };
         sqlx::query("UPDATE job_items SET status = ?, raw_status = ?, ms_open_id = COALESCE(?, ms_open_id), reason = CASE WHEN ? = 'unknown' THEN NULL ELSE reason END, updated_at = ? WHERE id = ?")
             .bind(status.as_str())
             .bind(raw)
@@ -458,7 +577,7 @@ impl Store {
             .bind(current.as_str())
             .bind(now_ms())
             .bind(item_id)
-            .execute(self.pool())
+            .execute(&self.pool)
             .await?;
         self.item(item_id).await
     }
@@ -468,57 +587,50 @@ impl Store {
         &self,
         account_id: &str,
         meeting_id: &str,
-    ) -> Result<BTreeMap<(u32, String, Option<String>), callout_shared::meeting::ConsoleCallout>, StoreError> {
-        let rows = sqlx::query(
-            "SELECT i.area, i.phone, i.extension, i.job_id, COALESCE(j.created_by_email, j.created_by) AS placed_by FROM job_items i \
+    ) -> Result<BTreeMap<(u32, String, Option<String>), ConsoleCallout>, StoreError> {
+        let rows: Vec<(i64, String, Option<String>, String, String)> = sqlx::query_as(
+            "SELECT i.area, i.phone, i.extension, i.job_id, COALESCE(j.created_by_email, j.created_by) FROM job_items i \
              JOIN jobs j ON j.id = i.job_id WHERE j.account_id = ? AND j.meeting_id = ? AND i.phase = 'sent' ORDER BY i.id",
         )
         .bind(account_id)
         .bind(meeting_id)
-        .fetch_all(self.pool())
+        .fetch_all(&self.pool)
         .await?;
         Ok(rows
-            .iter()
-            .map(|r| {
-                let key = (r.get::<i64, _>("area") as u32, r.get::<String, _>("phone"), r.get::<Option<String>, _>("extension"));
-                (key, callout_shared::meeting::ConsoleCallout { job_id: r.get("job_id"), placed_by: r.get("placed_by") })
-            })
+            .into_iter()
+            .map(|(area, phone, extension, job_id, placed_by)| ((area as u32, phone, extension), ConsoleCallout { job_id, placed_by }))
             .collect())
     }
 
-    pub async fn item_job(&self, item_id: i64) -> Result<String, StoreError> {
-        Ok(sqlx::query("SELECT job_id FROM job_items WHERE id = ?").bind(item_id).fetch_one(self.pool()).await?.get("job_id"))
-    }
-
-    pub async fn item(&self, item_id: i64) -> Result<Option<JobItem>, StoreError> {
-        Ok(sqlx::query(concat!("SELECT ", item_columns!(), " FROM job_items WHERE id = ?"))
+    /// One item with the id of its job.
+    pub async fn item(&self, item_id: i64) -> Result<Option<(String, JobItem)>, StoreError> {
+        Ok(sqlx::query_as::<_, ItemRow>("SELECT * FROM job_items WHERE id = ?")
             .bind(item_id)
-            .fetch_optional(self.pool())
+            .fetch_optional(&self.pool)
             .await?
-            .as_ref()
-            .map(item_from_row))
+            .map(|row| (row.job_id.clone(), row.into_item())))
     }
 
     /// A person's explicit decision: unknown items of the job are queued again in new batches.
-    pub async fn requeue_unknown(&self, job_id: &str, batch_cap: u32) -> Result<u32, StoreError> {
-        let mut tx = self.pool().begin().await?;
-        let max_batch: Option<i64> =
-            sqlx::query("SELECT MAX(batch_no) AS b FROM job_items WHERE job_id = ?").bind(job_id).fetch_one(&mut *tx).await?.get("b");
+    pub async fn requeue_unknown(&self, job_id: &str) -> Result<u32, StoreError> {
+        let mut tx = self.pool.begin().await?;
+        let (max_batch, cap): (Option<i64>, i64) =
+            sqlx::query_as("SELECT (SELECT MAX(batch_no) FROM job_items WHERE job_id = ?), (SELECT batch_cap FROM jobs WHERE id = ?)")
+                .bind(job_id)
+                .bind(job_id)
+                .fetch_one(&mut *tx)
+                .await?;
         let ids: Vec<i64> =
-            sqlx::query("SELECT id FROM job_items WHERE job_id = ? AND phase = 'sent' AND status = 'unknown' ORDER BY row_index")
+            sqlx::query_scalar("SELECT id FROM job_items WHERE job_id = ? AND phase = 'sent' AND status = 'unknown' ORDER BY row_index")
                 .bind(job_id)
                 .fetch_all(&mut *tx)
-                .await?
-                .iter()
-                .map(|r| r.get("id"))
-                .collect();
+                .await?;
         let first = max_batch.unwrap_or(0) + 1;
         for (i, id) in ids.iter().enumerate() {
-            let batch = first + (i as i64) / i64::from(batch_cap.max(1));
             sqlx::query(
                 "UPDATE job_items SET phase = 'pending', status = 'queued', batch_no = ?, reason = NULL, updated_at = ? WHERE id = ?",
             )
-            .bind(batch)
+            .bind(first + (i as i64) / cap.max(1))
             .bind(now_ms())
             .bind(id)
             .execute(&mut *tx)
@@ -533,23 +645,5 @@ impl Store {
         }
         tx.commit().await?;
         Ok(ids.len() as u32)
-    }
-
-    pub async fn job_batch_cap(&self, job_id: &str) -> Result<u32, StoreError> {
-        Ok(sqlx::query("SELECT batch_cap FROM jobs WHERE id = ?").bind(job_id).fetch_one(self.pool()).await?.get::<i64, _>("batch_cap")
-            as u32)
-    }
-}
-
-fn summary_from_row(row: &SqliteRow, counters: JobCounters, state: JobState) -> JobSummary {
-    JobSummary {
-        id: row.get("id"),
-        account_id: row.get("account_id"),
-        meeting_id: row.get("meeting_id"),
-        operator_id: row.get("operator_id"),
-        created_by: row.get::<Option<String>, _>("created_by_email").unwrap_or_else(|| row.get("created_by")),
-        created_at: row.get("created_at"),
-        state,
-        counters,
     }
 }

@@ -75,6 +75,27 @@ impl TestApp {
         self.emulators.clone().expect("sandbox mode").0
     }
 
+    pub fn ccc_emulator(&self) -> String {
+        self.emulators.clone().expect("sandbox mode").1
+    }
+
+    /// How often the sandbox CCC emulator was asked to dial each callee.
+    pub async fn ccc_dial_counts(&self) -> std::collections::BTreeMap<String, u64> {
+        self.http.get(format!("{}/__emulator/dials", self.ccc_emulator())).send().await.unwrap().json().await.unwrap()
+    }
+
+    pub async fn set_ccc_faults(&self, faults: Value) {
+        let response = self.http.put(format!("{}/__emulator/faults", self.ccc_emulator())).json(&faults).send().await.unwrap();
+        assert!(response.status().is_success(), "fault knobs accepted");
+    }
+
+    /// Every request the Tencent emulator received: (path, unix ms at arrival).
+    pub async fn tencent_requests(&self) -> Vec<(String, i64)> {
+        let list: Vec<Value> =
+            self.http.get(format!("{}/__emulator/arrivals", self.tencent_emulator())).send().await.unwrap().json().await.unwrap();
+        list.iter().map(|r| (r["path"].as_str().unwrap().to_owned(), r["at_ms"].as_i64().unwrap())).collect()
+    }
+
     /// How often the sandbox Tencent emulator was asked to dial each number.
     pub async fn dial_counts(&self) -> std::collections::BTreeMap<String, u64> {
         self.http.get(format!("{}/__emulator/dials", self.tencent_emulator())).send().await.unwrap().json().await.unwrap()

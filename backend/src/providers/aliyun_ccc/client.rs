@@ -89,6 +89,7 @@ impl AliyunCccClient {
             raw: Some(body.clone()),
         })?;
         Ok(DialExResult {
+            job_id: None,
             task_id: answer.task_id.unwrap_or_default(),
             status_code: answer.status_code,
             status_desc: answer.status_desc,

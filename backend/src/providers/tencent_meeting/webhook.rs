@@ -167,8 +167,23 @@ impl WebhookSecrets {
 #[derive(Debug, Clone, PartialEq)]
 pub struct WebhookEvent {
     pub event: String,
+    /// Empty when the event carries neither `trace_id` nor `unique_sequence`.
     pub trace_id: String,
+    /// SHA-256 (hex) of the decrypted event JSON.
+    pub digest: String,
     pub kind: EventKind,
+}
+
+impl WebhookEvent {
+    /// What a redelivery of this event shares with it: its trace id, or without one the digest of
+    /// the decrypted event (two different id-less events must not collapse into one).
+    pub fn dedupe_key(&self) -> String {
+        if self.trace_id.is_empty() {
+            format!("sha256:{}", self.digest)
+        } else {
+            self.trace_id.clone()
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -252,7 +267,8 @@ pub fn parse_event(plain: &[u8]) -> Result<WebhookEvent, WebhookError> {
         }
         _ => EventKind::Other { raw: String::from_utf8_lossy(plain).into_owned() },
     };
-    Ok(WebhookEvent { event: envelope.event, trace_id, kind })
+    let digest = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(plain));
+    Ok(WebhookEvent { event: envelope.event, trace_id, digest, kind })
 }
 
 /// The event JSON as Tencent sends it. Numbers and strings are both accepted where the docs disagree.

@@ -1,0 +1,152 @@
+//! Alibaba Cloud CCC DialEx: one back-office call or a list of them, each one a job item recorded
+//! before it is sent, paced under the account's rate, with the callee checked against the
+//! do-not-call list like every other number.
+
+use std::sync::Arc;
+
+use callout_shared::{
+    dialex::{validate_rout_point, DialExResult, DialExRoute, StartDialEx},
+    jobs::{CreateDialExJob, JobCreated, NotDialled},
+    me::Role,
+    meeting::CalloutNumberInput,
+    numbers::{NormalizedNumber, NumberInput},
+};
+
+use super::{
+    audit::{provider_outcome, Audit},
+    jobs::{classify, BatchOutcome, Rows},
+    pacing::Lane,
+    Actor, Calls, ServiceError,
+};
+use crate::{
+    phone,
+    store::jobs::{DialItem, JobRef, JobTarget},
+};
+
+impl Calls {
+    /// Records a DialEx list, then dials it in the background, one paced request per number.
+    pub async fn create_dialex_job(self: &Arc<Self>, actor: &Actor, request: &CreateDialExJob) -> Result<JobCreated, ServiceError> {
+        actor.require(Role::Operator)?;
+        let recorded = self
+            .record_dialex_job(actor, &request.account_id, &request.route, || {
+                Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())
+            })
+            .await;
+        self.audit_job(actor, "dialex_job", &request.account_id, None, &describe_route(&request.route), &recorded).await;
+        let (job, not_dialled) = recorded?;
+        let summary =
+            self.publish_job(&job.id).await?.ok_or_else(|| ServiceError::Internal("the job vanished after it was recorded".into()))?;
+        self.clone().spawn_job(job);
+        Ok(JobCreated { job_id: summary.id.clone(), job: summary, not_dialled })
+    }
+
+    /// One call, answered at once: a one-row job whose row is sent right away, in this request's lane.
+    pub async fn dialex(self: &Arc<Self>, actor: &Actor, request: &StartDialEx) -> Result<DialExResult, ServiceError> {
+        actor.require(Role::Operator)?;
+        let result = self.dial_one(actor, request).await;
+        let target = format!("{} via {}", request.call.callee, describe_route(&request.call.route()));
+        let (outcome, detail) = match &result {
+            Ok(r) => ("ok", format!("job {} task {}", r.job_id.as_deref().unwrap_or_default(), r.task_id)),
+            Err(ServiceError::Provider(err)) => (provider_outcome(err), err.to_string()),
+            Err(err) => ("refused", err.to_string()),
+        };
+        let audit = Audit {
+            action: "dialex",
+            account_id: Some(&request.account_id),
+            target: Some(&target),
+            operator: None,
+            outcome,
+            detail: Some(&detail),
+        };
+        self.audit(actor, audit).await;
+        result
+    }
+
+    async fn dial_one(self: &Arc<Self>, actor: &Actor, request: &StartDialEx) -> Result<DialExResult, ServiceError> {
+        self.aliyun(&request.account_id)?;
+        let callee = ccc_number(&request.call.callee, "callee")?;
+        let route = request.call.route();
+        let (job, not_dialled) = self
+            .record_dialex_job(actor, &request.account_id, &route, || {
+                let number = NumberInput { number: request.call.callee.clone(), ..NumberInput::default() };
+                Ok(Rows { rows: vec![CalloutNumberInput { number, nick_name: None }] })
+            })
+            .await?;
+        if let Some(NotDialled { e164: Some(e164), .. }) = not_dialled.first() {
+            // The only row was not dialled: say why, as an error on the field.
+            self.publish_job(&job.id).await?;
+            self.refuse_if_listed(e164, "callee").await?;
+        }
+        let item = self.store.next_pending_batch(&job.id).await?.and_then(|(_, items)| items.into_iter().next());
+        let Some(item) = item else {
+            self.publish_job(&job.id).await?;
+            return Err(ServiceError::invalid("callee", format!("{callee} cannot be dialled")));
+        };
+        let outcome = self.send_batch(&job, 1, std::slice::from_ref(&item), Lane::Person).await?;
+        match outcome {
+            BatchOutcome::Placed(result) => Ok(DialExResult { job_id: Some(job.id), ..result }),
+            BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) => Err(err.into()),
+            BatchOutcome::NotSent(err) => {
+                // A person is waiting: say so now rather than dialling later behind their back.
+                self.fail_unsent(std::slice::from_ref(&item), &format!("not sent: {err}")).await?;
+                Err(err.into())
+            }
+            BatchOutcome::Answered(_) | BatchOutcome::Split => Err(ServiceError::Internal("a DialEx call answered like a batch".into())),
+        }
+    }
+
+    /// Checks the route, then records the rows (audited, refusals included).
+    async fn record_dialex_job(
+        &self,
+        actor: &Actor,
+        account_id: &str,
+        route: &DialExRoute,
+        rows: impl FnOnce() -> Result<Rows, ServiceError>,
+    ) -> Result<(JobRef, Vec<NotDialled>), ServiceError> {
+        async {
+            let entry = self.aliyun(account_id)?;
+            if !entry.summary.instances.is_empty() && !entry.summary.instances.iter().any(|i| i.id == route.instance_id) {
+                return Err(ServiceError::invalid(
+                    "instance_id",
+                    format!("instance `{}` is not configured for this account", route.instance_id),
+                ));
+            }
+            validate_rout_point(route.answer_mode, &route.rout_point).map_err(|e| ServiceError::invalid("rout_point", e.message()))?;
+            let route = DialExRoute { caller: ccc_number(&route.caller, "caller")?, ..route.clone() };
+            let rows = rows()?;
+            // One number per request: DialEx calls one callee.
+            let items = self.plan_items(&rows, 1, &|_| None).await?;
+            self.record_job(actor, account_id, JobTarget::DialEx(route), 1, items).await
+        }
+        .await
+    }
+
+    /// One DialEx request for the item.
+    pub(super) async fn send_dialex_call(
+        &self,
+        account_id: &str,
+        route: &DialExRoute,
+        item: &DialItem,
+        lane: Lane,
+    ) -> Result<BatchOutcome, ServiceError> {
+        let entry = self.aliyun(account_id)?;
+        let call = route.call(ccc_number(&item.e164, "callee")?);
+        tracing::info!(job = %item.job_id, "sending DialEx call");
+        Ok(match entry.client.call(lane, |c| c.dial_ex(&call)).await {
+            Ok(result) => BatchOutcome::Placed(result),
+            Err(err) => classify(err),
+        })
+    }
+}
+
+fn describe_route(route: &DialExRoute) -> String {
+    format!("{} {} on instance {}", route.answer_mode.as_str(), route.rout_point, route.instance_id)
+}
+
+/// A number the way CCC dials it: national digits inside China, `00` + country code abroad.
+fn ccc_number(raw: &str, field: &str) -> Result<String, ServiceError> {
+    let input = NumberInput { number: raw.to_owned(), ..NumberInput::default() };
+    let number: NormalizedNumber =
+        phone::normalize(&input, phone::DEFAULT_REGION).map_err(|problem| ServiceError::InvalidNumber { field: field.into(), problem })?;
+    Ok(if number.country_code == 86 { number.national_format } else { format!("00{}{}", number.country_code, number.national_number) })
+}

@@ -1,0 +1,532 @@
+//! Jobs: every dial goes through one. Rows are normalised with the one normaliser, de-duplicated,
+//! checked against the do-not-call list, put in provider batches and recorded before anything is
+//! sent. Batches go out paced; each item is marked `sending` before its request leaves and gets its
+//! outcome after. A request that may have reached the provider is never sent again without a person
+//! asking ("retry unknown"). Meeting callouts and DialEx lists share this path; only the request
+//! that carries a batch differs ([`Calls::send_batch`]).
+
+use std::{collections::HashMap, sync::Arc};
+
+use callout_shared::{
+    call_status::CallStatus,
+    jobs::{CalloutJob, ItemPhase, JobCreated, JobSummary, LiveEvent, NotDialled, RetryResult, RetryUnknown},
+    me::Role,
+    meeting::{CalloutNumberInput, CalloutResult, PhoneTarget},
+    number_list,
+    numbers::NumberInput,
+};
+
+use super::{audit::Audit, pacing::Lane, Actor, Calls, ServiceError};
+use crate::{
+    phone,
+    providers::{ProviderError, ProviderErrorBody},
+    store::jobs::{DialItem, JobRef, JobTarget, NewItem, NewJob},
+};
+
+/// Rows one job may carry.
+pub const MAX_JOB_ROWS: usize = 10_000;
+/// Rounds of waiting for a provider that refuses for rate limiting or cannot be reached, before the batch fails.
+const MAX_SAFE_RETRY_ROUNDS: u32 = 8;
+
+/// A job's rows before they are recorded.
+pub(super) struct Rows {
+    pub rows: Vec<CalloutNumberInput>,
+}
+
+impl Rows {
+    /// Form rows, pasted text and CSV, in that order.
+    pub fn collect(numbers: &[CalloutNumberInput], text: Option<&str>, csv: Option<&str>) -> Result<Self, ServiceError> {
+        let mut rows = numbers.to_vec();
+        if let Some(text) = text {
+            rows.extend(number_list::parse_text(text));
+        }
+        if let Some(csv) = csv {
+            rows.extend(number_list::parse_csv(csv));
+        }
+        if rows.is_empty() {
+            return Err(ServiceError::invalid("numbers", "the job has no numbers"));
+        }
+        if rows.len() > MAX_JOB_ROWS {
+            return Err(ServiceError::invalid("numbers", format!("a job takes at most {MAX_JOB_ROWS} numbers")));
+        }
+        Ok(Self { rows })
+    }
+}
+
+/// How a batch ended.
+pub(super) enum BatchOutcome {
+    /// The provider answered; every item has its outcome.
+    Answered(CalloutResult),
+    /// DialEx: the contact center accepted the call with this task.
+    Placed(callout_shared::dialex::DialExResult),
+    /// Refused as a whole (nothing dialled); the items failed with the provider's reason.
+    Refused(ProviderError),
+    /// Provably not acted on (rate limit, unreachable): the items wait to be sent again.
+    NotSent(ProviderError),
+    /// Sent, no trustworthy answer: the items are `unknown`.
+    Unknown(ProviderError),
+    /// Refused as too large: the items were put in smaller batches, to be sent again.
+    Split,
+}
+
+impl Calls {
+    /// Records a meeting callout job, then dials it in the background.
+    pub async fn create_callout_job(
+        self: &Arc<Self>,
+        actor: &Actor,
+        request: &callout_shared::jobs::CreateCalloutJob,
+    ) -> Result<JobCreated, ServiceError> {
+        actor.require(Role::Operator)?;
+        let recorded = self
+            .record_meeting_job(actor, &request.account_id, &request.meeting_id, request.operator_id.as_deref(), || {
+                Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())
+            })
+            .await;
+        let about = format!("meeting {}", request.meeting_id);
+        self.audit_job(actor, "callout_job", &request.account_id, request.operator_id.as_deref(), &about, &recorded).await;
+        let (job, not_dialled) = recorded?;
+        let summary =
+            self.publish_job(&job.id).await?.ok_or_else(|| ServiceError::Internal("the job vanished after it was recorded".into()))?;
+        self.clone().spawn_job(job);
+        Ok(JobCreated { job_id: summary.id.clone(), job: summary, not_dialled })
+    }
+
+    /// Normalises, de-duplicates and checks every row, then records the job.
+    pub(super) async fn record_meeting_job(
+        &self,
+        actor: &Actor,
+        account_id: &str,
+        meeting_id: &str,
+        operator: Option<&str>,
+        rows: impl FnOnce() -> Result<Rows, ServiceError>,
+    ) -> Result<(JobRef, Vec<NotDialled>), ServiceError> {
+        async {
+            let meeting_id = super::meeting_id_param(meeting_id)?.to_owned();
+            let entry = self.tencent(account_id)?;
+            let operator_id = self.operator_for(actor, entry, operator)?;
+            let rows = rows()?;
+            let cap = self.batch_cap(account_id, entry) as u32;
+            let active = self.store.active_numbers(account_id, &meeting_id).await?;
+            let items = self
+                .plan_items(&rows, cap, &|e164| active.get(e164).map(|job| format!("already being called in this meeting (job {job})")))
+                .await?;
+            let target = JobTarget::Meeting { meeting_id, operator_id };
+            self.record_job(actor, account_id, target, cap, items).await
+        }
+        .await
+    }
+
+    /// Normalises and checks every row; numbers that will be dialled get a batch of at most `cap`.
+    pub(super) async fn plan_items(
+        &self,
+        rows: &Rows,
+        cap: u32,
+        elsewhere: &(dyn Fn(&str) -> Option<String> + Sync),
+    ) -> Result<Vec<NewItem>, ServiceError> {
+        let do_not_call = self.do_not_call().await?;
+        let mut seen: HashMap<String, u32> = HashMap::new();
+        let mut dialled = 0u32;
+        Ok(rows
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(row, input)| {
+                let row = row as u32;
+                let text = describe(&input.number);
+                let nick_name = input.nick_name.clone().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
+                let number = match phone::normalize(&input.number, phone::DEFAULT_REGION) {
+                    Ok(n) => n,
+                    Err(problem) => {
+                        return NewItem::not_dialled(row, text, None, nick_name, ItemPhase::Invalid, problem.message().to_owned());
+                    }
+                };
+                let e164 = number.e164.clone();
+                // A repeat within this job, or a number already being called elsewhere.
+                let repeat = match seen.get(&e164) {
+                    Some(first) => Some(format!("same number as row {}", first + 1)),
+                    None => elsewhere(&e164),
+                };
+                seen.entry(e164.clone()).or_insert(row);
+                if let Some(reason) = repeat {
+                    return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Duplicate, reason);
+                }
+                if do_not_call.contains(&e164) {
+                    return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Blocked, "on the do-not-call list".into());
+                }
+                let batch = dialled / cap.max(1) + 1;
+                dialled += 1;
+                NewItem {
+                    row,
+                    input: text,
+                    e164: Some(e164),
+                    area: Some(u32::from(number.country_code)),
+                    phone: Some(number.national_number),
+                    extension: number.extension,
+                    nick_name,
+                    batch: Some(batch),
+                    phase: ItemPhase::Pending,
+                    status: CallStatus::Queued,
+                    reason: None,
+                }
+            })
+            .collect())
+    }
+
+    /// Records the job and all its rows in one transaction.
+    pub(super) async fn record_job(
+        &self,
+        actor: &Actor,
+        account_id: &str,
+        target: JobTarget,
+        cap: u32,
+        items: Vec<NewItem>,
+    ) -> Result<(JobRef, Vec<NotDialled>), ServiceError> {
+        let job = NewJob {
+            id: uuid::Uuid::new_v4().to_string(),
+            account_id: account_id.to_owned(),
+            target,
+            created_by: actor.subject.clone(),
+            created_by_email: actor.email.clone(),
+            batch_cap: cap,
+        };
+        self.store.insert_job(&job, &items).await?;
+        let not_dialled = items
+            .iter()
+            .filter(|i| matches!(i.phase, ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked))
+            .map(|i| NotDialled {
+                row: i.row,
+                input: i.input.clone(),
+                e164: i.e164.clone(),
+                phase: i.phase,
+                reason: i.reason.clone().unwrap_or_default(),
+            })
+            .collect();
+        Ok((JobRef { id: job.id, account_id: job.account_id, target: job.target }, not_dialled))
+    }
+
+    /// One audit row for a job's submission, with its counts or why it was refused.
+    pub(super) async fn audit_job(
+        &self,
+        actor: &Actor,
+        action: &str,
+        account_id: &str,
+        operator: Option<&str>,
+        about: &str,
+        result: &Result<(JobRef, Vec<NotDialled>), ServiceError>,
+    ) {
+        let (outcome, target, detail) = match result {
+            Ok((job, _)) => {
+                let counts = match self.store.job_summary(&job.id).await {
+                    Ok(Some(summary)) => {
+                        let c = summary.counters;
+                        format!(
+                            "{} rows, {} batches, {} invalid, {} duplicates, {} blocked",
+                            c.rows, c.batches_total, c.invalid, c.duplicates, c.blocked
+                        )
+                    }
+                    _ => "counts unavailable".into(),
+                };
+                // The job id in the target lets the audit log link to the job.
+                ("ok", format!("{about} job {}", job.id), format!("job {}: {counts}", job.id))
+            }
+            Err(err) => ("refused", about.to_owned(), err.to_string()),
+        };
+        let operator = match result {
+            Ok((JobRef { target: JobTarget::Meeting { operator_id, .. }, .. }, _)) => Some(operator_id.as_str()),
+            _ => operator,
+        };
+        let audit = Audit { action, account_id: Some(account_id), target: Some(&target), operator, outcome, detail: Some(&detail) };
+        self.audit(actor, audit).await;
+    }
+
+    pub async fn job(&self, id: &str) -> Result<CalloutJob, ServiceError> {
+        self.store.job(id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {id}")))
+    }
+
+    /// The latest jobs of every kind, newest first.
+    pub async fn recent_jobs(&self, limit: u32) -> Result<Vec<JobSummary>, ServiceError> {
+        if !(1..=500).contains(&limit) {
+            return Err(ServiceError::invalid("limit", "limit is 1 to 500"));
+        }
+        Ok(self.store.recent_jobs(limit).await?)
+    }
+
+    /// A person asked to dial the job's unknown numbers again.
+    pub async fn retry_unknown(self: &Arc<Self>, actor: &Actor, job_id: &str, request: &RetryUnknown) -> Result<RetryResult, ServiceError> {
+        actor.require(Role::Operator)?;
+        if !request.confirm {
+            return Err(ServiceError::invalid("confirm", "set confirm to true: these numbers may already have been called"));
+        }
+        let job = self.store.job_ref(job_id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))?;
+        let requeued = self.store.requeue_unknown(job_id).await?;
+        let summary = self.publish_job(job_id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))?;
+        let detail = format!("{requeued} numbers queued again");
+        let target = format!("job {job_id}");
+        let audit = Audit {
+            action: "callout_retry_unknown",
+            account_id: Some(&job.account_id),
+            target: Some(&target),
+            operator: job_operator(&job),
+            outcome: "ok",
+            detail: Some(&detail),
+        };
+        self.audit(actor, audit).await;
+        if requeued > 0 {
+            self.clone().spawn_job(job);
+        }
+        Ok(RetryResult { requeued, job: summary })
+    }
+
+    pub(super) fn spawn_job(self: Arc<Self>, job: JobRef) {
+        tokio::spawn(async move {
+            if let Err(err) = self.run_job(&job).await {
+                tracing::error!(job = %job.id, %err, "job stopped; it resumes at the next start");
+            }
+        });
+    }
+
+    /// Sends every pending batch in order, then hands the job to the follower.
+    async fn run_job(self: &Arc<Self>, job: &JobRef) -> Result<(), ServiceError> {
+        let mut refused_rounds = 0;
+        while let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? {
+            match self.send_batch(job, batch, &items, Lane::Dialling).await? {
+                BatchOutcome::NotSent(err) => {
+                    refused_rounds += 1;
+                    if refused_rounds > MAX_SAFE_RETRY_ROUNDS {
+                        let reason = format!("not sent: {err}");
+                        self.fail_unsent(&items, &reason).await?;
+                        refused_rounds = 0;
+                    } else {
+                        let pause = self.settings.retry_pause.saturating_mul(1 << refused_rounds.min(6));
+                        tracing::warn!(job = %job.id, batch, %err, ?pause, "batch not accepted; it will be sent again");
+                        tokio::time::sleep(pause).await;
+                    }
+                }
+                _ => refused_rounds = 0,
+            }
+        }
+        self.publish_job(&job.id).await?;
+        if let JobTarget::Meeting { meeting_id, operator_id } = &job.target {
+            self.follow(&job.account_id, meeting_id, operator_id);
+        }
+        Ok(())
+    }
+
+    /// Items that were provably never sent, given up on: they fail with `reason`.
+    pub(super) async fn fail_unsent(&self, items: &[DialItem], reason: &str) -> Result<(), ServiceError> {
+        for item in items {
+            self.store.mark_sent(item.id, CallStatus::Failed, None, Some(reason), None).await?;
+        }
+        self.publish_items(items).await?;
+        self.publish_job(&items[0].job_id).await?;
+        Ok(())
+    }
+
+    /// Sends one batch with write-ahead records around it, and stores every item's outcome.
+    pub(super) async fn send_batch(&self, job: &JobRef, batch: u32, items: &[DialItem], lane: Lane) -> Result<BatchOutcome, ServiceError> {
+        let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+        self.store.mark_sending(&ids).await?;
+        tracing::debug!(job = %job.id, batch, "batch recorded as sending");
+        let outcome = match &job.target {
+            JobTarget::Meeting { meeting_id, operator_id } => self.send_callout_batch(job, meeting_id, operator_id, items, lane).await?,
+            JobTarget::DialEx(route) => self.send_dialex_call(&job.account_id, route, &items[0], lane).await?,
+        };
+        match &outcome {
+            BatchOutcome::Answered(result) => {
+                for item in items {
+                    let same = |n: &callout_shared::meeting::PhoneNumber| {
+                        n.area == item.area && n.phone == item.phone && n.extension == item.extension
+                    };
+                    if let Some(accepted) = result.accepted.iter().find(|a| same(&a.number)) {
+                        let status = if accepted.status == CallStatus::Unknown { CallStatus::Queued } else { accepted.status };
+                        self.store.mark_sent(item.id, status, Some(&accepted.raw_status), None, None).await?;
+                    } else if let Some(refused) = result.invalid.iter().find(|r| same(&r.number)) {
+                        let reason = format!("refused by the provider: {}", refused.reason);
+                        self.store.mark_sent(item.id, CallStatus::Failed, None, Some(&reason), None).await?;
+                    } else {
+                        let reason = "the provider's answer did not mention this number";
+                        self.store.mark_sent(item.id, CallStatus::Unknown, None, Some(reason), None).await?;
+                    }
+                }
+            }
+            BatchOutcome::Placed(result) => {
+                let raw = result.status_code.as_deref();
+                self.store.mark_sent(items[0].id, CallStatus::Placed, raw, None, Some(&result.task_id)).await?;
+            }
+            BatchOutcome::Refused(err) => {
+                let reason = refusal_reason(err);
+                for item in items {
+                    self.store.mark_sent(item.id, CallStatus::Failed, None, Some(&reason), None).await?;
+                }
+            }
+            BatchOutcome::NotSent(_) => self.store.mark_pending_again(&ids).await?,
+            BatchOutcome::Unknown(err) => {
+                let reason = format!("{err}; not re-dialled automatically");
+                for item in items {
+                    self.store.mark_sent(item.id, CallStatus::Unknown, None, Some(&reason), None).await?;
+                }
+            }
+            BatchOutcome::Split => {}
+        }
+        self.publish_items(items).await?;
+        self.publish_job(&job.id).await?;
+        Ok(outcome)
+    }
+
+    /// One Tencent Meeting callout request for the batch.
+    async fn send_callout_batch(
+        &self,
+        job: &JobRef,
+        meeting_id: &str,
+        operator_id: &str,
+        items: &[DialItem],
+        lane: Lane,
+    ) -> Result<BatchOutcome, ServiceError> {
+        let Ok(entry) = self.tencent(&job.account_id) else {
+            return Ok(BatchOutcome::Refused(gone(crate::providers::Provider::TencentMeeting)));
+        };
+        tracing::info!(job = %job.id, numbers = items.len(), "sending callout batch");
+        let targets: Vec<PhoneTarget> = items
+            .iter()
+            .map(|i| PhoneTarget { area: i.area, phone: i.phone.clone(), extension: i.extension.clone(), nick_name: i.nick_name.clone() })
+            .collect();
+        let result = entry.client.call(lane, |c| c.callout(meeting_id, operator_id, &targets)).await;
+        Ok(match result {
+            Ok(result) => BatchOutcome::Answered(result),
+            Err(ProviderError::Rejected { body, .. }) if too_large(&body, items.len()) => {
+                let cap = smaller_cap(&body, items.len());
+                let refused = items.len() as u32;
+                self.lowered_caps.lock().unwrap_or_else(|e| e.into_inner()).insert(job.account_id.clone(), cap as usize);
+                tracing::warn!(job = %job.id, refused, cap, "the provider refused the batch as too large; sending smaller batches");
+                let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
+                self.store.mark_pending_again(&ids).await?;
+                self.store.lower_batch_cap(&job.id, cap, refused).await?;
+                self.store.rebatch_pending(&job.id, cap).await?;
+                BatchOutcome::Split
+            }
+            Err(err) => classify(err),
+        })
+    }
+
+    /// Publishes the job's summary (and stores its state); `None` when there is no such job.
+    pub(super) async fn publish_job(&self, job_id: &str) -> Result<Option<JobSummary>, ServiceError> {
+        let Some(summary) = self.store.job_summary(job_id).await? else { return Ok(None) };
+        self.store.set_job_state(job_id, summary.state).await?;
+        self.events.publish(LiveEvent::Job { job: summary.clone() });
+        Ok(Some(summary))
+    }
+
+    pub(super) async fn publish_items(&self, items: &[DialItem]) -> Result<(), ServiceError> {
+        for item in items {
+            if let Some((job_id, item)) = self.store.item(item.id).await? {
+                self.events.publish(LiveEvent::Item { job_id, item });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The operator a job acts as, for the audit log.
+pub(super) fn job_operator(job: &JobRef) -> Option<&str> {
+    match &job.target {
+        JobTarget::Meeting { operator_id, .. } => Some(operator_id),
+        JobTarget::DialEx(_) => None,
+    }
+}
+
+/// Sorts a provider error into what it means for the batch.
+pub(super) fn classify(err: ProviderError) -> BatchOutcome {
+    match err {
+        err @ ProviderError::Rejected { .. } => BatchOutcome::Refused(err),
+        err @ (ProviderError::RateLimited { .. } | ProviderError::NotSent { .. }) => BatchOutcome::NotSent(err),
+        err @ ProviderError::Unknown { .. } => BatchOutcome::Unknown(err),
+    }
+}
+
+pub(super) fn refusal_reason(err: &ProviderError) -> String {
+    match err {
+        ProviderError::Rejected { body, .. } => format!("refused by the provider ({}): {}", body.code, body.message),
+        other => other.to_string(),
+    }
+}
+
+/// The account of a recorded job is no longer configured: nothing can be sent.
+fn gone(provider: crate::providers::Provider) -> ProviderError {
+    ProviderError::Rejected {
+        provider,
+        body: ProviderErrorBody {
+            http_status: 0,
+            code: "account_removed".into(),
+            new_code: None,
+            message: "the account is no longer configured".into(),
+            request_id: None,
+            raw: String::new(),
+        },
+    }
+}
+
+/// Whether Tencent refused the whole batch for its size: invalid parameter (190004) with a message that
+/// names the batch size. The exact wording is unconfirmed (the docs give 50 in one place, 30 in another),
+/// so any 190004 that mentions the size of a batch of more than one number counts.
+fn too_large(body: &ProviderErrorBody, len: usize) -> bool {
+    body.code == "190004" && body.http_status != 0 && len > 1 && numbers_in(&body.message).any(|n| n == len)
+}
+
+/// The cap to try next: the largest number below `len` that the message names (`1 to 30`), else half.
+fn smaller_cap(body: &ProviderErrorBody, len: usize) -> u32 {
+    numbers_in(&body.message).filter(|n| (2..len).contains(n)).max().unwrap_or(len / 2).max(1) as u32
+}
+
+fn numbers_in(text: &str) -> impl Iterator<Item = usize> + '_ {
+    text.split(|c: char| !c.is_ascii_digit()).filter_map(|s| s.parse().ok())
+}
+
+impl NewItem {
+    fn not_dialled(row: u32, input: String, e164: Option<String>, nick_name: Option<String>, phase: ItemPhase, reason: String) -> Self {
+        let status = if phase == ItemPhase::Invalid { CallStatus::Failed } else { CallStatus::Canceled };
+        NewItem { row, input, e164, area: None, phone: None, extension: None, nick_name, batch: None, phase, status, reason: Some(reason) }
+    }
+}
+
+/// The row as entered, for the record.
+fn describe(n: &NumberInput) -> String {
+    let mut text = String::new();
+    if !n.country_code.trim().is_empty() {
+        text.push('+');
+        text.push_str(n.country_code.trim().trim_start_matches('+'));
+        text.push(' ');
+    }
+    text.push_str(n.number.trim());
+    if !n.extension.trim().is_empty() {
+        text.push_str(" ext. ");
+        text.push_str(n.extension.trim());
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(code: &str, message: &str) -> ProviderErrorBody {
+        ProviderErrorBody {
+            http_status: 400,
+            code: code.into(),
+            new_code: None,
+            message: message.into(),
+            request_id: None,
+            raw: String::new(),
+        }
+    }
+
+    #[test]
+    fn a_refusal_naming_the_batch_size_means_too_large() {
+        let b = body("190004", "phone_numbers must hold 1 to 30 numbers, got 50");
+        assert!(too_large(&b, 50));
+        assert_eq!(smaller_cap(&b, 50), 30);
+        assert!(!too_large(&b, 40), "the message names another size");
+        assert!(!too_large(&body("190004", "meeting_id is invalid"), 50));
+        assert!(!too_large(&body("9006", "got 50"), 50));
+        assert_eq!(smaller_cap(&body("190004", "too many: 50"), 50), 25, "without a named cap, halve");
+    }
+}
