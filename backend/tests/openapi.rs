@@ -415,6 +415,8 @@ async fn check_event_stream(c: &Client) {
             c.doc
                 .validate(&data_schema, &value)
                 .unwrap_or_else(|e| panic!("GET {path}: `{name}` data does not match the document: {e}\n{value}"));
+            // The event's name is its `type`: browsers decode each event by its name.
+            assert_eq!(value["type"], json!(name), "GET {path}: {value}");
             events += 1;
         }
     }

@@ -8,14 +8,14 @@ use callout_shared::{
     dnc::{AddDoNotCall, DoNotCallEntry},
     error::ApiErrorBody,
     health::HealthResponse,
-    jobs::{CalloutJob, CreateCalloutJob, JobSummary},
+    jobs::{CalloutJob, CreateCalloutJob, CreateDialExJob, JobCreated, JobSummary, RetryResult, RetryUnknown},
     me::MeResponse,
     meeting::{CalloutStatusPage, CancelResult, MeetingNumbersRequest, MsOpenIdResult, RoomCallApiRequest, RoomCallInfo, RoomCallResult},
     numbers::{ValidateNumbersRequest, ValidateNumbersResponse},
     API_PREFIX,
 };
 use gloo_net::http::Request;
-use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde::{de::DeserializeOwned, Serialize};
 
 /// Why a call to the backend did not give the expected answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,12 +40,6 @@ impl ApiError {
     }
 }
 
-/// The part of `POST /api/v1/callouts`' answer the form needs (the job summary is for the status page).
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct CalloutStarted {
-    pub job_id: String,
-}
-
 pub async fn health() -> Result<HealthResponse, ApiError> {
     get(url("/health")).await
 }
@@ -62,7 +56,12 @@ pub async fn dialex(request: &StartDialEx, idempotency_key: &str) -> Result<Dial
     post(url("/dialex"), request, Some(idempotency_key)).await
 }
 
-pub async fn start_callout(request: &CreateCalloutJob, idempotency_key: &str) -> Result<CalloutStarted, ApiError> {
+/// DialEx calls to a list of numbers, one job followed like a meeting callout.
+pub async fn start_dialex_job(request: &CreateDialExJob, idempotency_key: &str) -> Result<JobCreated, ApiError> {
+    post(url("/dialex/jobs"), request, Some(idempotency_key)).await
+}
+
+pub async fn start_callout(request: &CreateCalloutJob, idempotency_key: &str) -> Result<JobCreated, ApiError> {
     post(url("/callouts"), request, Some(idempotency_key)).await
 }
 
@@ -85,28 +84,14 @@ pub fn job_export_url(id: &str) -> String {
     job_url(id, "/export.csv")
 }
 
-/// The answer of `retry-unknown`: how many numbers were queued again.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct Requeued {
-    pub requeued: u32,
-}
-
 /// Re-dialling needs an explicit yes in the body, not only the button.
-#[derive(Serialize)]
-struct RetryConfirmation {
-    confirm: bool,
-}
-
-/// `{}` for actions that take no parameters.
-#[derive(Serialize)]
-struct NoBody {}
-
-pub async fn retry_unknown(id: &str, idempotency_key: &str) -> Result<Requeued, ApiError> {
-    post(job_url(id, "/retry-unknown"), &RetryConfirmation { confirm: true }, Some(idempotency_key)).await
+pub async fn retry_unknown(id: &str, idempotency_key: &str) -> Result<RetryResult, ApiError> {
+    post(job_url(id, "/retry-unknown"), &RetryUnknown { confirm: true }, Some(idempotency_key)).await
 }
 
 pub async fn cancel_ringing(id: &str) -> Result<CancelResult, ApiError> {
-    post(job_url(id, "/cancel-ringing"), &NoBody {}, None).await
+    // The action takes no parameters: an empty JSON object.
+    decode(&exchange(Method::Post, &job_url(id, "/cancel-ringing"), Some("{}".to_owned()), None).await?)
 }
 
 /// One page of the provider's callout list of a meeting (every callout, whoever placed it).

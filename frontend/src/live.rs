@@ -4,8 +4,9 @@
 
 use std::rc::Rc;
 
-use callout_shared::jobs::{JobItem, JobSummary, LiveEvent};
+use callout_shared::jobs::{ItemChanged, JobChanged, JobItem, JobSummary};
 use leptos::prelude::*;
+use serde::de::DeserializeOwned;
 use wasm_bindgen::{prelude::Closure, JsCast};
 use web_sys::{Event, EventSource, MessageEvent};
 
@@ -23,6 +24,12 @@ pub enum Live {
     Resync,
 }
 
+/// The JSON data of a message event, when it is what the event's name says.
+fn data<T: DeserializeOwned>(event: &Event) -> Option<T> {
+    let text = event.dyn_ref::<MessageEvent>()?.data().as_string()?;
+    serde_json::from_str(&text).ok()
+}
+
 /// A named DOM event listener of the stream.
 type Listener = (&'static str, Closure<dyn FnMut(Event)>);
 
@@ -31,20 +38,27 @@ pub fn listen(connected: RwSignal<bool>, on_event: impl Fn(Live) + 'static) {
     let Ok(source) = EventSource::new(&events_url()) else { return };
     let on_event = Rc::new(on_event);
     let mut listeners: Vec<Listener> = Vec::new();
-    for name in ["job", "item"] {
-        let on_event = on_event.clone();
-        listeners.push((
-            name,
-            Closure::new(move |e: Event| {
-                let Some(data) = e.dyn_ref::<MessageEvent>().and_then(|m| m.data().as_string()) else { return };
-                match serde_json::from_str::<LiveEvent>(&data) {
-                    Ok(LiveEvent::Job { job }) => on_event(Live::Job(job)),
-                    Ok(LiveEvent::Item { job_id, item }) => on_event(Live::Item { job_id, item }),
-                    Err(_) => {}
-                }
-            }),
-        ));
-    }
+    // The event's name says which `LiveEvent` variant its data is, so each is read as that
+    // variant's payload (the `type` tag is ignored): decoding the tagged enum would compile a second
+    // decoder for every job type (about 6 KB gzip).
+    let job = on_event.clone();
+    listeners.push((
+        "job",
+        Closure::new(move |e: Event| {
+            if let Some(JobChanged { job: summary }) = data(&e) {
+                job(Live::Job(summary));
+            }
+        }),
+    ));
+    let item = on_event.clone();
+    listeners.push((
+        "item",
+        Closure::new(move |e: Event| {
+            if let Some(ItemChanged { job_id, item: row }) = data(&e) {
+                item(Live::Item { job_id, item: row });
+            }
+        }),
+    ));
     let resync = on_event.clone();
     listeners.push(("resync", Closure::new(move |_: Event| resync(Live::Resync))));
     listeners.push((

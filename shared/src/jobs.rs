@@ -239,11 +239,31 @@ pub struct RetryResult {
     pub job: JobSummary,
 }
 
-/// `GET /api/v1/events` (server-sent events): what changed, for live views.
+/// `GET /api/v1/events` (server-sent events): what changed, for live views. Each event's SSE name
+/// is its `type`, so a browser can decode the data of a `job` event as [`JobChanged`] alone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum LiveEvent {
-    Job { job: JobSummary },
-    Item { job_id: String, item: JobItem },
+    Job(JobChanged),
+    Item(ItemChanged),
+}
+
+/// The data of a `job` event: a job's new summary.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Inline in `LiveEvent`'s schema, where the `type` tag is one more property of the same object.
+#[cfg_attr(feature = "schema", schemars(inline))]
+pub struct JobChanged {
+    pub job: JobSummary,
+}
+
+/// The data of an `item` event: one row of a job, as it is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+// Inline in `LiveEvent`'s schema, where the `type` tag is one more property of the same object.
+#[cfg_attr(feature = "schema", schemars(inline))]
+pub struct ItemChanged {
+    pub job_id: String,
+    pub item: JobItem,
 }

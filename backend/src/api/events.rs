@@ -16,8 +16,8 @@ use crate::{app::AppState, security::CurrentUser};
 
 fn to_sse(id: u64, event: &LiveEvent) -> Event {
     let name = match event {
-        LiveEvent::Job { .. } => "job",
-        LiveEvent::Item { .. } => "item",
+        LiveEvent::Job(_) => "job",
+        LiveEvent::Item(_) => "item",
     };
     Event::default().id(id.to_string()).event(name).json_data(event).unwrap_or_else(|_| Event::default().comment("unserialisable event"))
 }

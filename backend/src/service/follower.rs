@@ -5,7 +5,10 @@
 
 use std::{collections::BTreeSet, sync::Arc, time::Duration};
 
-use callout_shared::{jobs::LiveEvent, meeting::CalloutStatusPage};
+use callout_shared::{
+    jobs::{ItemChanged, LiveEvent},
+    meeting::CalloutStatusPage,
+};
 use tokio::sync::Notify;
 
 use super::{pacing::Lane, Calls, ServiceError};
@@ -113,7 +116,7 @@ impl Calls {
             };
             let next = map_callout_status(&row.raw_status);
             if let Some((job_id, updated)) = self.store.advance_item(item.id, next, &row.raw_status, row.ms_open_id.as_deref()).await? {
-                self.events.publish(LiveEvent::Item { job_id: job_id.clone(), item: updated });
+                self.events.publish(LiveEvent::Item(ItemChanged { job_id: job_id.clone(), item: updated }));
                 touched_jobs.insert(job_id);
             }
         }

@@ -9,7 +9,7 @@ use std::{collections::HashMap, sync::Arc};
 
 use callout_shared::{
     call_status::CallStatus,
-    jobs::{CalloutJob, ItemPhase, JobCreated, JobSummary, LiveEvent, NotDialled, RetryResult, RetryUnknown},
+    jobs::{CalloutJob, ItemChanged, ItemPhase, JobChanged, JobCreated, JobSummary, LiveEvent, NotDialled, RetryResult, RetryUnknown},
     me::Role,
     meeting::{CalloutNumberInput, CalloutResult, PhoneTarget},
     number_list,
@@ -412,14 +412,14 @@ impl Calls {
     pub(super) async fn publish_job(&self, job_id: &str) -> Result<Option<JobSummary>, ServiceError> {
         let Some(summary) = self.store.job_summary(job_id).await? else { return Ok(None) };
         self.store.set_job_state(job_id, summary.state).await?;
-        self.events.publish(LiveEvent::Job { job: summary.clone() });
+        self.events.publish(LiveEvent::Job(JobChanged { job: summary.clone() }));
         Ok(Some(summary))
     }
 
     pub(super) async fn publish_items(&self, items: &[DialItem]) -> Result<(), ServiceError> {
         for item in items {
             if let Some((job_id, item)) = self.store.item(item.id).await? {
-                self.events.publish(LiveEvent::Item { job_id, item });
+                self.events.publish(LiveEvent::Item(ItemChanged { job_id, item }));
             }
         }
         Ok(())

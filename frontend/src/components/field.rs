@@ -235,13 +235,13 @@ pub fn AccountSelect(provider: ProviderKind, value: RwSignal<String>, errors: Fi
 #[cfg(test)]
 mod tests {
     use super::*;
-    use callout_shared::error::ApiErrorBody;
+    use callout_shared::error::{ApiErrorBody, ErrorCode};
 
     fn refusal(field: Option<&str>) -> ApiError {
         ApiError::Api {
             status: 422,
             body: ApiErrorBody {
-                code: "invalid_request".into(),
+                code: ErrorCode::InvalidRequest,
                 message: "m".into(),
                 field: field.map(Into::into),
                 provider_code: None,

@@ -1,6 +1,8 @@
-//! Reusable view pieces: the shell, the global alert, progress, form fields and the number entry.
+//! Reusable view pieces: the shell, the global alert, progress, form fields, the number entry and
+//! the confirmation step of list dialling.
 
 pub mod alert;
+pub mod confirm;
 pub mod copy;
 pub mod field;
 pub mod layout;

@@ -3,6 +3,7 @@
 
 mod strings;
 
+use callout_shared::error::ErrorCode;
 pub use strings::K;
 
 /// The languages the console speaks.
@@ -48,29 +49,31 @@ impl Lang {
     }
 }
 
-/// The words for a backend error code (`ApiErrorBody::code`); unknown codes get a generic sentence.
-pub fn error_code_key(code: &str) -> K {
+/// The words for a backend error code. No `_` arm: a new code without words does not compile.
+pub fn error_code_key(code: ErrorCode) -> K {
     match code {
-        "unauthenticated" => K::ErrUnauthenticated,
-        "forbidden" => K::ErrForbidden,
-        "csrf_header_missing" => K::ErrCsrfHeaderMissing,
-        "cross_site_request" => K::ErrCrossSiteRequest,
-        "invalid_request" => K::ErrInvalidRequest,
-        "invalid_number" => K::ErrInvalidNumber,
-        "not_found" => K::ErrNotFound,
-        "conflict" | "idempotency_key_reused" => K::ErrConflict,
-        "idempotency_key_in_progress" => K::ErrInProgress,
-        "do_not_call_configured" => K::ErrDoNotCallConfigured,
-        "rate_limited" => K::ErrRateLimited,
-        "provider_unreachable" => K::ErrProviderUnreachable,
-        "provider_outcome_unknown" => K::ErrProviderOutcomeUnknown,
-        "provider_error" => K::ErrProviderError,
-        "provider_permission_denied" => K::ErrProviderPermissionDenied,
-        "provider_credentials_rejected" => K::ErrProviderCredentialsRejected,
-        "meeting_not_found" => K::ErrMeetingNotFound,
-        "meeting_ended" => K::ErrMeetingEnded,
-        "internal" => K::ErrInternal,
-        _ => K::ErrUnknownCode,
+        ErrorCode::Unauthenticated => K::ErrUnauthenticated,
+        ErrorCode::Forbidden => K::ErrForbidden,
+        ErrorCode::CsrfHeaderMissing => K::ErrCsrfHeaderMissing,
+        ErrorCode::CrossSiteRequest => K::ErrCrossSiteRequest,
+        ErrorCode::InvalidRequest => K::ErrInvalidRequest,
+        ErrorCode::InvalidNumber => K::ErrInvalidNumber,
+        ErrorCode::NotFound => K::ErrNotFound,
+        ErrorCode::DoNotCall => K::ErrDoNotCall,
+        ErrorCode::IdempotencyKeyReused => K::ErrConflict,
+        ErrorCode::IdempotencyKeyInProgress => K::ErrInProgress,
+        ErrorCode::DoNotCallConfigured => K::ErrDoNotCallConfigured,
+        ErrorCode::RateLimited => K::ErrRateLimited,
+        ErrorCode::ProviderUnreachable => K::ErrProviderUnreachable,
+        ErrorCode::ProviderOutcomeUnknown => K::ErrProviderOutcomeUnknown,
+        ErrorCode::ProviderError => K::ErrProviderError,
+        ErrorCode::ProviderPermissionDenied => K::ErrProviderPermissionDenied,
+        ErrorCode::ProviderCredentialsRejected => K::ErrProviderCredentialsRejected,
+        ErrorCode::MeetingNotFound => K::ErrMeetingNotFound,
+        ErrorCode::MeetingEnded => K::ErrMeetingEnded,
+        ErrorCode::Internal => K::ErrInternal,
+        // A newer backend's code: the generic sentence, with the backend's own message as detail.
+        ErrorCode::Unrecognised => K::ErrUnknownCode,
     }
 }
 
@@ -125,31 +128,12 @@ mod tests {
 
     #[test]
     fn every_backend_error_code_has_its_own_words() {
-        let codes = [
-            "unauthenticated",
-            "forbidden",
-            "csrf_header_missing",
-            "cross_site_request",
-            "invalid_request",
-            "invalid_number",
-            "not_found",
-            "idempotency_key_reused",
-            "idempotency_key_in_progress",
-            "do_not_call_configured",
-            "rate_limited",
-            "provider_unreachable",
-            "provider_outcome_unknown",
-            "provider_error",
-            "provider_permission_denied",
-            "provider_credentials_rejected",
-            "meeting_not_found",
-            "meeting_ended",
-            "internal",
-        ];
-        let keys: HashSet<K> = codes.iter().map(|c| error_code_key(c)).collect();
-        assert_eq!(keys.len(), codes.len(), "two codes share a sentence");
-        assert!(!keys.contains(&K::ErrUnknownCode));
-        assert_eq!(error_code_key("something_new"), K::ErrUnknownCode);
+        let known: Vec<ErrorCode> = ErrorCode::ALL.into_iter().filter(|c| *c != ErrorCode::Unrecognised).collect();
+        let keys: HashSet<K> = known.iter().map(|c| error_code_key(*c)).collect();
+        assert_eq!(keys.len(), known.len(), "two codes share a sentence");
+        assert!(!keys.contains(&K::ErrUnknownCode), "a known code fell back to the generic sentence");
+        assert_eq!(error_code_key(ErrorCode::Unrecognised), K::ErrUnknownCode);
+        assert_eq!(known.len() + 1, ErrorCode::ALL.len(), "ALL lists the fallback once");
     }
 
     #[test]

@@ -85,6 +85,7 @@ strings! {
     ErrInvalidRequest => "Something in the form is not right.", "表单中有内容不正确。";
     ErrInvalidNumber => "A phone number cannot be dialled.", "有电话号码无法拨打。";
     ErrNotFound => "What you asked for does not exist.", "请求的对象不存在。";
+    ErrDoNotCall => "This number is on the do-not-call list. Nothing was dialled.", "该号码在禁呼名单上，未发起任何呼叫。";
     ErrConflict => "This conflicts with a request already made (same request key, different content).", "与已提交的请求冲突（请求键相同但内容不同）。";
     ErrInProgress => "The same request is still being processed. Wait for its answer before sending it again.", "相同的请求仍在处理中，请等待结果后再提交。";
     ErrDoNotCallConfigured => "This number is on the list through the configuration file; change it there.", "该号码通过配置文件列入名单，请在配置文件中修改。";
@@ -141,6 +142,13 @@ strings! {
     TaskIdLabel => "Task ID", "任务 ID";
     ProviderStatusLabel => "Provider status", "服务商状态";
     RequestIdLabel => "Request ID", "请求 ID";
+    DialExModeLabel => "Call", "呼叫方式";
+    DialExOne => "One number", "单个号码";
+    DialExList => "A list of numbers", "号码列表";
+    DialExListHelp => "Each number is one DialEx call with the route below, recorded before it is sent, paced, and followed live.",
+        "每个号码是一通使用下方路由的 DialEx 呼叫：发送前先记录，按速率发送，并实时跟踪。";
+    ConfirmDialExTitle => "Confirm the DialEx calls", "确认 DialEx 外呼";
+    RoutPointLabel => "Route point", "路由点";
 
     // Number entry
     NumbersTitle => "Numbers", "号码";
@@ -186,6 +194,12 @@ strings! {
 
     // Live job view
     JobTitle => "Callout job {job}", "外呼任务 {job}";
+    DialExJobTitle => "DialEx job {job}", "DialEx 外呼任务 {job}";
+    JobKindLabel => "Kind", "类型";
+    JobTargetLabel => "Meeting or route", "会议或路由";
+    CallsSent => "Calls sent", "已发送呼叫";
+    BatchCapRefused => "The provider refused batches of {refused} numbers: this job now sends batches of {cap}.",
+        "服务商拒绝了每批 {refused} 个号码的请求：本任务现改为每批 {cap} 个发送。";
     LiveConnected => "Live updates on.", "实时更新中。";
     LiveReconnecting => "Live updates paused: reconnecting…", "实时更新已中断，正在重连…";
     JobStateLabel => "State", "状态";
@@ -204,6 +218,7 @@ strings! {
     StatusNotAnswered => "Not answered", "未接听";
     StatusCanceled => "Canceled", "已取消";
     StatusFailed => "Failed", "失败";
+    StatusPlaced => "Placed", "已交由呼叫中心";
     StatusUnknown => "Outcome unknown", "结果未知";
     PhaseInvalid => "Invalid", "无效";
     PhaseDuplicate => "Duplicate", "重复";

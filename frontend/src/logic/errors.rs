@@ -17,7 +17,7 @@ pub fn describe(error: &ApiError, lang: Lang) -> ErrorWords {
     let text = |key: K| key.text(lang).to_owned();
     match error {
         ApiError::Api { body, .. } => ErrorWords {
-            headline: text(error_code_key(&body.code)),
+            headline: text(error_code_key(body.code)),
             provider_code: body.provider_code.clone(),
             detail: Some(body.message.clone()).filter(|m| !m.is_empty()),
         },
@@ -51,13 +51,13 @@ pub fn one_line(error: &ApiError, lang: Lang) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use callout_shared::error::ApiErrorBody;
+    use callout_shared::error::{ApiErrorBody, ErrorCode};
 
-    fn api(code: &str, provider_code: Option<&str>, field: Option<&str>) -> ApiError {
+    fn api(code: ErrorCode, provider_code: Option<&str>, field: Option<&str>) -> ApiError {
         ApiError::Api {
             status: 422,
             body: ApiErrorBody {
-                code: code.into(),
+                code,
                 message: "precise English".into(),
                 field: field.map(Into::into),
                 provider_code: provider_code.map(Into::into),
@@ -68,10 +68,10 @@ mod tests {
 
     #[test]
     fn provider_refusals_show_the_providers_code() {
-        let words = describe(&api("provider_error", Some("Agent.NotFound"), None), Lang::En);
+        let words = describe(&api(ErrorCode::ProviderError, Some("Agent.NotFound"), None), Lang::En);
         assert_eq!(words.headline, K::ErrProviderError.text(Lang::En));
         assert_eq!(words.provider_code.as_deref(), Some("Agent.NotFound"));
-        assert!(one_line(&api("provider_error", Some("X1"), None), Lang::Zh).contains("X1"));
+        assert!(one_line(&api(ErrorCode::ProviderError, Some("X1"), None), Lang::Zh).contains("X1"));
     }
 
     #[test]
@@ -84,12 +84,12 @@ mod tests {
 
     #[test]
     fn headlines_follow_the_language() {
-        let err = api("forbidden", None, None);
+        let err = api(ErrorCode::Forbidden, None, None);
         assert_ne!(describe(&err, Lang::En).headline, describe(&err, Lang::Zh).headline);
     }
 
     #[test]
     fn field_errors_keep_the_backends_precise_message() {
-        assert!(one_line(&api("invalid_request", None, Some("rout_point")), Lang::En).ends_with("— precise English"));
+        assert!(one_line(&api(ErrorCode::InvalidRequest, None, Some("rout_point")), Lang::En).ends_with("— precise English"));
     }
 }

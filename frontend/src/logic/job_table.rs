@@ -35,7 +35,7 @@ impl StatusFilter {
     pub fn from_tag(tag: &str) -> StatusFilter {
         match tag {
             "not_dialled" => StatusFilter::NotDialled,
-            _ => CallStatus::ALL.into_iter().find(|s| s.as_str() == tag).map(StatusFilter::Status).unwrap_or_default(),
+            _ => tag.parse::<CallStatus>().map(StatusFilter::Status).unwrap_or_default(),
         }
     }
 
@@ -165,11 +165,11 @@ impl JobTable {
 
     /// The rows matching the query (all pages) as tab-separated text for the clipboard.
     pub fn to_tsv(&self, query: &TableQuery) -> String {
-        let mut lines = vec!["row\tinput\te164\tnick_name\tbatch\tstatus\traw_status\treason\tms_open_id".to_owned()];
+        let mut lines = vec!["row\tinput\te164\tnick_name\tbatch\tstatus\traw_status\treason\tms_open_id\ttask_id".to_owned()];
         for i in self.matching(query) {
             let text = |v: &Option<String>| v.clone().unwrap_or_default().replace(['\t', '\n'], " ");
             lines.push(format!(
-                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+                "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
                 i.row,
                 i.input.replace(['\t', '\n'], " "),
                 text(&i.e164),
@@ -179,6 +179,7 @@ impl JobTable {
                 text(&i.raw_status),
                 text(&i.reason),
                 text(&i.ms_open_id),
+                text(&i.task_id),
             ));
         }
         lines.join("\n")
@@ -206,7 +207,7 @@ fn matches_search(item: &JobItem, needle: &str) -> bool {
         return true;
     }
     let has = |v: &str| v.to_lowercase().contains(needle);
-    has(&item.input) || [&item.e164, &item.nick_name, &item.ms_open_id, &item.reason].into_iter().flatten().any(|v| has(v))
+    has(&item.input) || [&item.e164, &item.nick_name, &item.ms_open_id, &item.task_id, &item.reason].into_iter().flatten().any(|v| has(v))
 }
 
 #[cfg(test)]
@@ -226,6 +227,7 @@ mod tests {
             reason: None,
             raw_status: None,
             ms_open_id: None,
+            task_id: None,
             updated_at: 1,
         }
     }
@@ -292,8 +294,26 @@ mod tests {
     }
 
     #[test]
+    fn dialex_rows_are_found_and_copied_by_their_task_id() {
+        let mut placed = item(1, CallStatus::Placed);
+        placed.task_id = Some("task-7f3a".into());
+        let t = JobTable::new(vec![placed, item(2, CallStatus::Failed)]);
+        let found = t.page(&TableQuery { search: "7F3A".into(), ..Default::default() });
+        assert_eq!(found.rows.iter().map(|i| i.row).collect::<Vec<_>>(), vec![1]);
+        assert_eq!(t.open_rows(), 0, "a placed call is final: nothing to cancel");
+        let tsv = t.to_tsv(&TableQuery::default());
+        assert!(tsv.lines().next().unwrap().ends_with("\tms_open_id\ttask_id"));
+        assert!(tsv.lines().nth(1).unwrap().ends_with("\tplaced\t\t\t\ttask-7f3a"));
+    }
+
+    #[test]
     fn filter_and_sort_tags_round_trip() {
-        for f in [StatusFilter::All, StatusFilter::NotDialled, StatusFilter::Status(CallStatus::NotAnswered)] {
+        for f in [
+            StatusFilter::All,
+            StatusFilter::NotDialled,
+            StatusFilter::Status(CallStatus::NotAnswered),
+            StatusFilter::Status(CallStatus::Placed),
+        ] {
             assert_eq!(StatusFilter::from_tag(f.tag()), f);
         }
         for k in SortKey::ALL {

@@ -42,6 +42,11 @@ impl NumberRow {
             extension: self.extension.trim().to_owned(),
         }
     }
+
+    /// What a dialling submit sends for the row: the number as checked, and the nickname if any.
+    pub fn to_callout_input(&self) -> CalloutNumberInput {
+        CalloutNumberInput { number: self.to_input(), nick_name: Some(self.nickname.trim().to_owned()).filter(|n| !n.is_empty()) }
+    }
 }
 
 impl From<CalloutNumberInput> for NumberRow {
@@ -211,6 +216,13 @@ mod tests {
     fn a_plus_on_the_country_code_is_dropped_for_the_validator() {
         assert_eq!(NumberRow::new("+86", " 138 0013 8000 ", "", "").to_input().country_code, "86");
         assert_eq!(NumberRow::new("+86", "138 0013 8000", "", "").to_input().number, "138 0013 8000");
+    }
+
+    #[test]
+    fn a_submitted_row_carries_its_nickname_only_when_there_is_one() {
+        let sent = NumberRow::new("+852", "21234567", "", " HK office ").to_callout_input();
+        assert_eq!((sent.number.country_code.as_str(), sent.nick_name.as_deref()), ("852", Some("HK office")));
+        assert_eq!(NumberRow::new("", "13800138000", "", "  ").to_callout_input().nick_name, None, "a blank nickname is not sent");
     }
 
     #[test]

@@ -5,6 +5,14 @@ use callout_shared::jobs::JobSummary;
 /// Jobs the dashboard shows.
 pub const RECENT_JOBS: usize = 10;
 
+/// Where a job's calls go, in one line: the meeting, or the DialEx route point and instance.
+pub fn target(job: &JobSummary) -> String {
+    match &job.dialex {
+        Some(route) => format!("{} · {}", route.rout_point, route.instance_id),
+        None => job.meeting_id.clone().unwrap_or_default(),
+    }
+}
+
 /// Applies a job's latest summary: a listed job is replaced in place; a job not listed is added
 /// where its start time puts it, unless it is older than every job of a full list.
 pub fn apply(jobs: &mut Vec<JobSummary>, job: JobSummary, limit: usize) {
@@ -60,14 +68,21 @@ impl RecentJobs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use callout_shared::jobs::{JobCounters, JobState};
+    use callout_shared::{
+        dialex::{AnswerMode, DialExRoute},
+        jobs::{JobCounters, JobKind, JobState},
+    };
 
     fn job(id: &str, created_at: i64, finished: u32) -> JobSummary {
         JobSummary {
             id: id.into(),
+            kind: JobKind::MeetingCallout,
             account_id: "a".into(),
-            meeting_id: "m".into(),
-            operator_id: "o".into(),
+            meeting_id: Some("m".into()),
+            operator_id: Some("o".into()),
+            dialex: None,
+            batch_cap: 50,
+            batch_cap_refused: None,
             created_by: "u".into(),
             created_at,
             state: JobState::Following,
@@ -77,6 +92,27 @@ mod tests {
 
     fn ids(jobs: &[JobSummary]) -> Vec<&str> {
         jobs.iter().map(|j| j.id.as_str()).collect()
+    }
+
+    #[test]
+    fn a_job_is_named_by_its_meeting_or_its_dialex_route() {
+        let meeting = job("a", 1, 0);
+        assert_eq!(target(&meeting), "m");
+        let dialex = JobSummary {
+            kind: JobKind::Dialex,
+            meeting_id: None,
+            operator_id: None,
+            dialex: Some(DialExRoute {
+                instance_id: "inst-1".into(),
+                caller: "02285196281".into(),
+                answer_mode: AnswerMode::Ivr,
+                rout_point: "cf-welcome-ivr".into(),
+                provider: None,
+            }),
+            batch_cap: 1,
+            ..meeting
+        };
+        assert_eq!(target(&dialex), "cf-welcome-ivr · inst-1");
     }
 
     #[test]

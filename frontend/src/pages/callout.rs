@@ -1,23 +1,19 @@
 //! `/callout`: call numbers into a Tencent meeting. Nothing is sent before a confirmation step that
 //! shows how many numbers will be called, in how many batches, into which meeting.
 
-use callout_shared::{jobs::CreateCalloutJob, meeting::CalloutNumberInput};
+use callout_shared::jobs::CreateCalloutJob;
 use leptos::prelude::*;
 
 use crate::{
     api,
     components::{
-        alert::Progress,
+        confirm::{review, ConfirmCard, JobRequest},
         field::{FieldErrors, MeetingFields, Submission, ViewerNote},
         number_entry::NumberEntry,
     },
-    i18n::{fill, K},
-    state::{
-        alert::{use_alerts, Alert},
-        locale::use_locale,
-        number_entry::NumberEntryState,
-        session::Me,
-    },
+    i18n::K,
+    logic::numbers::NumberRow,
+    state::{alert::use_alerts, locale::use_locale, number_entry::NumberEntryState, session::Me},
 };
 
 const FIELDS: [&str; 3] = ["account_id", "meeting_id", "numbers"];
@@ -32,7 +28,6 @@ pub fn CalloutPage() -> impl IntoView {
     let meeting_id = RwSignal::new(String::new());
     let numbers = NumberEntryState::new();
     let confirming = RwSignal::new(false);
-    let navigate = StoredValue::new_local(leptos_router::hooks::use_navigate());
 
     let start = Submission::new(errors, &FIELDS);
 
@@ -42,39 +37,23 @@ pub fn CalloutPage() -> impl IntoView {
         if errors.meeting(&account.get(), &meeting_id.get()).is_none() {
             return;
         }
-        let tally = numbers.tally.get();
-        if tally.pending > 0 || numbers.checking.get() {
-            alerts.show(Alert::Info(K::WaitForChecks));
-        } else if tally.valid == 0 {
-            alerts.show(Alert::Info(K::NeedValidNumbers));
-        } else {
-            confirming.set(true);
-        }
+        review(numbers, confirming, alerts);
     };
 
-    let confirm = move |_| {
+    let confirm = move |()| {
         let request = CreateCalloutJob {
             account_id: account.get(),
             meeting_id: meeting_id.get().trim().to_owned(),
             operator_id: None,
-            numbers: numbers
-                .valid_rows()
-                .into_iter()
-                .map(|row| CalloutNumberInput { number: row.to_input(), nick_name: Some(row.nickname).filter(|n| !n.is_empty()) })
-                .collect(),
+            numbers: numbers.valid_rows().iter().map(NumberRow::to_callout_input).collect(),
             text: None,
             csv: None,
         };
         let key = api::new_idempotency_key();
-        start.send(async move { api::start_callout(&request, &key).await }, move |started| {
-            confirming.set(false);
-            // The job view follows it live.
-            navigate.with_value(|go| go(&format!("/callout/jobs/{}", started.job_id), Default::default()));
-        });
+        Box::pin(async move { api::start_callout(&request, &key).await }) as JobRequest
     };
 
     let busy = start.busy;
-    let text = move |key: K| Signal::derive(move || locale.t(key));
     view! {
         <section>
             <h1>{locale.text(K::CalloutTitle)}</h1>
@@ -90,33 +69,10 @@ pub fn CalloutPage() -> impl IntoView {
                     </button>
                 </div>
             </form>
-            <Show when=move || confirming.get()>
-                <div class="card card-confirm" data-testid="callout-confirm" role="region" aria-labelledby="confirm-title">
-                    <h2 id="confirm-title">{locale.text(K::ConfirmTitle)}</h2>
-                    <dl class="facts">
-                        <dt>{locale.text(K::ConfirmMeeting)}</dt><dd data-testid="confirm-meeting">{move || meeting_id.get().trim().to_owned()}</dd>
-                        <dt>{locale.text(K::AccountLabel)}</dt><dd>{move || account.get()}</dd>
-                        <dt>{locale.text(K::ConfirmValid)}</dt><dd data-testid="confirm-valid">{move || numbers.tally.get().valid}</dd>
-                        <dt>{locale.text(K::ConfirmBatches)}</dt><dd data-testid="confirm-batches">{move || numbers.tally.get().batches()}</dd>
-                    </dl>
-                    {move || {
-                        let t = numbers.tally.get();
-                        let skipped = t.invalid + t.duplicates;
-                        (skipped > 0).then(|| view! {
-                            <p class="muted" data-testid="confirm-skipped">{fill(locale.t(K::ConfirmSkipped), &[("count", &skipped.to_string())])}</p>
-                        })
-                    }}
-                    <div class="form-actions">
-                        <button type="button" class="primary" on:click=confirm disabled=move || busy.get() || !me.may_dial() data-testid="callout-start">
-                            {locale.text(K::StartCalling)}
-                        </button>
-                        <button type="button" on:click=move |_| confirming.set(false) disabled=move || busy.get()>{locale.text(K::Back)}</button>
-                        <Show when=move || busy.get()>
-                            <Progress label=text(K::Starting) />
-                        </Show>
-                    </div>
-                </div>
-            </Show>
+            <ConfirmCard prefix="callout" title=K::ConfirmTitle numbers batches=true open=confirming dial=start request=confirm>
+                <dt>{locale.text(K::ConfirmMeeting)}</dt><dd data-testid="confirm-meeting">{move || meeting_id.get().trim().to_owned()}</dd>
+                <dt>{locale.text(K::AccountLabel)}</dt><dd>{move || account.get()}</dd>
+            </ConfirmCard>
         </section>
     }
 }

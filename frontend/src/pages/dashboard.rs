@@ -17,9 +17,9 @@ use crate::{
     logic::{
         dates::format_utc,
         job_table::dialled_count,
-        recent_jobs::{RecentJobs, RECENT_JOBS},
+        recent_jobs::{target, RecentJobs, RECENT_JOBS},
     },
-    pages::job::{job_state_key, job_state_tag, status_key},
+    pages::job::{job_kind_key, job_state_key, status_key},
     state::{
         locale::use_locale,
         session::{Health, Me},
@@ -89,9 +89,11 @@ fn RecentJobsCard() -> impl IntoView {
         view! {
             <tr data-testid="recent-job">
                 <td><a href=format!("/callout/jobs/{}", job.id)>{format_utc(job.created_at)}</a></td>
-                <td>{job.meeting_id.clone()}<span class="muted">" · "{job.account_id.clone()}</span></td>
+                <td data-testid="recent-job-target" data-kind=job.kind.as_str()>
+                    <span class="badge">{locale.t(job_kind_key(job.kind))}</span>" "{target(&job)}<span class="muted">" · "{job.account_id.clone()}</span>
+                </td>
                 <td>{job.created_by.clone()}</td>
-                <td data-testid="recent-job-state" data-state=job_state_tag(job.state)>{locale.t(job_state_key(job.state))}</td>
+                <td data-testid="recent-job-state" data-state=job.state.as_str()>{locale.t(job_state_key(job.state))}</td>
                 <td data-testid="recent-job-finished">{format!("{} / {}", c.finished, dialled_count(c))}</td>
                 <td class="badges">{statuses}</td>
             </tr>
@@ -109,7 +111,7 @@ fn RecentJobsCard() -> impl IntoView {
                         <table class="list">
                             <thead><tr>
                                 <th scope="col">{locale.t(K::JobStartedAt)}</th>
-                                <th scope="col">{locale.t(K::ConfirmMeeting)}</th>
+                                <th scope="col">{locale.t(K::JobTargetLabel)}</th>
                                 <th scope="col">{locale.t(K::SubmittedBy)}</th>
                                 <th scope="col">{locale.t(K::JobStateLabel)}</th>
                                 <th scope="col">{locale.t(K::FinishedOfDialled)}</th>

@@ -1,8 +1,10 @@
-//! `/dialex`: one Alibaba Cloud Contact Center DialEx call. The route point's meaning follows the
-//! answer mode, so its label, help and example change with it.
+//! `/dialex`: Alibaba Cloud Contact Center DialEx calls, either one call answered at once or a list
+//! of numbers sent as one job after a confirmation step and followed live on the job view. The
+//! route point's meaning follows the answer mode, so its label, help and example change with it.
 
 use callout_shared::{
-    dialex::{AnswerMode, DialExRequest, DialExResult, StartDialEx},
+    dialex::{AnswerMode, DialExResult, DialExRoute, StartDialEx},
+    jobs::CreateDialExJob,
     me::ProviderKind,
 };
 use leptos::prelude::*;
@@ -11,18 +13,22 @@ use crate::{
     api,
     components::{
         alert::Progress,
+        confirm::{review, ConfirmCard, JobRequest},
         field::{described_by, AccountSelect, Field, FieldErrors, Submission, ViewerNote},
+        number_entry::NumberEntry,
     },
     i18n::K,
+    logic::numbers::NumberRow,
     state::{
         alert::{use_alerts, Alert},
         locale::use_locale,
+        number_entry::NumberEntryState,
         session::Me,
     },
 };
 
 /// Fields the backend may blame, by its names.
-const FIELDS: [&str; 5] = ["account_id", "instance_id", "caller", "callee", "rout_point"];
+const FIELDS: [&str; 6] = ["account_id", "instance_id", "caller", "callee", "rout_point", "numbers"];
 
 /// Label, help and example of the route point in each answer mode.
 fn rout_point_words(mode: AnswerMode) -> (K, K, &'static str) {
@@ -33,11 +39,12 @@ fn rout_point_words(mode: AnswerMode) -> (K, K, &'static str) {
     }
 }
 
-fn mode_key(mode: AnswerMode) -> (K, &'static str) {
+/// The words for where an answered call goes.
+pub fn answer_mode_key(mode: AnswerMode) -> K {
     match mode {
-        AnswerMode::Ivr => (K::ModeIvr, "ivr"),
-        AnswerMode::Agent => (K::ModeAgent, "agent"),
-        AnswerMode::SkillGroup => (K::ModeSkillGroup, "skill_group"),
+        AnswerMode::Ivr => K::ModeIvr,
+        AnswerMode::Agent => K::ModeAgent,
+        AnswerMode::SkillGroup => K::ModeSkillGroup,
     }
 }
 
@@ -55,6 +62,10 @@ pub fn DialExPage() -> impl IntoView {
     let mode = RwSignal::new(AnswerMode::Ivr);
     let rout_point = RwSignal::new(String::new());
     let result = RwSignal::new(None::<DialExResult>);
+    // A list of numbers instead of one callee; `confirming` is its confirmation step.
+    let list = RwSignal::new(false);
+    let numbers = NumberEntryState::new();
+    let confirming = RwSignal::new(false);
 
     let instances = Memo::new(move |_| {
         let id = account.get();
@@ -68,33 +79,39 @@ pub fn DialExPage() -> impl IntoView {
         }
     });
 
+    // One request at a time, whichever mode sent it.
     let dial = Submission::new(errors, &FIELDS);
+    let route = move || DialExRoute {
+        instance_id: instance.get_untracked(),
+        caller: caller.get_untracked().trim().to_owned(),
+        answer_mode: mode.get_untracked(),
+        rout_point: rout_point.get_untracked().trim().to_owned(),
+        provider: None,
+    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         alerts.clear();
         result.set(None);
-        let present = errors.require(&[
-            ("account_id", account.get()),
-            ("instance_id", instance.get()),
-            ("caller", caller.get()),
-            ("callee", callee.get()),
-            ("rout_point", rout_point.get()),
-        ]);
-        if !present || !me.may_dial() {
+        let list_mode = list.get_untracked();
+        let mut required = vec![
+            ("account_id", account.get_untracked()),
+            ("instance_id", instance.get_untracked()),
+            ("caller", caller.get_untracked()),
+            ("rout_point", rout_point.get_untracked()),
+        ];
+        if !list_mode {
+            required.push(("callee", callee.get_untracked()));
+        }
+        if !errors.require(&required) || !me.may_dial() {
             return;
         }
-        let request = StartDialEx {
-            account_id: account.get(),
-            call: DialExRequest {
-                instance_id: instance.get(),
-                caller: caller.get().trim().to_owned(),
-                callee: callee.get().trim().to_owned(),
-                answer_mode: mode.get(),
-                rout_point: rout_point.get().trim().to_owned(),
-                provider: None,
-            },
-        };
+        if list_mode {
+            // Nothing is sent before the confirmation says how many numbers go where.
+            review(numbers, confirming, alerts);
+            return;
+        }
+        let request = StartDialEx { account_id: account.get_untracked(), call: route().call(callee.get_untracked().trim().to_owned()) };
         let key = api::new_idempotency_key();
         dial.send(async move { api::dialex(&request, &key).await }, move |accepted| {
             result.set(Some(accepted));
@@ -102,17 +119,48 @@ pub fn DialExPage() -> impl IntoView {
         });
     };
 
+    let start = move |()| {
+        let request = CreateDialExJob {
+            account_id: account.get_untracked(),
+            route: route(),
+            numbers: numbers.valid_rows().iter().map(NumberRow::to_callout_input).collect(),
+            text: None,
+            csv: None,
+        };
+        let key = api::new_idempotency_key();
+        Box::pin(async move { api::start_dialex_job(&request, &key).await }) as JobRequest
+    };
+
+    let choose = move |to_list: bool| {
+        list.set(to_list);
+        confirming.set(false);
+        result.set(None);
+        errors.clear();
+    };
+
     let busy = dial.busy;
     let text = move |key: K| Signal::derive(move || locale.t(key));
     let rout_label = Signal::derive(move || locale.t(rout_point_words(mode.get()).0));
     let rout_help = Signal::derive(move || locale.t(rout_point_words(mode.get()).1));
+    let route_summary = move || format!("{} · {}", locale.t(answer_mode_key(mode.get())), rout_point.get().trim());
 
     view! {
-        <section class="page-narrow">
+        <section class:page-narrow=move || !list.get()>
             <h1>{locale.text(K::DialExTitle)}</h1>
             <p class="muted">{locale.text(K::DialExIntro)}</p>
             <ViewerNote />
             <form class="card form" on:submit=submit novalidate>
+                <fieldset class="field radios">
+                    <legend>{locale.text(K::DialExModeLabel)}</legend>
+                    {[(false, "one", "dialex-mode-one", K::DialExOne), (true, "list", "dialex-mode-list", K::DialExList)]
+                        .map(|(to_list, value, testid, key)| view! {
+                            <label class="radio">
+                                <input type="radio" name="dialex_mode" value=value prop:checked=move || list.get() == to_list
+                                    on:change=move |_| choose(to_list) data-testid=testid />
+                                {locale.text(key)}
+                            </label>
+                        })}
+                </fieldset>
                 <AccountSelect provider=ProviderKind::AliyunCcc value=account errors />
                 <Field id="instance_id" label=text(K::InstanceLabel) error=errors.text("instance_id")>
                     <select id="instance_id" bind:value=instance aria-describedby=described_by("instance_id") data-testid="instance">
@@ -126,22 +174,21 @@ pub fn DialExPage() -> impl IntoView {
                         <input id="caller" inputmode="tel" autocomplete="off" placeholder="02285196281"
                             aria-describedby=described_by("caller") bind:value=caller />
                     </Field>
-                    <Field id="callee" label=text(K::CalleeLabel) help=text(K::CalleeHelp) error=errors.text("callee")>
-                        <input id="callee" inputmode="tel" autocomplete="off" placeholder="15732036617"
-                            aria-describedby=described_by("callee") bind:value=callee />
-                    </Field>
+                    <div hidden=move || list.get()>
+                        <Field id="callee" label=text(K::CalleeLabel) help=text(K::CalleeHelp) error=errors.text("callee")>
+                            <input id="callee" inputmode="tel" autocomplete="off" placeholder="15732036617"
+                                aria-describedby=described_by("callee") bind:value=callee />
+                        </Field>
+                    </div>
                 </div>
                 <fieldset class="field radios">
                     <legend>{locale.text(K::AnswerModeLabel)}</legend>
-                    {AnswerMode::ALL.map(|m| {
-                        let (key, value) = mode_key(m);
-                        view! {
-                            <label class="radio">
-                                <input type="radio" name="answer_mode" value=value
-                                    prop:checked=move || mode.get() == m on:change=move |_| mode.set(m) />
-                                {move || locale.t(key)}
-                            </label>
-                        }
+                    {AnswerMode::ALL.iter().map(|&m| view! {
+                        <label class="radio">
+                            <input type="radio" name="answer_mode" value=m.as_str()
+                                prop:checked=move || mode.get() == m on:change=move |_| mode.set(m) />
+                            {move || locale.t(answer_mode_key(m))}
+                        </label>
                     }).collect_view()}
                 </fieldset>
                 <Field id="rout_point" label=rout_label help=rout_help error=errors.text("rout_point")>
@@ -149,15 +196,24 @@ pub fn DialExPage() -> impl IntoView {
                         placeholder=move || rout_point_words(mode.get()).2
                         aria-describedby=described_by("rout_point") bind:value=rout_point />
                 </Field>
+                <div hidden=move || !list.get()>
+                    <p class="muted">{locale.text(K::DialExListHelp)}</p>
+                    <NumberEntry state=numbers />
+                    <p class="field-error" data-testid="numbers-error">{errors.text("numbers")}</p>
+                </div>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || busy.get() || !me.may_dial() data-testid="dialex-submit">
-                        {locale.text(K::PlaceCall)}
+                        {move || locale.t(if list.get() { K::Review } else { K::PlaceCall })}
                     </button>
                     <Show when=move || busy.get()>
                         <Progress label=text(K::PlacingCall) />
                     </Show>
                 </div>
             </form>
+            <ConfirmCard prefix="dialex" title=K::ConfirmDialExTitle numbers open=confirming dial request=start>
+                <dt>{locale.text(K::InstanceLabel)}</dt><dd data-testid="confirm-instance">{move || instance.get()}</dd>
+                <dt>{locale.text(K::AnswerModeLabel)}</dt><dd data-testid="confirm-route">{route_summary}</dd>
+            </ConfirmCard>
             {move || result.get().map(|r| view! { <ResultCard result=r /> })}
         </section>
     }

@@ -3,7 +3,7 @@
 
 use callout_shared::{
     call_status::CallStatus,
-    jobs::{ItemPhase, JobItem, JobState, JobSummary},
+    jobs::{ItemPhase, JobItem, JobKind, JobState, JobSummary},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -17,7 +17,10 @@ use crate::{
     },
     i18n::{fill, K},
     live::{listen, Live},
-    logic::job_table::{dialled, dialled_count, JobTable, SortKey, StatusFilter, TableQuery},
+    logic::{
+        job_table::{dialled, dialled_count, JobTable, SortKey, StatusFilter, TableQuery},
+        recent_jobs::target,
+    },
     state::{
         alert::{use_alerts, Alert},
         locale::use_locale,
@@ -36,15 +39,16 @@ pub fn status_key(status: CallStatus) -> K {
         CallStatus::NotAnswered => K::StatusNotAnswered,
         CallStatus::Canceled => K::StatusCanceled,
         CallStatus::Failed => K::StatusFailed,
+        CallStatus::Placed => K::StatusPlaced,
         CallStatus::Unknown => K::StatusUnknown,
     }
 }
 
-pub fn job_state_tag(state: JobState) -> &'static str {
-    match state {
-        JobState::Dialling => "dialling",
-        JobState::Following => "following",
-        JobState::Finished => "finished",
+/// The words for what a job dials.
+pub fn job_kind_key(kind: JobKind) -> K {
+    match kind {
+        JobKind::MeetingCallout => K::NavCallout,
+        JobKind::Dialex => K::NavDialEx,
     }
 }
 
@@ -107,6 +111,8 @@ pub fn JobPage() -> impl IntoView {
         reload();
     });
     let loaded = Memo::new(move |_| summary.with(Option::is_some));
+    // DialEx jobs have no meeting: their rows carry task ids and nothing rings to be canceled.
+    let dialex = Memo::new(move |_| summary.with(|s| s.as_ref().is_some_and(|s| s.kind == JobKind::Dialex)));
     listen(connected, move |event| match event {
         Live::Job(job) if job.id == id.get_untracked() => summary.set(Some(job)),
         Live::Item { job_id, item } if job_id == id.get_untracked() => table.maybe_update(|t| t.apply(item)),
@@ -116,7 +122,7 @@ pub fn JobPage() -> impl IntoView {
 
     view! {
         <section>
-            <h1>{move || fill(locale.t(K::JobTitle), &[("job", &id.get())])}</h1>
+            <h1>{move || fill(locale.t(if dialex.get() { K::DialExJobTitle } else { K::JobTitle }), &[("job", &id.get())])}</h1>
             <p class="muted" aria-live="polite" data-testid="live-state">
                 {move || locale.t(if connected.get() { K::LiveConnected } else { K::LiveReconnecting })}
             </p>
@@ -127,9 +133,9 @@ pub fn JobPage() -> impl IntoView {
                 (false, true) => loading(),
                 (false, false) => ().into_any(),
                 (true, _) => view! {
-                    <JobCounters summary />
-                    <JobActions id summary table reload />
-                    <JobRows table />
+                    <JobCounters summary dialex />
+                    <JobActions id summary table reload dialex />
+                    <JobRows table dialex />
                 }.into_any(),
             }}
         </section>
@@ -137,7 +143,7 @@ pub fn JobPage() -> impl IntoView {
 }
 
 #[component]
-fn JobCounters(summary: RwSignal<Option<JobSummary>>) -> impl IntoView {
+fn JobCounters(summary: RwSignal<Option<JobSummary>>, dialex: Memo<bool>) -> impl IntoView {
     let locale = use_locale();
     let counters = move || summary.get().map(|s| s.counters).unwrap_or_default();
     let dialled = move || dialled_count(&counters());
@@ -151,19 +157,32 @@ fn JobCounters(summary: RwSignal<Option<JobSummary>>) -> impl IntoView {
         }
     };
     let of_dialled = Signal::derive(dialled);
+    // The provider refused a batch as too large: say so, and what the job does instead.
+    let batch_cap = move || {
+        summary.get().and_then(|s| {
+            let refused = s.batch_cap_refused?;
+            let text = fill(locale.t(K::BatchCapRefused), &[("refused", &refused.to_string()), ("cap", &s.batch_cap.to_string())]);
+            Some(view! { <p class="alert alert-info" role="note" data-testid="batch-cap-refused">{text}</p> })
+        })
+    };
     view! {
         <div class="card" data-testid="job-counters">
+            {batch_cap}
             <dl class="facts">
-                <dt>{locale.text(K::ConfirmMeeting)}</dt><dd>{move || summary.get().map(|s| s.meeting_id)}</dd>
+                <dt>{locale.text(K::JobKindLabel)}</dt>
+                <dd data-testid="job-kind">{move || summary.get().map(|s| locale.t(job_kind_key(s.kind)))}</dd>
+                // The meeting, or for DialEx the route point and instance answered calls go to.
+                <dt>{move || locale.t(if dialex.get() { K::RoutPointLabel } else { K::ConfirmMeeting })}</dt>
+                <dd data-testid="job-target">{move || summary.with(|s| s.as_ref().map(target))}</dd>
                 <dt>{locale.text(K::AccountLabel)}</dt><dd>{move || summary.get().map(|s| s.account_id)}</dd>
                 <dt>{locale.text(K::JobStateLabel)}</dt>
-                <dd data-testid="job-state" data-state=move || summary.get().map(|s| job_state_tag(s.state))>
+                <dd data-testid="job-state" data-state=move || summary.get().map(|s| s.state.as_str())>
                     {move || summary.get().map(|s| locale.t(job_state_key(s.state)))}
                 </dd>
                 <dt>{locale.text(K::NotDialledCount)}</dt>
                 <dd data-testid="not-dialled">{move || { let c = counters(); c.invalid + c.duplicates + c.blocked }}</dd>
             </dl>
-            {bar(K::BatchesSent, "count-batches", Signal::derive(move || counters().batches_sent), Signal::derive(move || counters().batches_total))}
+            {bar(if dialex.get_untracked() { K::CallsSent } else { K::BatchesSent }, "count-batches", Signal::derive(move || counters().batches_sent), Signal::derive(move || counters().batches_total))}
             {bar(K::Accepted, "count-accepted", Signal::derive(move || counters().accepted), of_dialled)}
             {bar(K::ProviderInvalid, "count-provider-invalid", Signal::derive(move || counters().provider_invalid), of_dialled)}
             {bar(K::StatusUnknown, "count-unknown", Signal::derive(move || counters().unknown), of_dialled)}
@@ -178,6 +197,7 @@ fn JobActions(
     summary: RwSignal<Option<JobSummary>>,
     table: RwSignal<JobTable>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
+    dialex: Memo<bool>,
 ) -> impl IntoView {
     let locale = use_locale();
     let alerts = use_alerts();
@@ -206,7 +226,8 @@ fn JobActions(
         <ViewerNote />
         <div class="form-actions">
             <a class="button" href=move || api::job_export_url(&id.get()) download data-testid="job-export">{locale.text(K::ExportCsv)}</a>
-            <button type="button" on:click=cancel_ringing
+            // Nothing of a DialEx job rings here to be canceled.
+            <button type="button" on:click=cancel_ringing hidden=move || dialex.get()
                 disabled=move || busy() || ringing() == 0 data-testid="cancel-ringing">
                 {locale.text(K::CancelRinging)}
             </button>
@@ -231,7 +252,7 @@ fn JobActions(
 }
 
 #[component]
-fn JobRows(table: RwSignal<JobTable>) -> impl IntoView {
+fn JobRows(table: RwSignal<JobTable>, dialex: Memo<bool>) -> impl IntoView {
     let locale = use_locale();
     let query = RwSignal::new(TableQuery::default());
     let page = Memo::new(move |_| query.with(|q| table.with(|t| t.page(q))));
@@ -291,7 +312,7 @@ fn JobRows(table: RwSignal<JobTable>) -> impl IntoView {
                         <th scope="col">{locale.text(K::ColStatus)}</th>
                         <th scope="col">{locale.text(K::ProviderStatusLabel)}</th>
                         <th scope="col">{locale.text(K::ColReason)}</th>
-                        <th scope="col">"ms_open_id"</th>
+                        <th scope="col" data-testid="job-id-column">{move || if dialex.get() { locale.t(K::TaskIdLabel) } else { "ms_open_id" }}</th>
                     </tr></thead>
                     <tbody>
                         <For each=move || page.with(|p| p.rows.clone()) key=|i| (i.id, i.updated_at, i.status) let:item>
@@ -304,7 +325,7 @@ fn JobRows(table: RwSignal<JobTable>) -> impl IntoView {
                                 <td>{status_badge(&item, locale)}</td>
                                 <td>{item.raw_status.clone()}</td>
                                 <td class="muted">{item.reason.clone()}</td>
-                                <td><code>{item.ms_open_id.clone()}</code></td>
+                                <td><code data-testid="row-call-id">{if dialex.get_untracked() { item.task_id.clone() } else { item.ms_open_id.clone() }}</code></td>
                             </tr>
                         </For>
                     </tbody>
