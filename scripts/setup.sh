@@ -64,14 +64,16 @@ else
   (cd e2e && npm ci --no-audit --no-fund --loglevel=error && cp package-lock.json node_modules/.setup-lock)
 fi
 
-# The providers' official Python SDKs for the interoperability tests, in a venv of the project's own.
-if [ -x .tools/py/bin/python ] && cmp -s interop/requirements.txt .tools/py/.setup-requirements; then
-  say "provider SDKs (Python): present"
+# The providers' official Python SDKs for the interoperability tests, and schemathesis for
+# scripts/api-fuzz.sh, in a venv of the project's own.
+PY_REQUIREMENTS=(interop/requirements.txt scripts/requirements-fuzz.txt)
+if [ -x .tools/py/bin/python ] && cat "${PY_REQUIREMENTS[@]}" | cmp -s - .tools/py/.setup-requirements; then
+  say "provider SDKs and schemathesis (Python): present"
 else
-  say "installing the provider SDKs (Python) into .tools/py"
+  say "installing the provider SDKs and schemathesis (Python) into .tools/py"
   python3 -m venv .tools/py
-  .tools/py/bin/pip install --quiet --disable-pip-version-check -r interop/requirements.txt
-  cp interop/requirements.txt .tools/py/.setup-requirements
+  .tools/py/bin/pip install --quiet --disable-pip-version-check -r interop/requirements.txt -r scripts/requirements-fuzz.txt
+  cat "${PY_REQUIREMENTS[@]}" > .tools/py/.setup-requirements
 fi
 
 say "fetching crates"

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test: native cargo tests, the release frontend build (with its bundle size), and the
+# Runs every test: formatting and lints, native cargo tests, the release frontend build (with its bundle size), and the
 # browser tests in headless Chromium against the real backend serving the real build.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +10,16 @@ mkdir -p "$TEST_OUTPUT"
 
 scripts/setup.sh
 
+echo "== format and lints (native crates, and the frontend for the browser target)"
+cargo fmt --all -- --check
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p callout-frontend --target wasm32-unknown-unknown -- -D warnings
+
 echo "== cargo tests"
 cargo test --workspace --exclude callout-frontend
+
+echo "== API fuzzing (schemathesis against the running sandbox backend)"
+scripts/api-fuzz.sh
 
 echo "== frontend unit tests (native)"
 cargo test -p callout-frontend
