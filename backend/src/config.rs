@@ -87,11 +87,20 @@ pub struct DevUser {
     pub email: String,
     pub name: String,
     pub groups: Vec<String>,
+    /// Dev sign-in with real provider accounts (not the sandbox): off unless said here, since
+    /// anyone who reaches the loopback port acts as this user.
+    pub allow_live_accounts: bool,
 }
 
 impl Default for DevUser {
     fn default() -> Self {
-        Self { subject: "dev".into(), email: "dev@localhost".into(), name: "Developer".into(), groups: vec!["callout-admins".into()] }
+        Self {
+            subject: "dev".into(),
+            email: "dev@localhost".into(),
+            name: "Developer".into(),
+            groups: vec!["callout-admins".into()],
+            allow_live_accounts: false,
+        }
     }
 }
 
@@ -459,6 +468,12 @@ impl Settings {
                 return Err(err(key("id"), format!("`{}` is used by another account", account.id)));
             }
             secret_source(&key("access_key_secret"), &account.access_key_secret_env, &account.access_key_secret_file, true)?;
+        }
+        if self.auth.mode == AuthMode::Dev && !self.is_sandbox() && !self.auth.dev.allow_live_accounts {
+            return Err(err(
+                "auth.dev.allow_live_accounts",
+                "auth.mode = \"dev\" signs everyone in as the developer user; with real provider accounts that needs allow_live_accounts = true",
+            ));
         }
         Ok(())
     }

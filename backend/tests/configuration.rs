@@ -56,7 +56,7 @@ fn secrets_come_from_files_and_never_show_in_debug_output() {
     let file = dir.path().join("key");
     std::fs::write(&file, "s3cr3t-value\n").unwrap();
     let toml = format!(
-        "[[tencent_meeting]]\nid = \"hq\"\nname = \"HQ\"\napp_id = \"1\"\nsecret_id = \"sid\"\nsecret_key_file = {:?}\n",
+        "[auth.dev]\nallow_live_accounts = true\n[[tencent_meeting]]\nid = \"hq\"\nname = \"HQ\"\napp_id = \"1\"\nsecret_id = \"sid\"\nsecret_key_file = {:?}\n",
         file.display().to_string()
     );
     let settings = Settings::from_toml(&toml, Vec::new()).unwrap();
@@ -66,4 +66,17 @@ fn secrets_come_from_files_and_never_show_in_debug_output() {
             .unwrap();
     assert_eq!(secret.expose(), "s3cr3t-value");
     assert!(!format!("{settings:?}{secret:?}").contains("s3cr3t-value"));
+}
+
+#[test]
+fn dev_sign_in_with_live_accounts_needs_an_explicit_yes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("secret"), "s").unwrap();
+    let live = format!(
+        "[[tencent_meeting]]\nid = \"hq\"\nname = \"HQ\"\napp_id = \"1\"\nsecret_id = \"sid\"\nsecret_key_file = {:?}\n",
+        dir.path().join("secret").display().to_string()
+    );
+    assert_eq!(key_of(&live, &[]), "auth.dev.allow_live_accounts");
+    let allowed = Settings::from_toml(&format!("{live}[auth.dev]\nallow_live_accounts = true\n"), Vec::new());
+    assert!(allowed.is_ok(), "{allowed:?}");
 }

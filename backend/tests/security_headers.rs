@@ -71,3 +71,61 @@ async fn the_served_app_allows_exactly_its_inline_bootstrap() {
     let hash = base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(b"boot()"));
     assert!(csp.contains(&format!("'sha256-{hash}'")), "{csp}");
 }
+
+/// A page whose host name rebinds to 127.0.0.1 is same-origin for the browser and can send
+/// `X-CSRF: 1` itself; dev sign-in must still refuse it, and nothing may be dialled.
+#[tokio::test]
+async fn dev_sign_in_refuses_a_rebound_host_name() {
+    let app = common::spawn().await;
+    let port = app.base.rsplit(':').next().unwrap().to_owned();
+    let body = serde_json::json!({ "account_id": "sandbox-ccc", "instance_id": callout_console::sandbox::aliyun_ccc::SANDBOX_INSTANCE_ID,
+        "caller": callout_console::sandbox::aliyun_ccc::SANDBOX_CALLER, "callee": "15732036617", "answer_mode": "ivr", "rout_point": "cf-welcome-ivr" });
+    let rebound = app
+        .http
+        .post(app.url("/api/v1/dialex"))
+        .header("host", format!("rebind.attacker.example:{port}"))
+        .header("x-csrf", "1")
+        .header("idempotency-key", "rebind-1")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(rebound.status(), 401);
+    assert!(app.ccc_dial_counts().await.is_empty(), "nothing was dialled");
+    let local = app.http.get(app.url("/api/v1/me")).header("host", format!("localhost:{port}")).send().await.unwrap();
+    assert_eq!(local.status(), 200);
+}
+
+#[tokio::test]
+async fn an_unknown_api_path_answers_the_json_error_body_uncached() {
+    let app = common::spawn().await;
+    let response = app.get("/api/v1/no-such-thing").await;
+    assert_eq!(response.status(), 404);
+    assert_eq!(response.headers()["cache-control"], "no-store");
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["code"], "not_found", "{body}");
+}
+
+/// Cells that a spreadsheet would run as formulas are neutralised in every export (OWASP: a leading `'`).
+#[tokio::test]
+async fn exports_neutralise_formula_cells() {
+    let app = common::spawn().await;
+    let added = app.post_json("/api/v1/do-not-call", &json!({ "number": "13800138009", "note": "=1+1" })).await;
+    assert_eq!(added.status(), 201);
+    let job = app
+        .post_json(
+            "/api/v1/callouts",
+            &json!({ "account_id": "sandbox-tencent", "meeting_id": callout_console::sandbox::tencent_meeting::SANDBOX_MEETING_ID,
+            "numbers": [{ "number": "13800000001", "nick_name": "=HYPERLINK(\"http://x\")" }, { "number": "@SUM(A1)" }] }),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    let export = app.get(&format!("/api/v1/callouts/{}/export.csv", job["job_id"].as_str().unwrap())).await.text().await.unwrap();
+    assert!(export.contains("'=HYPERLINK"), "{export}");
+    assert!(export.contains("'@SUM(A1)"), "{export}");
+    assert!(!export.contains(",=") && !export.contains(",@"), "{export}");
+    let audit = app.get("/api/v1/audit/export.csv").await.text().await.unwrap();
+    assert!(audit.contains(",'=1+1"), "{audit}");
+}

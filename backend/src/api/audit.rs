@@ -3,7 +3,7 @@
 use axum::{extract::State, response::Response, Json};
 use callout_shared::audit::{AuditEntry, AuditQuery};
 
-use super::jobs::csv_response;
+use super::jobs::{csv_cell, csv_response};
 use crate::{app::AppState, error::AppError, extract::ApiQuery, security::CurrentUser, service::ServiceError};
 
 pub async fn list(
@@ -37,15 +37,15 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, ApiQuery(m
         out.write_record([
             e.id.to_string(),
             e.at.to_string(),
-            e.subject,
-            e.email.unwrap_or_default(),
+            csv_cell(&e.subject),
+            csv_cell(e.email.as_deref().unwrap_or_default()),
             e.auth_mode,
-            e.on_behalf_of.unwrap_or_default(),
+            csv_cell(e.on_behalf_of.as_deref().unwrap_or_default()),
             e.action,
-            e.account_id.unwrap_or_default(),
-            e.target.unwrap_or_default(),
+            csv_cell(e.account_id.as_deref().unwrap_or_default()),
+            csv_cell(e.target.as_deref().unwrap_or_default()),
             e.outcome,
-            e.detail.unwrap_or_default(),
+            csv_cell(e.detail.as_deref().unwrap_or_default()),
         ])
         .map_err(w)?;
     }

@@ -68,16 +68,16 @@ pub async fn export(State(state): State<AppState>, _user: CurrentUser, ApiPath(i
     for i in &job.items {
         out.write_record([
             (i.row + 1).to_string(),
-            i.input.clone(),
-            i.e164.clone().unwrap_or_default(),
-            i.nick_name.clone().unwrap_or_default(),
+            csv_cell(&i.input),
+            csv_cell(i.e164.as_deref().unwrap_or_default()),
+            csv_cell(i.nick_name.as_deref().unwrap_or_default()),
             i.batch.map(|b| b.to_string()).unwrap_or_default(),
             i.phase.as_str().to_owned(),
             i.status.as_str().to_owned(),
-            i.raw_status.clone().unwrap_or_default(),
-            i.reason.clone().unwrap_or_default(),
-            i.ms_open_id.clone().unwrap_or_default(),
-            i.task_id.clone().unwrap_or_default(),
+            csv_cell(i.raw_status.as_deref().unwrap_or_default()),
+            csv_cell(i.reason.as_deref().unwrap_or_default()),
+            csv_cell(i.ms_open_id.as_deref().unwrap_or_default()),
+            csv_cell(i.task_id.as_deref().unwrap_or_default()),
             i.updated_at.to_string(),
         ])
         .map_err(w)?;
@@ -88,6 +88,16 @@ pub async fn export(State(state): State<AppState>, _user: CurrentUser, ApiPath(i
 
 pub async fn template() -> Response {
     csv_response(CSV_TEMPLATE.as_bytes().to_vec(), "callout-numbers-template.csv")
+}
+
+/// A cell a spreadsheet will not run: text that starts like a formula (`=`, `+`, `-`, `@`, tab, CR)
+/// gets a leading `'`, as OWASP advises for CSV injection.
+pub fn csv_cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_owned()
+    }
 }
 
 pub fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {

@@ -47,5 +47,11 @@ pub fn router(state: AppState) -> Router {
         .route("/audit/export.csv", get(audit::export))
         .route("/do-not-call", get(do_not_call::list).post(do_not_call::add))
         .route("/do-not-call/{e164}", axum::routing::delete(do_not_call::remove))
+        .fallback(not_found)
         .with_state(state)
+}
+
+/// Any other `/api` path: the JSON error body, like every refusal of the API.
+async fn not_found(uri: axum::http::Uri) -> crate::error::AppError {
+    crate::error::AppError::NotFound(format!("no API endpoint at {}", uri.path()))
 }

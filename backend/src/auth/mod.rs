@@ -67,9 +67,43 @@ impl Authenticator {
     /// The caller's identity, or why there is none.
     pub async fn authenticate(&self, headers: &HeaderMap, peer: Option<SocketAddr>) -> Result<Identity, AppError> {
         match self {
-            Authenticator::Dev(identity) => Ok(identity.clone()),
+            Authenticator::Dev(identity) => {
+                // A page whose name rebinds to 127.0.0.1 is same-origin to the browser and could send
+                // X-CSRF itself; its requests still carry its own Host, so only loopback names pass.
+                let host = headers.get(axum::http::header::HOST).and_then(|v| v.to_str().ok()).unwrap_or_default();
+                if !is_loopback_host(host) {
+                    return Err(AppError::Unauthenticated(
+                        "dev sign-in answers only requests addressed to localhost, 127.0.0.1 or [::1]".into(),
+                    ));
+                }
+                Ok(identity.clone())
+            }
             Authenticator::Jwt(verifier) => verifier.verify(headers).await,
             Authenticator::TrustedHeaders(reader) => reader.read(headers, peer),
+        }
+    }
+}
+
+/// `localhost`, `127.0.0.1` or `[::1]`, with or without a port.
+fn is_loopback_host(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split_once(']').map(|(v6, _)| v6).unwrap_or_default(),
+        None => host.rsplit_once(':').map_or(host, |(name, port)| if port.bytes().all(|b| b.is_ascii_digit()) { name } else { host }),
+    };
+    name.eq_ignore_ascii_case("localhost") || name == "127.0.0.1" || name == "::1"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_loopback_host;
+
+    #[test]
+    fn only_loopback_names_pass_the_dev_host_check() {
+        for ok in ["localhost", "localhost:8080", "LOCALHOST:1", "127.0.0.1", "127.0.0.1:8080", "[::1]", "[::1]:8080"] {
+            assert!(is_loopback_host(ok), "{ok}");
+        }
+        for bad in ["", "rebind.attacker.example:8080", "127.0.0.1.nip.io", "localhost.attacker.example", "[::2]:80", "10.0.0.1:8080"] {
+            assert!(!is_loopback_host(bad), "{bad}");
         }
     }
 }

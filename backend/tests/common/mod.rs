@@ -25,6 +25,8 @@ pub async fn spawn_in(config: &str, overrides: &[(&str, &str)], data: tempfile::
     let mut env = vec![
         ("CALLOUT__SERVER__BIND".to_owned(), "\"127.0.0.1:0\"".to_owned()),
         ("CALLOUT__SERVER__DATA_DIR".to_owned(), format!("{:?}", data.path().display().to_string())),
+        // Tests point live accounts at local emulators and sign in as the dev user.
+        ("CALLOUT__AUTH__DEV__ALLOW_LIVE_ACCOUNTS".to_owned(), "true".to_owned()),
     ];
     env.extend(overrides.iter().map(|(k, v)| (k.to_string(), v.to_string())));
     let settings = Settings::from_toml(config, env).expect("test configuration is valid");
