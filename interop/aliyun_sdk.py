@@ -55,8 +55,12 @@ def dial_with_the_sdk(args):
         request = ccc_models.DialExRequest(
             instance_id=args.instance_id, caller=args.caller, callee=callee, answer_mode=mode, rout_point=rout_point
         )
-        body = client.dial_ex(request).body
+        response = client.dial_ex(request)
+        body = response.body
         check(bool(body.task_id) and body.success is True and body.code == "OK", f"SDK dial_ex in answer mode {mode} returns TaskId {body.task_id}")
+        # Alibaba's gateway repeats the body's RequestId in this header, and the SDK reads it.
+        header = {k.lower(): v for k, v in (response.headers or {}).items()}.get("x-acs-request-id")
+        check(header is not None and header == body.request_id, f"x-acs-request-id {header} equals the body's RequestId {body.request_id}")
 
 
 def wrong_secret_is_refused(args):

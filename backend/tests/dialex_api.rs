@@ -61,3 +61,28 @@ async fn a_viewer_cannot_dial() {
     assert_eq!(response.status(), 403);
     assert_eq!(response.json::<Value>().await.unwrap()["code"], "forbidden");
 }
+
+/// An unreachable contact center: the answer and the audit row say so, without the signed request URL.
+#[tokio::test]
+async fn an_unreachable_provider_is_named_without_the_signed_url() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ck"), "LIVE-CCC-SECRET").unwrap();
+    let config = format!(
+        "[http]\nretry_attempts = 1\n[[aliyun_ccc]]\nid = \"sh\"\nname = \"SH\"\nregion_id = \"cn-shanghai\"\nendpoint = \"http://127.0.0.1:1\"\n\
+         access_key_id = \"LTAIvisibleKeyId\"\naccess_key_secret_file = {:?}\n",
+        dir.path().join("ck").display().to_string()
+    );
+    let app = common::spawn_with(&config, &[]).await;
+    let mut body = call("ivr", "cf-welcome-ivr");
+    body["account_id"] = json!("sh");
+    let response = app.post_json("/api/v1/dialex", &body).await;
+    assert_eq!(response.status(), 502);
+    let text = response.text().await.unwrap();
+    assert!(text.contains("provider_unreachable"), "{text}");
+    let audit = app.get("/api/v1/audit?action=dialex").await.text().await.unwrap();
+    for shown in [&text, &audit] {
+        for needle in ["Signature", "AccessKeyId", "LTAIvisibleKeyId", "127.0.0.1:1/?"] {
+            assert!(!shown.contains(needle), "`{needle}` leaked: {shown}");
+        }
+    }
+}

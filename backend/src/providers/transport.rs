@@ -27,14 +27,18 @@ pub async fn send(
     let mut attempt = 1;
     loop {
         let retry = match build().send().await {
-            Err(err) if err.is_connect() => ProviderError::NotSent { provider, detail: error_chain(&err) },
-            Err(err) => return Err(ProviderError::Unknown { provider, detail: error_chain(&err), http_status: None, raw: None }),
+            // Without the URL: a signed query carries the access key id and the signature.
+            Err(err) if err.is_connect() => ProviderError::NotSent { provider, detail: error_chain(&err.without_url()) },
+            Err(err) => {
+                let detail = error_chain(&err.without_url());
+                return Err(ProviderError::Unknown { provider, detail, http_status: None, raw: None });
+            }
             Ok(response) => {
                 let status = response.status().as_u16();
                 let body = match response.text().await {
                     Ok(body) => body,
                     Err(err) => {
-                        let detail = format!("the answer broke off: {}", error_chain(&err));
+                        let detail = format!("the answer broke off: {}", error_chain(&err.without_url()));
                         return Err(ProviderError::Unknown { provider, detail, http_status: Some(status), raw: None });
                     }
                 };

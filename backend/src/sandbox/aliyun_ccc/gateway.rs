@@ -47,8 +47,15 @@ impl GatewayError {
             "Message": self.message,
             "Recommend": format!("https://api.aliyun.com/troubleshoot?q={}&product=CCC&requestId={request_id}", self.code),
         });
-        (StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST), Json(body)).into_response()
+        answer(StatusCode::from_u16(self.status).unwrap_or(StatusCode::BAD_REQUEST), body)
     }
+}
+
+/// A JSON answer as the gateway sends it: the body's `RequestId` also in the `x-acs-request-id`
+/// header, which the official SDKs read.
+pub(super) fn answer(status: StatusCode, body: serde_json::Value) -> Response {
+    let request_id = body["RequestId"].as_str().unwrap_or_default().to_owned();
+    (status, [("x-acs-request-id", request_id)], Json(body)).into_response()
 }
 
 /// The rate-limit answer the fault knob sends. Its HTTP status (400) follows the docs; unconfirmed.

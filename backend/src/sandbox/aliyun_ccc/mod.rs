@@ -163,19 +163,21 @@ async fn rpc(State(state): State<Arc<EmulatorState>>, method: Method, uri: Uri, 
         "TimeStamp": now.timestamp_millis().to_string(),
     });
     state.tasks.lock().unwrap().push(task);
-    Json(body).into_response()
+    gateway::answer(axum::http::StatusCode::OK, body)
 }
 
 /// The other way CCC may report a business error: HTTP 200, `Success:false`, the status inside.
 fn business_error_as_200(err: GatewayError) -> Response {
-    Json(json!({
-        "RequestId": gateway::new_request_id(),
-        "Success": false,
-        "Code": err.code,
-        "Message": err.message,
-        "HttpStatusCode": err.status,
-    }))
-    .into_response()
+    gateway::answer(
+        axum::http::StatusCode::OK,
+        json!({
+            "RequestId": gateway::new_request_id(),
+            "Success": false,
+            "Code": err.code,
+            "Message": err.message,
+            "HttpStatusCode": err.status,
+        }),
+    )
 }
 
 async fn log_request(State(state): State<Arc<EmulatorState>>, request: Request, next: Next) -> Response {
