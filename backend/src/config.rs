@@ -153,6 +153,9 @@ pub struct JwtSettings {
     pub jwks_max_age_secs: u64,
 }
 
+/// How long one JWKS fetch may take.
+pub const JWKS_FETCH_TIMEOUT_SECS: u64 = 5;
+
 fn default_email_claim() -> String {
     "email".into()
 }
@@ -401,6 +404,13 @@ impl Settings {
                     if value.trim().is_empty() {
                         return Err(err(format!("auth.jwt.{key}"), "must not be empty"));
                     }
+                }
+                if jwt.jwks_cooldown_secs < JWKS_FETCH_TIMEOUT_SECS {
+                    // A cooldown shorter than one fetch lets requests for unknown keys queue fetch after fetch.
+                    return Err(err(
+                        "auth.jwt.jwks_cooldown_secs",
+                        format!("must be at least the JWKS fetch timeout ({JWKS_FETCH_TIMEOUT_SECS} s)"),
+                    ));
                 }
                 if !(jwt.jwks_url.starts_with("https://") || jwt.jwks_url.starts_with("http://")) {
                     return Err(err("auth.jwt.jwks_url", "must be an http(s) URL"));

@@ -281,3 +281,60 @@ async fn signed_in_without_a_role_is_forbidden() {
     assert_eq!(response.status(), 403);
     assert_eq!(response.json::<Value>().await.unwrap()["code"], "forbidden");
 }
+
+/// Once the key set is older than its maximum age, requests with a known kid are answered from the
+/// cache while one refresh runs beside them: a JWKS endpoint that hangs must not hold them up.
+#[tokio::test]
+async fn a_stale_key_set_is_refreshed_in_the_background_not_in_front_of_requests() {
+    let fetches = Arc::new(AtomicUsize::new(0));
+    let release = Arc::new(tokio::sync::Notify::new());
+    let (counter, gate) = (fetches.clone(), release.clone());
+    let router = Router::new().route(
+        "/jwks.json",
+        get(move || {
+            let (counter, gate) = (counter.clone(), gate.clone());
+            async move {
+                // The first fetch answers; every later one hangs until the test lets it go.
+                if counter.fetch_add(1, Ordering::SeqCst) > 0 {
+                    gate.notified().await;
+                }
+                ([("content-type", "application/json")], JWKS)
+            }
+        }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let jwks = Jwks { url: format!("http://{}/jwks.json", listener.local_addr().unwrap()), fetches: fetches.clone() };
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    let app = common::spawn_with(&config("pomerium", &jwks, "jwks_max_age_secs = 1\njwks_cooldown_secs = 5"), &[]).await;
+    let good = es256("es-key-1", &claims("ann@example.com", &["ops"]));
+    assert_eq!(me(&app, "X-Pomerium-Jwt-Assertion", &good).await.status(), 200);
+    // Past the maximum age and the cooldown: a refresh is due.
+    tokio::time::sleep(std::time::Duration::from_millis(5200)).await;
+
+    let burst = (0..6).map(|_| {
+        let (app, good) = (&app, good.clone());
+        async move { me(app, "X-Pomerium-Jwt-Assertion", &good).await.status() }
+    });
+    // Waiting on the hanging refresh would never end: the bound turns that into a failure.
+    let statuses = tokio::time::timeout(std::time::Duration::from_secs(10), futures_util::future::join_all(burst))
+        .await
+        .expect("requests with a known key do not wait for the refresh");
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    for _ in 0..50 {
+        if fetches.load(Ordering::SeqCst) >= 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    // While that refresh hangs, more requests are still answered and start no second one.
+    assert_eq!(me(&app, "X-Pomerium-Jwt-Assertion", &good).await.status(), 200);
+    assert_eq!(fetches.load(Ordering::SeqCst), 2, "one background refresh for the whole burst");
+    release.notify_waiters();
+}
+
+#[test]
+fn a_jwks_cooldown_shorter_than_a_fetch_is_refused() {
+    let toml = "[auth]\nmode = \"jwt\"\n[auth.jwt]\npreset = \"pomerium\"\njwks_url = \"https://x/jwks\"\nissuer = \"i\"\naudience = \"a\"\njwks_cooldown_secs = 1\n";
+    let err = callout_console::config::Settings::from_toml(toml, Vec::new()).expect_err("refused");
+    assert_eq!(err.key, "auth.jwt.jwks_cooldown_secs");
+}

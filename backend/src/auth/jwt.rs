@@ -3,11 +3,12 @@
 //! Pinned from configuration, never from the token: the header, the algorithm, the issuer, the
 //! audience and the JWKS URL. `exp`, `iss` and `aud` are required, `nbf` is checked, 30 s leeway.
 //! Keys are cached by `kid`; an unknown `kid` triggers at most one JWKS fetch per cooldown, shared
-//! by all requests waiting for it, and a failed fetch keeps the keys already known.
+//! by all requests waiting for it, and a failed fetch keeps the keys already known. A key set older
+//! than its maximum age is refreshed in the background while the cached keys keep answering.
 
 use std::{
     collections::HashMap,
-    sync::RwLock,
+    sync::{Arc, RwLock},
     time::{Duration, Instant},
 };
 
@@ -39,7 +40,7 @@ pub struct JwtVerifier {
     email_claim: String,
     groups_claim: String,
     name_claim: String,
-    keys: JwksCache,
+    keys: Arc<JwksCache>,
 }
 
 /// Header and algorithm of each preset, from the proxies' documentation.
@@ -86,7 +87,7 @@ impl JwtVerifier {
         validation.leeway = settings.leeway_secs;
 
         let http = reqwest::Client::builder()
-            .timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(crate::config::JWKS_FETCH_TIMEOUT_SECS))
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .expect("static client configuration");
@@ -98,14 +99,14 @@ impl JwtVerifier {
             email_claim: settings.email_claim.clone(),
             groups_claim: settings.groups_claim.clone(),
             name_claim: settings.name_claim.clone(),
-            keys: JwksCache {
+            keys: Arc::new(JwksCache {
                 url: settings.jwks_url.clone(),
                 http,
                 cooldown: Duration::from_secs(settings.jwks_cooldown_secs),
                 max_age: Duration::from_secs(settings.jwks_max_age_secs),
                 state: RwLock::new(KeySet::default()),
                 refresh: tokio::sync::Mutex::new(None),
-            },
+            }),
         })
     }
 
@@ -173,33 +174,48 @@ struct JwksCache {
 }
 
 impl JwksCache {
-    async fn key(&self, kid: &str, alg: Algorithm) -> Option<DecodingKey> {
+    async fn key(self: &Arc<Self>, kid: &str, alg: Algorithm) -> Option<DecodingKey> {
         let (cached, fresh) = self.cached(kid);
-        if let (Some(key), true) = (&cached, fresh) {
-            return Some(key.clone());
+        if let Some(key) = cached {
+            // A known key answers at once; an old key set is refreshed beside the requests, never in front of them.
+            if !fresh {
+                self.refresh_in_background(alg);
+            }
+            return Some(key);
         }
+        // An unknown kid: one fetch per cooldown, shared by everyone waiting for it.
         let mut last_fetch = self.refresh.lock().await;
-        // Another request may have refreshed while this one waited.
-        let (after_wait, fresh) = self.cached(kid);
-        if after_wait.is_some() && fresh {
+        let (after_wait, _) = self.cached(kid);
+        if after_wait.is_some() || last_fetch.is_some_and(|at| at.elapsed() < self.cooldown) {
             return after_wait;
         }
-        if last_fetch.is_some_and(|at| at.elapsed() < self.cooldown) {
-            return after_wait.or(cached);
-        }
         *last_fetch = Some(Instant::now());
+        self.refetch(alg).await;
+        self.cached(kid).0
+    }
+
+    /// Starts one refresh unless one is running or started too recently.
+    fn refresh_in_background(self: &Arc<Self>, alg: Algorithm) {
+        let this = self.clone();
+        tokio::spawn(async move {
+            let Ok(mut last_fetch) = this.refresh.try_lock() else { return };
+            // A set past its age is due now; a failed refresh is tried again after the cooldown at most.
+            if last_fetch.is_some_and(|at| at.elapsed() < this.cooldown.min(this.max_age)) {
+                return;
+            }
+            *last_fetch = Some(Instant::now());
+            this.refetch(alg).await;
+        });
+    }
+
+    async fn refetch(&self, alg: Algorithm) {
         match self.fetch(alg).await {
             Ok(keys) => {
                 tracing::info!(keys = keys.len(), "JWKS refreshed");
-                let mut state = self.state.write().unwrap();
-                *state = KeySet { by_kid: keys, fetched_at: Some(Instant::now()) };
-                state.by_kid.get(kid).cloned()
+                *self.state.write().unwrap() = KeySet { by_kid: keys, fetched_at: Some(Instant::now()) };
             }
-            Err(why) => {
-                // Fail closed for unknown keys, keep serving the known ones.
-                tracing::warn!(%why, "JWKS fetch failed; keeping the keys already known");
-                after_wait.or(cached)
-            }
+            // Fail closed for unknown keys, keep serving the known ones.
+            Err(why) => tracing::warn!(%why, "JWKS fetch failed; keeping the keys already known"),
         }
     }
 
