@@ -58,6 +58,58 @@ pub enum ProviderError {
     Unknown { provider: Provider, detail: String, http_status: Option<u16>, raw: Option<String> },
 }
 
+/// Request details that must not leave the process even when a provider (or a proxy in front of it)
+/// echoes them in an error message: the value after each of these names is taken out. CCC's
+/// `AccessKeyId` stays: its string-to-sign echo names it, holds no signature, and is what the
+/// signature debugger compares with.
+const ECHOED_CREDENTIALS: [&str; 5] = ["x-tc-key", "x-tc-signature", "signature", "authorization", "securitytoken"];
+
+/// A provider's error text as the console repeats it: code and words kept, the value of every
+/// `name: value`, `name=value` or percent-encoded `name%3Dvalue` with a credential's name taken out.
+pub fn redact_echoed_credentials(text: &str) -> String {
+    let lower = text.to_ascii_lowercase();
+    let mut out = String::with_capacity(text.len());
+    let (mut copied, mut at) = (0, 0);
+    while let Some((name, start)) =
+        ECHOED_CREDENTIALS.iter().filter_map(|n| lower[at..].find(n).map(|i| (*n, at + i))).min_by_key(|(_, i)| *i)
+    {
+        at = start + name.len();
+        let Some(value_start) = value_after(&lower, at) else { continue };
+        let value_end = lower[value_start..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '&' | ',' | ';' | '"' | '\'' | '}' | '\\'))
+            .map_or(text.len(), |i| value_start + i)
+            .min(lower[value_start..].find("%26").map_or(text.len(), |i| value_start + i));
+        if value_end > value_start {
+            out.push_str(&text[copied..value_start]);
+            out.push_str("[redacted]");
+            copied = value_end;
+            at = value_end;
+        }
+    }
+    out.push_str(&text[copied..]);
+    out
+}
+
+/// Where the value of a name ending at `at` starts, when a `:`, `=` or `%3D` follows it.
+fn value_after(lower: &str, at: usize) -> Option<usize> {
+    let skip = |mut i: usize| {
+        while lower.as_bytes().get(i).is_some_and(|b| matches!(b, b' ' | b'"' | b'\'' | b'\\')) {
+            i += 1;
+        }
+        i
+    };
+    let i = skip(at);
+    let rest = &lower[i..];
+    let after = if rest.starts_with(':') || rest.starts_with('=') {
+        i + 1
+    } else if rest.starts_with("%3d") {
+        i + 3
+    } else {
+        return None;
+    };
+    Some(skip(after))
+}
+
 /// Timeouts and retry rules for one provider account.
 #[derive(Debug, Clone)]
 pub struct HttpSettings {
@@ -114,5 +166,30 @@ impl RetryPolicy {
     pub fn delay_after(&self, attempt: u32) -> Duration {
         let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
         self.base_delay.saturating_mul(factor).min(self.max_delay)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_echoed_credentials as redact;
+
+    #[test]
+    fn echoed_signing_headers_and_parameters_lose_their_values() {
+        assert_eq!(
+            redact("bad signature; X-TC-Key: sid-123 X-TC-Signature: Zm9vYmFy, check your clock"),
+            "bad signature; X-TC-Key: [redacted] X-TC-Signature: [redacted], check your clock"
+        );
+        assert_eq!(
+            redact("GET /?AccessKeyId=LTAIabc&Action=DialEx&Signature=abc%3D failed"),
+            "GET /?AccessKeyId=LTAIabc&Action=DialEx&Signature=[redacted] failed"
+        );
+        assert_eq!(redact("{\"x-tc-key\":\"sid\"}"), "{\"x-tc-key\":\"[redacted]\"}");
+        assert_eq!(redact("meeting 123 has ended"), "meeting 123 has ended");
+        assert_eq!(redact("会议已结束 signature"), "会议已结束 signature", "a bare word with no value stays");
+        assert_eq!(redact("Specified signature is not matched"), "Specified signature is not matched", "words are not values");
+        assert_eq!(
+            redact("string to sign is:GET&%2F&AccessKeyId%3DLTAIabc%26Signature%3Dxyz%26Action%3DDialEx"),
+            "string to sign is:GET&%2F&AccessKeyId%3DLTAIabc%26Signature%3D[redacted]%26Action%3DDialEx"
+        );
     }
 }

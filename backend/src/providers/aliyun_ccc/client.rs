@@ -187,7 +187,7 @@ fn classify(status: u16, body: String) -> Classified {
         http_status: status,
         code,
         new_code: None,
-        message: answer.message.unwrap_or_default(),
+        message: crate::providers::redact_echoed_credentials(&answer.message.unwrap_or_default()),
         request_id: answer.request_id,
         raw: body,
     };

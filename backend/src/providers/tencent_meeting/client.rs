@@ -311,7 +311,7 @@ fn classify<T: DeserializeOwned>(status: u16, body: String) -> Classified {
         let error_body = ProviderErrorBody {
             http_status: status,
             new_code: error.error_info.new_error_code.as_ref().map(wire::code_text),
-            message: error.error_info.message.unwrap_or_default(),
+            message: super::super::redact_echoed_credentials(&error.error_info.message.unwrap_or_default()),
             request_id: None,
             raw: body,
             code,
