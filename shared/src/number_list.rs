@@ -20,17 +20,20 @@ pub fn parse_text(text: &str) -> Vec<CalloutNumberInput> {
         .collect()
 }
 
-/// CSV in the template's columns (`country_code,number,extension,nick_name`); the header row is
-/// optional; quoted cells (`"Zhang, San"`) are understood.
+/// CSV in the template's columns (`country_code,number,extension,nick_name`); quoted cells
+/// (`"Zhang, San"`) are understood. A header row is optional; when there is one, its names (English
+/// or Chinese: 国家/地区代码, 号码, 分机, 昵称) say which column is which, in any order.
 pub fn parse_csv(text: &str) -> Vec<CalloutNumberInput> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut rows: Vec<Vec<String>> = csv_records(text).into_iter().filter(|r| r.iter().any(|c| !c.trim().is_empty())).collect();
-    if rows.first().is_some_and(|r| r.iter().any(|c| c.trim().eq_ignore_ascii_case("number"))) {
+    let mut columns = [0, 1, 2, 3];
+    if let Some(header) = rows.first().and_then(|r| header_columns(r)) {
+        columns = header;
         rows.remove(0);
     }
     rows.into_iter()
         .map(|cells| {
-            let cell = |i: usize| cells.get(i).map(|c| c.trim().to_owned()).unwrap_or_default();
+            let cell = |field: usize| cells.get(columns[field]).map(|c| c.trim().to_owned()).unwrap_or_default();
             let nick = cell(3);
             CalloutNumberInput {
                 number: NumberInput { country_code: cell(0), number: cell(1), extension: cell(2) },
@@ -38,6 +41,28 @@ pub fn parse_csv(text: &str) -> Vec<CalloutNumberInput> {
             }
         })
         .collect()
+}
+
+/// Names a header cell may give each field (country code, number, extension, nick name).
+const HEADER_NAMES: [&[&str]; 4] = [
+    &["country_code", "country code", "国家/地区代码", "国家代码", "国家/地区"],
+    &["number", "phone", "号码", "电话号码", "手机号"],
+    &["extension", "ext", "分机", "分机号"],
+    &["nick_name", "nickname", "name", "昵称", "姓名"],
+];
+
+/// The column of each field, when `row` is a header (it names the number column); a field the
+/// header does not name reads an empty cell.
+fn header_columns(row: &[String]) -> Option<[usize; 4]> {
+    let find = |names: &[&str]| row.iter().position(|c| names.iter().any(|n| c.trim().eq_ignore_ascii_case(n)));
+    let number = find(HEADER_NAMES[1])?;
+    let missing = usize::MAX;
+    Some([
+        find(HEADER_NAMES[0]).unwrap_or(missing),
+        number,
+        find(HEADER_NAMES[2]).unwrap_or(missing),
+        find(HEADER_NAMES[3]).unwrap_or(missing),
+    ])
 }
 
 fn row_from_cells(cells: &[String]) -> CalloutNumberInput {
@@ -118,5 +143,22 @@ mod tests {
         let rows = parse_csv(CSV_TEMPLATE);
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].number.extension, "8001");
+    }
+
+    #[test]
+    fn chinese_headers_and_a_bom_name_the_columns_in_any_order() {
+        let rows = parse_csv("\u{feff}号码,国家/地区代码,分机,昵称\r\n13800138000,86,,张三\r\n21234567,852,8001,香港办公室\r\n");
+        assert_eq!(rows.len(), 2, "the header is not a data row");
+        assert_eq!((rows[0].number.number.as_str(), rows[0].number.country_code.as_str()), ("13800138000", "86"));
+        assert_eq!(rows[0].nick_name.as_deref(), Some("张三"));
+        assert_eq!((rows[1].number.extension.as_str(), rows[1].nick_name.as_deref()), ("8001", Some("香港办公室")));
+    }
+
+    #[test]
+    fn a_header_that_leaves_out_columns_reads_them_empty() {
+        let rows = parse_csv("昵称,号码\n李四,13800138001\n");
+        assert_eq!(rows.len(), 1);
+        assert_eq!((rows[0].number.number.as_str(), rows[0].number.country_code.as_str()), ("13800138001", ""));
+        assert_eq!(rows[0].nick_name.as_deref(), Some("李四"));
     }
 }
