@@ -50,6 +50,16 @@ pub fn outcome_of<T>(result: &Result<T, ProviderError>, ok: impl Fn(&T) -> Strin
     }
 }
 
+/// Audit outcome and detail of a service call: the provider's word when a provider answered,
+/// `refused` when a rule did.
+pub fn service_outcome<T>(result: &Result<T, ServiceError>, ok: impl Fn(&T) -> String) -> (&'static str, String) {
+    match result {
+        Ok(value) => ("ok", ok(value)),
+        Err(ServiceError::Provider(err)) => (provider_outcome(err), err.to_string()),
+        Err(err) => ("refused", err.to_string()),
+    }
+}
+
 /// The audit word for a provider error.
 pub fn provider_outcome(err: &ProviderError) -> &'static str {
     match err {

@@ -6,14 +6,14 @@ use std::sync::Arc;
 
 use callout_shared::{
     dialex::{validate_rout_point, DialExResult, DialExRoute, StartDialEx},
-    jobs::{CreateDialExJob, JobCreated, NotDialled},
+    jobs::{CreateDialExJob, ItemPhase, JobCreated, NotDialled},
     me::Role,
     meeting::CalloutNumberInput,
     numbers::{NormalizedNumber, NumberInput},
 };
 
 use super::{
-    audit::{provider_outcome, Audit},
+    audit::{service_outcome, Audit},
     jobs::{classify, BatchOutcome, Rows},
     pacing::Lane,
     Actor, Calls, ServiceError,
@@ -32,12 +32,7 @@ impl Calls {
                 Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())
             })
             .await;
-        self.audit_job(actor, "dialex_job", &request.account_id, None, &describe_route(&request.route), &recorded).await;
-        let (job, not_dialled) = recorded?;
-        let summary =
-            self.publish_job(&job.id).await?.ok_or_else(|| ServiceError::Internal("the job vanished after it was recorded".into()))?;
-        self.clone().spawn_job(job);
-        Ok(JobCreated { job_id: summary.id.clone(), job: summary, not_dialled })
+        self.start_recorded_job(actor, "dialex_job", &request.account_id, None, &describe_route(&request.route), recorded).await
     }
 
     /// One call, answered at once: a one-row job whose row is sent right away, in this request's lane.
@@ -45,11 +40,7 @@ impl Calls {
         actor.require(Role::Operator)?;
         let result = self.dial_one(actor, request).await;
         let target = format!("{} via {}", request.call.callee, describe_route(&request.call.route()));
-        let (outcome, detail) = match &result {
-            Ok(r) => ("ok", format!("job {} task {}", r.job_id.as_deref().unwrap_or_default(), r.task_id)),
-            Err(ServiceError::Provider(err)) => (provider_outcome(err), err.to_string()),
-            Err(err) => ("refused", err.to_string()),
-        };
+        let (outcome, detail) = service_outcome(&result, |r| format!("job {} task {}", r.job_id.as_deref().unwrap_or_default(), r.task_id));
         let audit = Audit {
             action: "dialex",
             account_id: Some(&request.account_id),
@@ -63,39 +54,41 @@ impl Calls {
     }
 
     async fn dial_one(self: &Arc<Self>, actor: &Actor, request: &StartDialEx) -> Result<DialExResult, ServiceError> {
+        // Answered at once: an unknown account, then a callee that cannot be dialled, are errors before anything is recorded.
         self.aliyun(&request.account_id)?;
-        let callee = ccc_number(&request.call.callee, "callee")?;
-        let route = request.call.route();
+        ccc_number(&request.call.callee, "callee")?;
         let (job, not_dialled) = self
-            .record_dialex_job(actor, &request.account_id, &route, || {
+            .record_dialex_job(actor, &request.account_id, &request.call.route(), || {
                 let number = NumberInput { number: request.call.callee.clone(), ..NumberInput::default() };
                 Ok(Rows { rows: vec![CalloutNumberInput { number, nick_name: None }] })
             })
             .await?;
-        if let Some(NotDialled { e164: Some(e164), .. }) = not_dialled.first() {
-            // The only row was not dialled: say why, as an error on the field.
+        if let Some(skipped) = not_dialled.into_iter().next() {
+            // The only row was not dialled (the do-not-call list): say why, on the field.
             self.publish_job(&job.id).await?;
-            self.refuse_if_listed(e164, "callee").await?;
+            return Err(match (skipped.phase, skipped.e164) {
+                (ItemPhase::Blocked, Some(e164)) => ServiceError::DoNotCall { field: "callee".into(), e164 },
+                _ => ServiceError::invalid("callee", skipped.reason),
+            });
         }
-        let item = self.store.next_pending_batch(&job.id).await?.and_then(|(_, items)| items.into_iter().next());
-        let Some(item) = item else {
-            self.publish_job(&job.id).await?;
-            return Err(ServiceError::invalid("callee", format!("{callee} cannot be dialled")));
-        };
-        let outcome = self.send_batch(&job, 1, std::slice::from_ref(&item), Lane::Person).await?;
-        match outcome {
+        let (batch, items) = self
+            .store
+            .next_pending_batch(&job.id)
+            .await?
+            .ok_or_else(|| ServiceError::Internal("the recorded call is not pending".into()))?;
+        match self.send_batch(&job, batch, &items, Lane::Person).await? {
             BatchOutcome::Placed(result) => Ok(DialExResult { job_id: Some(job.id), ..result }),
             BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) => Err(err.into()),
             BatchOutcome::NotSent(err) => {
                 // A person is waiting: say so now rather than dialling later behind their back.
-                self.fail_unsent(std::slice::from_ref(&item), &format!("not sent: {err}")).await?;
+                self.fail_unsent(&items, &format!("not sent: {err}")).await?;
                 Err(err.into())
             }
             BatchOutcome::Answered(_) | BatchOutcome::Split => Err(ServiceError::Internal("a DialEx call answered like a batch".into())),
         }
     }
 
-    /// Checks the route, then records the rows (audited, refusals included).
+    /// Checks the route, then records the rows.
     async fn record_dialex_job(
         &self,
         actor: &Actor,
@@ -103,22 +96,19 @@ impl Calls {
         route: &DialExRoute,
         rows: impl FnOnce() -> Result<Rows, ServiceError>,
     ) -> Result<(JobRef, Vec<NotDialled>), ServiceError> {
-        async {
-            let entry = self.aliyun(account_id)?;
-            if !entry.summary.instances.is_empty() && !entry.summary.instances.iter().any(|i| i.id == route.instance_id) {
-                return Err(ServiceError::invalid(
-                    "instance_id",
-                    format!("instance `{}` is not configured for this account", route.instance_id),
-                ));
-            }
-            validate_rout_point(route.answer_mode, &route.rout_point).map_err(|e| ServiceError::invalid("rout_point", e.message()))?;
-            let route = DialExRoute { caller: ccc_number(&route.caller, "caller")?, ..route.clone() };
-            let rows = rows()?;
-            // One number per request: DialEx calls one callee.
-            let items = self.plan_items(&rows, 1, &|_| None).await?;
-            self.record_job(actor, account_id, JobTarget::DialEx(route), 1, items).await
+        let entry = self.aliyun(account_id)?;
+        if !entry.summary.instances.is_empty() && !entry.summary.instances.iter().any(|i| i.id == route.instance_id) {
+            return Err(ServiceError::invalid(
+                "instance_id",
+                format!("instance `{}` is not configured for this account", route.instance_id),
+            ));
         }
-        .await
+        validate_rout_point(route.answer_mode, &route.rout_point).map_err(|e| ServiceError::invalid("rout_point", e.message()))?;
+        let route = DialExRoute { caller: ccc_number(&route.caller, "caller")?, ..route.clone() };
+        let rows = rows()?;
+        // One number per request: DialEx calls one callee.
+        let items = self.plan_items(&rows, 1, &|_| None).await?;
+        self.record_job(actor, account_id, JobTarget::DialEx(route), 1, items).await
     }
 
     /// One DialEx request for the item.

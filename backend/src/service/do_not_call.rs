@@ -31,14 +31,6 @@ impl Calls {
         Ok(DoNotCall { listed })
     }
 
-    /// Refuses a single number that is on the list (`field` names it in the error).
-    pub(super) async fn refuse_if_listed(&self, e164: &str, field: &str) -> Result<(), ServiceError> {
-        if self.configured_do_not_call.contains(e164) || self.store.is_do_not_call(e164).await? {
-            return Err(ServiceError::DoNotCall { field: field.to_owned(), e164: e164.to_owned() });
-        }
-        Ok(())
-    }
-
     pub async fn do_not_call_entries(&self, actor: &Actor) -> Result<Vec<DoNotCallEntry>, ServiceError> {
         actor.require(Role::Operator)?;
         let mut entries = self.store.do_not_call_entries().await?;

@@ -78,42 +78,34 @@ impl Calls {
     ) -> Result<JobCreated, ServiceError> {
         actor.require(Role::Operator)?;
         let recorded = self
-            .record_meeting_job(actor, &request.account_id, &request.meeting_id, request.operator_id.as_deref(), || {
+            .record_meeting_job(actor, &request.account_id, &request.meeting_id, request.operator_id.as_deref(), |_| {
                 Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())
             })
             .await;
         let about = format!("meeting {}", request.meeting_id);
-        self.audit_job(actor, "callout_job", &request.account_id, request.operator_id.as_deref(), &about, &recorded).await;
-        let (job, not_dialled) = recorded?;
-        let summary =
-            self.publish_job(&job.id).await?.ok_or_else(|| ServiceError::Internal("the job vanished after it was recorded".into()))?;
-        self.clone().spawn_job(job);
-        Ok(JobCreated { job_id: summary.id.clone(), job: summary, not_dialled })
+        self.start_recorded_job(actor, "callout_job", &request.account_id, request.operator_id.as_deref(), &about, recorded).await
     }
 
-    /// Normalises, de-duplicates and checks every row, then records the job.
+    /// Normalises, de-duplicates and checks every row (`rows` is given the batch cap), then records the job.
     pub(super) async fn record_meeting_job(
         &self,
         actor: &Actor,
         account_id: &str,
         meeting_id: &str,
         operator: Option<&str>,
-        rows: impl FnOnce() -> Result<Rows, ServiceError>,
+        rows: impl FnOnce(usize) -> Result<Rows, ServiceError>,
     ) -> Result<(JobRef, Vec<NotDialled>), ServiceError> {
-        async {
-            let meeting_id = super::meeting_id_param(meeting_id)?.to_owned();
-            let entry = self.tencent(account_id)?;
-            let operator_id = self.operator_for(actor, entry, operator)?;
-            let rows = rows()?;
-            let cap = self.batch_cap(account_id, entry) as u32;
-            let active = self.store.active_numbers(account_id, &meeting_id).await?;
-            let items = self
-                .plan_items(&rows, cap, &|e164| active.get(e164).map(|job| format!("already being called in this meeting (job {job})")))
-                .await?;
-            let target = JobTarget::Meeting { meeting_id, operator_id };
-            self.record_job(actor, account_id, target, cap, items).await
-        }
-        .await
+        let meeting_id = super::meeting_id_param(meeting_id)?.to_owned();
+        let entry = self.tencent(account_id)?;
+        let operator_id = self.operator_for(actor, entry, operator)?;
+        let cap = self.batch_cap(account_id, entry);
+        let rows = rows(cap)?;
+        let active = self.store.active_numbers(account_id, &meeting_id).await?;
+        let items = self
+            .plan_items(&rows, cap as u32, &|e164| active.get(e164).map(|job| format!("already being called in this meeting (job {job})")))
+            .await?;
+        let target = JobTarget::Meeting { meeting_id, operator_id };
+        self.record_job(actor, account_id, target, cap as u32, items).await
     }
 
     /// Normalises and checks every row; numbers that will be dialled get a batch of at most `cap`.
@@ -204,39 +196,46 @@ impl Calls {
         Ok((JobRef { id: job.id, account_id: job.account_id, target: job.target }, not_dialled))
     }
 
-    /// One audit row for a job's submission, with its counts or why it was refused.
-    pub(super) async fn audit_job(
-        &self,
+    /// Audits a job's submission (its counts, or why it was refused) and, once recorded, publishes it
+    /// and starts dialling it in the background.
+    pub(super) async fn start_recorded_job(
+        self: &Arc<Self>,
         actor: &Actor,
         action: &str,
         account_id: &str,
         operator: Option<&str>,
         about: &str,
-        result: &Result<(JobRef, Vec<NotDialled>), ServiceError>,
-    ) {
-        let (outcome, target, detail) = match result {
-            Ok((job, _)) => {
-                let counts = match self.store.job_summary(&job.id).await {
-                    Ok(Some(summary)) => {
-                        let c = summary.counters;
-                        format!(
-                            "{} rows, {} batches, {} invalid, {} duplicates, {} blocked",
-                            c.rows, c.batches_total, c.invalid, c.duplicates, c.blocked
-                        )
-                    }
-                    _ => "counts unavailable".into(),
-                };
+        recorded: Result<(JobRef, Vec<NotDialled>), ServiceError>,
+    ) -> Result<JobCreated, ServiceError> {
+        let started = match recorded {
+            Ok((job, not_dialled)) => match self.publish_job(&job.id).await {
+                Ok(Some(summary)) => Ok((job, summary, not_dialled)),
+                Ok(None) => Err(ServiceError::Internal("the job vanished after it was recorded".into())),
+                Err(err) => Err(err),
+            },
+            Err(err) => Err(err),
+        };
+        let (outcome, target, detail) = match &started {
+            Ok((job, summary, _)) => {
+                let c = &summary.counters;
+                let counts = format!(
+                    "{} rows, {} batches, {} invalid, {} duplicates, {} blocked",
+                    c.rows, c.batches_total, c.invalid, c.duplicates, c.blocked
+                );
                 // The job id in the target lets the audit log link to the job.
                 ("ok", format!("{about} job {}", job.id), format!("job {}: {counts}", job.id))
             }
             Err(err) => ("refused", about.to_owned(), err.to_string()),
         };
-        let operator = match result {
-            Ok((JobRef { target: JobTarget::Meeting { operator_id, .. }, .. }, _)) => Some(operator_id.as_str()),
-            _ => operator,
+        let operator = match &started {
+            Ok((job, _, _)) => job_operator(job),
+            Err(_) => operator,
         };
         let audit = Audit { action, account_id: Some(account_id), target: Some(&target), operator, outcome, detail: Some(&detail) };
         self.audit(actor, audit).await;
+        let (job, summary, not_dialled) = started?;
+        self.clone().spawn_job(job);
+        Ok(JobCreated { job_id: summary.id.clone(), job: summary, not_dialled })
     }
 
     pub async fn job(&self, id: &str) -> Result<CalloutJob, ServiceError> {

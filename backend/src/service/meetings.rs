@@ -14,8 +14,8 @@ use callout_shared::{
 };
 
 use super::{
-    audit::{outcome_of, provider_outcome, Audit},
-    jobs::{BatchOutcome, Rows},
+    audit::{outcome_of, service_outcome, Audit},
+    jobs::{job_operator, BatchOutcome, Rows},
     meeting_id_param,
     pacing::Lane,
     Actor, Calls, ServiceError,
@@ -37,70 +37,15 @@ impl Calls {
     ) -> Result<BatchCalloutResult, ServiceError> {
         actor.require(Role::Operator)?;
         let account_id = &request.account.account_id;
-        let operator = request.account.operator_id.as_deref();
-        self.tencent(account_id)?;
-        // Answered at once, so a bad or repeated row refuses the request before anything is recorded.
-        let inputs: Vec<NumberInput> = request.numbers.iter().map(|n| n.number.clone()).collect();
-        provider_numbers(&inputs)?;
-        let recorded = self
-            .record_meeting_job(actor, account_id, meeting_id, operator, || {
-                let cap = self.tencent(account_id).map(|e| self.batch_cap(account_id, e))?;
-                if request.numbers.is_empty() || request.numbers.len() > cap {
-                    return Err(ServiceError::invalid(
-                        "numbers",
-                        format!("one request takes 1 to {cap} numbers; use a callout job for more"),
-                    ));
-                }
-                Ok(Rows { rows: request.numbers.clone() })
-            })
-            .await;
+        let result = self.dial_one_batch(actor, meeting_id, request).await;
         let about = format!("meeting {meeting_id}");
-        let result = async {
-            let (job, not_dialled) = recorded?;
-            let mut answer = BatchCalloutResult {
-                job_id: job.id.clone(),
-                meeting_id: meeting_id.to_owned(),
-                accepted: vec![],
-                invalid: vec![],
-                not_dialled,
-            };
-            if let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? {
-                match self.send_batch(&job, batch, &items, Lane::Person).await? {
-                    BatchOutcome::Answered(result) => {
-                        answer.accepted = result.accepted;
-                        answer.invalid = result.invalid;
-                    }
-                    BatchOutcome::NotSent(err) => {
-                        // A person is waiting: say so now rather than dialling later behind their back.
-                        self.fail_unsent(&items, &format!("not sent: {err}")).await?;
-                        return Err(err.into());
-                    }
-                    BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) => return Err(err.into()),
-                    // Smaller batches now wait for the job's own sender.
-                    BatchOutcome::Split => self.clone().spawn_job(job.clone()),
-                    BatchOutcome::Placed(_) => return Err(ServiceError::Internal("a callout batch answered like a DialEx call".into())),
-                }
-            }
-            self.publish_job(&job.id).await?;
-            if let JobTarget::Meeting { meeting_id, operator_id } = &job.target {
-                self.follow(account_id, meeting_id, operator_id);
-            }
-            Ok((job, answer))
-        }
-        .await;
-        let (outcome, target, detail) = match &result {
-            Ok((job, a)) => (
-                "ok",
-                format!("{about} job {}", job.id),
-                format!("{} accepted, {} refused, {} not dialled", a.accepted.len(), a.invalid.len(), a.not_dialled.len()),
-            ),
-            Err(ServiceError::Provider(err)) => (provider_outcome(err), about.clone(), err.to_string()),
-            Err(err) => ("refused", about.clone(), err.to_string()),
+        let (target, operator) = match &result {
+            Ok((job, _)) => (format!("{about} job {}", job.id), job_operator(job)),
+            Err(_) => (about, request.account.operator_id.as_deref()),
         };
-        let operator = match &result {
-            Ok((JobRef { target: JobTarget::Meeting { operator_id, .. }, .. }, _)) => Some(operator_id.as_str()),
-            _ => operator,
-        };
+        let (outcome, detail) = service_outcome(&result, |(_, a)| {
+            format!("{} accepted, {} refused, {} not dialled", a.accepted.len(), a.invalid.len(), a.not_dialled.len())
+        });
         let audit = Audit {
             action: "meeting_callout",
             account_id: Some(account_id),
@@ -111,6 +56,59 @@ impl Calls {
         };
         self.audit(actor, audit).await;
         result.map(|(_, answer)| answer)
+    }
+
+    /// Records the batch as a job of one batch and sends it in the person's lane.
+    async fn dial_one_batch(
+        self: &Arc<Self>,
+        actor: &Actor,
+        meeting_id: &str,
+        request: &MeetingCalloutRequest,
+    ) -> Result<(JobRef, BatchCalloutResult), ServiceError> {
+        let account_id = &request.account.account_id;
+        let (job, not_dialled) = self
+            .record_meeting_job(actor, account_id, meeting_id, request.account.operator_id.as_deref(), |cap| {
+                if request.numbers.is_empty() || request.numbers.len() > cap {
+                    return Err(ServiceError::invalid(
+                        "numbers",
+                        format!("one request takes 1 to {cap} numbers; use a callout job for more"),
+                    ));
+                }
+                // Answered at once, so a bad or repeated row refuses the request before anything is recorded.
+                let inputs: Vec<NumberInput> = request.numbers.iter().map(|n| n.number.clone()).collect();
+                provider_numbers(&inputs)?;
+                Ok(Rows { rows: request.numbers.clone() })
+            })
+            .await?;
+        let mut answer = BatchCalloutResult {
+            job_id: job.id.clone(),
+            meeting_id: meeting_id.to_owned(),
+            accepted: vec![],
+            invalid: vec![],
+            not_dialled,
+        };
+        if let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? {
+            match self.send_batch(&job, batch, &items, Lane::Person).await? {
+                BatchOutcome::Answered(result) => {
+                    answer.accepted = result.accepted;
+                    answer.invalid = result.invalid;
+                }
+                BatchOutcome::NotSent(err) => {
+                    // A person is waiting: say so now rather than dialling later behind their back.
+                    self.fail_unsent(&items, &format!("not sent: {err}")).await?;
+                    return Err(err.into());
+                }
+                BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) => return Err(err.into()),
+                // Smaller batches now wait for the job's own sender.
+                BatchOutcome::Split => self.clone().spawn_job(job.clone()),
+                BatchOutcome::Placed(_) => return Err(ServiceError::Internal("a callout batch answered like a DialEx call".into())),
+            }
+        }
+        self.publish_job(&job.id).await?;
+        if let JobTarget::Meeting { meeting_id, operator_id } = &job.target {
+            self.follow(account_id, meeting_id, operator_id);
+        }
+        Ok((job, answer))
     }
 
     /// The provider's callout list of a meeting (every caller), with the rows this console placed marked.

@@ -56,10 +56,3 @@ impl EntryRow {
         DoNotCallEntry { e164: self.e164, note: self.note, added_by: Some(self.added_by), added_at: Some(self.added_at), configured: false }
     }
 }
-
-/// Whether `e164` is in the database list.
-impl Store {
-    pub async fn is_do_not_call(&self, e164: &str) -> Result<bool, StoreError> {
-        Ok(sqlx::query("SELECT 1 FROM do_not_call WHERE e164 = ?").bind(e164).fetch_optional(self.pool()).await?.is_some())
-    }
-}
