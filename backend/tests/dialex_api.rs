@@ -86,3 +86,15 @@ async fn an_unreachable_provider_is_named_without_the_signed_url() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_instance_the_account_is_not_configured_with_is_not_found() {
+    let app = common::spawn().await;
+    let mut body = call("ivr", "cf-welcome-ivr");
+    body["instance_id"] = json!("no-such-instance");
+    let response = app.post_json("/api/v1/dialex", &body).await;
+    assert_eq!(response.status(), 404);
+    let error: Value = response.json().await.unwrap();
+    assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("not_found"), Some("instance_id")), "{error}");
+    assert!(app.ccc_dial_counts().await.is_empty());
+}

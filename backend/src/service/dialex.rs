@@ -98,10 +98,7 @@ impl Calls {
     ) -> Result<(JobRef, Vec<NotDialled>), ServiceError> {
         let entry = self.aliyun(account_id)?;
         if !entry.summary.instances.is_empty() && !entry.summary.instances.iter().any(|i| i.id == route.instance_id) {
-            return Err(ServiceError::invalid(
-                "instance_id",
-                format!("instance `{}` is not configured for this account", route.instance_id),
-            ));
+            return Err(ServiceError::UnknownInstance(route.instance_id.clone()));
         }
         validate_rout_point(route.answer_mode, &route.rout_point).map_err(|e| ServiceError::invalid("rout_point", e.message()))?;
         let route = DialExRoute { caller: ccc_number(&route.caller, "caller")?, ..route.clone() };
