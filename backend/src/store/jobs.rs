@@ -428,17 +428,17 @@ impl Store {
             .fetch_one(&self.pool)
             .await?;
         let Some(batch) = batch else { return Ok(None) };
-        let items = self.items_where("job_id = ? AND batch_no = ? AND phase = 'pending'", job_id, Some(batch)).await?;
+        let items = sqlx::query_as::<_, ItemRow>(
+            "SELECT * FROM job_items WHERE job_id = ? AND batch_no = ? AND phase = 'pending' ORDER BY row_index",
+        )
+        .bind(job_id)
+        .bind(batch)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(ItemRow::into_dial_item)
+        .collect::<Result<_, _>>()?;
         Ok(Some((batch as u32, items)))
-    }
-
-    async fn items_where(&self, condition: &'static str, job_id: &str, batch: Option<i64>) -> Result<Vec<DialItem>, StoreError> {
-        let sql = format!("SELECT * FROM job_items WHERE {condition} ORDER BY row_index");
-        let mut query = sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(sql)).bind(job_id);
-        if let Some(batch) = batch {
-            query = query.bind(batch);
-        }
-        query.fetch_all(&self.pool).await?.into_iter().map(ItemRow::into_dial_item).collect()
     }
 
     /// Write-ahead: from here on, a crash means "may have been dialled".
