@@ -20,7 +20,18 @@ async function freePort() {
   });
 }
 
-export async function startBackend({ extraArgs = [], env = {} } = {}) {
+export async function startBackend(options = {}) {
+  // The port is free when picked but may be taken before the backend binds it: pick another.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startBackendOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !String(err.message).includes('Address already in use')) throw err;
+    }
+  }
+}
+
+async function startBackendOnce({ extraArgs = [], env = {} } = {}) {
   const port = await freePort();
   const bin = path.join(repoRoot, 'target', 'debug', 'callout-console');
   const logs = [];
