@@ -27,10 +27,19 @@ pub enum Lane {
     Background = 2,
 }
 
+/// Background polling's share of the rate at most: a long list poll never takes the whole budget.
+const BACKGROUND_SHARE: f64 = 0.5;
+
+/// Tokens only a person may take (when the burst allows it): dialling and polling leave them in
+/// the bucket, so a person's request is sent at once even while a bulk job uses the whole rate.
+const PERSON_RESERVE: f64 = 2.0;
+
 pub struct RateLimiter {
     per_second: f64,
     burst: f64,
-    state: Mutex<(f64, Instant)>,
+    reserve: f64,
+    /// The account's bucket and background polling's own, smaller one: (tokens, last refill) each.
+    state: Mutex<[(f64, Instant); 2]>,
     /// Waiters per lane: a lane takes a token only while no more urgent lane waits.
     waiting: [AtomicUsize; 3],
 }
@@ -40,32 +49,45 @@ impl RateLimiter {
         let per_second = f64::from(calls.max(1)) / 60.0;
         // A small burst keeps interactive calls snappy; the long-run rate stays under the limit.
         let burst = (f64::from(calls) / 30.0).clamp(1.0, 10.0);
-        Self { per_second, burst, state: Mutex::new((burst, Instant::now())), waiting: Default::default() }
+        let reserve = PERSON_RESERVE.min(burst - 1.0).max(0.0);
+        let now = Instant::now();
+        Self { per_second, burst, reserve, state: Mutex::new([(burst, now), (1.0, now)]), waiting: Default::default() }
     }
 
     /// Waits for a token in `lane`.
     pub async fn acquire(&self, lane: Lane) {
         let index = lane as usize;
         self.waiting[index].fetch_add(1, Ordering::SeqCst);
+        // Bulk work leaves the person's reserve in the bucket.
+        let needed = if lane == Lane::Person { 1.0 } else { 1.0 + self.reserve };
         loop {
             let pause = {
                 let mut state = self.state.lock().await;
                 let now = Instant::now();
-                let (tokens, last) = *state;
-                let tokens = (tokens + now.duration_since(last).as_secs_f64() * self.per_second).min(self.burst);
+                let refill =
+                    |(tokens, last): (f64, Instant), rate: f64, cap: f64| (tokens + now.duration_since(last).as_secs_f64() * rate).min(cap);
+                let tokens = refill(state[0], self.per_second, self.burst);
+                let background_rate = self.per_second * BACKGROUND_SHARE;
+                let background = refill(state[1], background_rate, 1.0);
                 let yield_to_others = self.waiting[..index].iter().any(|w| w.load(Ordering::SeqCst) > 0);
-                if tokens >= 1.0 && !yield_to_others {
-                    *state = (tokens - 1.0, now);
+                let background_ok = lane != Lane::Background || background >= 1.0;
+                if tokens >= needed && background_ok && !yield_to_others {
+                    let spent_background = if lane == Lane::Background { 1.0 } else { 0.0 };
+                    *state = [(tokens - 1.0, now), (background - spent_background, now)];
                     self.waiting[index].fetch_sub(1, Ordering::SeqCst);
                     return;
                 }
-                *state = (tokens, now);
-                let refill = Duration::from_secs_f64(((1.0 - tokens).max(0.0) / self.per_second).max(0.001));
+                *state = [(tokens, now), (background, now)];
+                let mut wait = (needed - tokens).max(0.0) / self.per_second;
+                if !background_ok {
+                    wait = wait.max((1.0 - background) / background_rate);
+                }
+                let wait = Duration::from_secs_f64(wait.max(0.001));
                 // Behind a more urgent lane: look again soon, it may leave a token.
                 if yield_to_others {
-                    refill.min(Duration::from_millis(20))
+                    wait.min(Duration::from_millis(20))
                 } else {
-                    refill
+                    wait
                 }
             };
             tokio::time::sleep(pause).await;
@@ -129,5 +151,47 @@ mod tests {
             task.await.unwrap();
         }
         assert_eq!(*order.lock().unwrap(), ["person", "background"]);
+    }
+
+    /// Keeps taking tokens in `lane` until aborted, counting them.
+    fn hog(limiter: &Arc<RateLimiter>, lane: Lane) -> (tokio::task::JoinHandle<()>, Arc<AtomicUsize>) {
+        let (limiter, taken) = (limiter.clone(), Arc::new(AtomicUsize::new(0)));
+        let counter = taken.clone();
+        let task = tokio::spawn(async move {
+            loop {
+                limiter.acquire(lane).await;
+                counter.fetch_add(1, Ordering::SeqCst);
+            }
+        });
+        (task, taken)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_person_is_served_at_once_while_a_bulk_job_uses_the_whole_rate() {
+        let limiter = Arc::new(RateLimiter::per_minute(300));
+        let (dialling, dialled) = hog(&limiter, Lane::Dialling);
+        let (polling, _) = hog(&limiter, Lane::Background);
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        // The bulk lanes still get the whole rate (300 a minute and the burst, less the reserve).
+        let taken = dialled.load(Ordering::SeqCst);
+        assert!((295..=310).contains(&taken), "dialling took {taken} tokens in a minute");
+        for _ in 0..3 {
+            let asked = Instant::now();
+            limiter.acquire(Lane::Person).await;
+            assert_eq!(asked.elapsed(), Duration::ZERO, "the person waited behind bulk work");
+            tokio::time::sleep(Duration::from_secs(5)).await;
+        }
+        dialling.abort();
+        polling.abort();
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn background_polling_takes_at_most_its_share() {
+        let limiter = Arc::new(RateLimiter::per_minute(300));
+        let (polling, polled) = hog(&limiter, Lane::Background);
+        tokio::time::sleep(Duration::from_secs(60)).await;
+        polling.abort();
+        let polled = polled.load(Ordering::SeqCst);
+        assert!((140..=160).contains(&polled), "background polling took {polled} of 300 tokens in a minute");
     }
 }
