@@ -8,18 +8,13 @@ use axum::{
     http::HeaderMap,
     response::sse::{Event, KeepAlive, Sse},
 };
-use callout_shared::jobs::LiveEvent;
 use futures_util::stream::{self, Stream, StreamExt};
 use tokio::sync::broadcast::error::RecvError;
 
-use crate::{app::AppState, security::CurrentUser};
+use crate::{app::AppState, security::CurrentUser, service::events::WireEvent};
 
-fn to_sse(id: u64, event: &LiveEvent) -> Event {
-    let name = match event {
-        LiveEvent::Job(_) => "job",
-        LiveEvent::Item(_) => "item",
-    };
-    Event::default().id(id.to_string()).event(name).json_data(event).unwrap_or_else(|_| Event::default().comment("unserialisable event"))
+fn to_sse(id: u64, event: &WireEvent) -> Event {
+    Event::default().id(id.to_string()).event(event.name).data(&event.json)
 }
 
 pub async fn stream(

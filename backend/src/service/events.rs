@@ -1,10 +1,11 @@
 //! Live events for the browser. Each event gets an increasing id; the last few thousand are kept so
-//! a reconnecting client (`Last-Event-ID`) misses nothing.
+//! a reconnecting client (`Last-Event-ID`) misses nothing. An event is serialised once, when it is
+//! published, and shared by every subscriber.
 
 use std::{
     collections::VecDeque,
     future::Future,
-    sync::{Mutex, MutexGuard},
+    sync::{Arc, Mutex, MutexGuard},
 };
 
 use callout_shared::jobs::LiveEvent;
@@ -12,12 +13,19 @@ use tokio::sync::{broadcast, watch};
 
 const KEEP: usize = 4096;
 
+/// A published event as it goes on the wire: its SSE name and its JSON.
+#[derive(Debug)]
+pub struct WireEvent {
+    pub name: &'static str,
+    pub json: String,
+}
+
 /// An event with its id.
-pub type Numbered = (u64, LiveEvent);
+pub type Numbered = (u64, Arc<WireEvent>);
 
 pub struct EventBus {
-    tx: broadcast::Sender<(u64, LiveEvent)>,
-    recent: Mutex<(u64, VecDeque<(u64, LiveEvent)>)>,
+    tx: broadcast::Sender<Numbered>,
+    recent: Mutex<(u64, VecDeque<Numbered>)>,
     /// Set when the server stops: open streams end, so a graceful shutdown is not held open by browsers.
     closing: watch::Sender<bool>,
 }
@@ -43,6 +51,12 @@ impl EventBus {
     }
 
     pub fn publish(&self, event: LiveEvent) -> u64 {
+        let name = match &event {
+            LiveEvent::Job(_) => "job",
+            LiveEvent::Item(_) => "item",
+        };
+        // Plain data types: serialising cannot fail.
+        let event = Arc::new(WireEvent { name, json: serde_json::to_string(&event).unwrap_or_default() });
         // Numbered and sent under one lock so ids reach subscribers in order.
         let mut recent = self.recent();
         recent.0 += 1;
@@ -71,7 +85,7 @@ impl EventBus {
         (replay, rx)
     }
 
-    fn recent(&self) -> MutexGuard<'_, (u64, VecDeque<(u64, LiveEvent)>)> {
+    fn recent(&self) -> MutexGuard<'_, (u64, VecDeque<Numbered>)> {
         self.recent.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
