@@ -25,7 +25,7 @@ impl Store {
     /// Claims `key` for `subject`; a use older than `ttl_ms` no longer counts.
     pub async fn claim_idempotency_key(&self, subject: &str, key: &str, request_hash: &str, ttl_ms: i64) -> Result<Claim, StoreError> {
         let now = now_ms();
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query("DELETE FROM idempotency_keys WHERE subject = ? AND key = ? AND created_at < ?")
             .bind(subject)
             .bind(key)

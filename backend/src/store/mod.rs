@@ -42,6 +42,12 @@ impl Store {
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
+
+    /// A transaction that writes: it takes the write lock at its start, so two of them never
+    /// both read and then fail to upgrade (SQLite's "database is locked" on a busy snapshot).
+    async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
+        Ok(self.pool.begin_with(sqlite::BEGIN_WRITE).await?)
+    }
 }
 
 /// Unix milliseconds, the time format of every stored timestamp.

@@ -9,6 +9,9 @@ use sqlx::{
 
 use super::StoreError;
 
+/// How a writing transaction begins: with the write lock (see `Store::write`).
+pub const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
 pub async fn open(data_dir: &Path) -> Result<SqlitePool, StoreError> {
     std::fs::create_dir_all(data_dir)?;
     let url = format!("sqlite://{}", data_dir.join("callout-console.db").display());
