@@ -134,6 +134,8 @@ impl Accounts {
         let mut meeting_config = TencentEmulatorConfig::default();
         meeting_config.delays = meeting_config.delays.scaled(sandbox.time_scale);
         meeting_config.callout_batch_cap = sandbox.callout_batch_cap;
+        // The emulated provider enforces the budget the console paces itself to.
+        meeting_config.rate_limit_per_minute = sandbox.rate_limit_per_minute;
         let tencent = meeting_emulator::start(loopback, meeting_config).await.map_err(emulator_error)?;
         let http = HttpSettings { use_system_proxy: false, ..http };
         let meeting = TencentEntry {

@@ -80,6 +80,7 @@ impl Application {
             .collect::<Result<_, _>>()?;
         let call_settings = CallSettings {
             idempotency_ttl: std::time::Duration::from_secs(settings.server.idempotency_ttl_secs),
+            webhook_dedupe_window: std::time::Duration::from_secs(settings.server.webhook_dedupe_secs),
             ..CallSettings::default()
         };
         let calls = Calls::new(store, accounts.clone(), events, call_settings, do_not_call);

@@ -49,11 +49,20 @@ pub struct ServerSettings {
     pub data_dir: PathBuf,
     /// How long an `Idempotency-Key` is remembered (a repeat within it replays the first answer).
     pub idempotency_ttl_secs: u64,
+    /// How long a webhook event's id is remembered to recognise a redelivery (then pruned; the
+    /// event's body is never stored).
+    pub webhook_dedupe_secs: u64,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { bind: "127.0.0.1:8080".parse().unwrap(), static_dir: None, data_dir: PathBuf::from("data"), idempotency_ttl_secs: 24 * 3600 }
+        Self {
+            bind: "127.0.0.1:8080".parse().unwrap(),
+            static_dir: None,
+            data_dir: PathBuf::from("data"),
+            idempotency_ttl_secs: 24 * 3600,
+            webhook_dedupe_secs: 3 * 24 * 3600,
+        }
     }
 }
 
@@ -236,7 +245,7 @@ pub struct SandboxSettings {
     /// Numbers the Tencent Meeting emulator takes per callout request (the real cap is unconfirmed:
     /// 50 or 30); below the console's 50 it shows how a job splits a batch the provider refuses.
     pub callout_batch_cap: usize,
-    /// The sandbox accounts' request budgets.
+    /// The sandbox accounts' request budgets (the Tencent emulator enforces the same limit).
     pub rate_limit_per_minute: u32,
     pub ccc_rate_limit_per_minute: u32,
 }
@@ -450,6 +459,9 @@ impl Settings {
         }
         if self.server.idempotency_ttl_secs == 0 {
             return Err(err("server.idempotency_ttl_secs", "must be at least 1"));
+        }
+        if self.server.webhook_dedupe_secs < 3600 {
+            return Err(err("server.webhook_dedupe_secs", "must be at least 3600: a provider may deliver an event again for hours"));
         }
         let mut ids = std::collections::BTreeSet::new();
         for (i, account) in self.tencent_meeting.iter().enumerate() {

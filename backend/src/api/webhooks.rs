@@ -3,8 +3,8 @@
 //! so it is authenticated by its signature, not by SSO or CSRF.
 //!
 //! Events are verified (signature, timestamp window, ±5 min by default), decrypted, de-duplicated on their
-//! trace id (or, without one, the digest of the decrypted event), answered at once, and processed after the reply: they wake the follower of their
-//! meeting, which re-reads the provider's list (events are hints; the list is the truth).
+//! trace id (or, without one, the digest of the decrypted event), answered at once, and processed after the
+//! reply: a PSTN status event moves its item, anything else wakes the meeting's follower (`service/webhooks.rs`).
 
 use axum::{
     body::Bytes,
@@ -67,8 +67,7 @@ async fn event(State(state): State<AppState>, Path(account_id): Path<String>, he
         Ok(event) => event,
         Err(err) => return refuse(&format!("event refused: {err}")),
     };
-    let payload = String::from_utf8_lossy(&body).into_owned();
-    match state.calls.accept_tencent_event(&account_id, &event, &payload).await {
+    match state.calls.accept_tencent_event(&account_id, &event).await {
         Ok(_) => ACK_BODY.into_response(),
         // Not recorded: let the provider deliver it again.
         Err(err) => {

@@ -4,7 +4,7 @@
 //! Admin endpoints (never behind the signature check, never faulted):
 //! - `GET /__emulator/faults`, `PUT /__emulator/faults` with a [`FaultSettings`] JSON body
 //! - `GET /__emulator/dials`: `{ "<number>": <times dialled> }`
-//! - `GET /__emulator/arrivals`: every provider request as `{ "path", "at_ms" }`, in arrival order (pacing proofs)
+//! - `GET /__emulator/arrivals`: every provider request as `{ "method", "path", "at_ms" }`, in arrival order (pacing proofs)
 //! - `POST /__emulator/reset`: clears faults and counters
 //!
 //! Faults that fire *after* processing (HTTP 500, timeout after read, malformed JSON, connection
@@ -48,6 +48,9 @@ pub struct FaultSettings {
     pub rate_limit: u32,
     /// The next N requests: processed, then the connection is dropped in the middle of the answer.
     pub connection_reset: u32,
+    /// Every read (GET, such as the callout list) answered with an empty HTTP 500: a provider whose
+    /// lists are down while calls and events still work.
+    pub fail_reads: bool,
 }
 
 impl Default for FaultSettings {
@@ -62,6 +65,7 @@ impl Default for FaultSettings {
             malformed_json: 0,
             rate_limit: 0,
             connection_reset: 0,
+            fail_reads: false,
         }
     }
 }
@@ -79,6 +83,7 @@ enum Fault {
 /// One provider request as it arrived.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ArrivedRequest {
+    pub method: String,
     pub path: String,
     /// Unix milliseconds at arrival.
     pub at_ms: i64,
@@ -174,13 +179,20 @@ impl Faults {
 /// Middleware for an emulator's provider routes: `.layer(middleware::from_fn_with_state(faults, faults::apply))`.
 pub async fn apply(State(faults): State<Arc<Faults>>, request: Request, next: Next) -> Response {
     let at_ms = crate::store::now_ms();
-    faults.requests.lock().unwrap().push(ArrivedRequest { path: request.uri().path().to_owned(), at_ms });
+    faults.requests.lock().unwrap().push(ArrivedRequest {
+        method: request.method().to_string(),
+        path: request.uri().path().to_owned(),
+        at_ms,
+    });
     let (latency, fault) = faults.next_fault();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;
     }
     if fault == Some(Fault::RateLimit) {
         return (faults.rate_limited)();
+    }
+    if request.method() == axum::http::Method::GET && faults.settings().fail_reads {
+        return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     let timeout = Duration::from_millis(faults.settings().timeout_ms);
     let response = next.run(request).await;

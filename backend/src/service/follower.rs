@@ -1,9 +1,14 @@
-//! Following dialled calls to their final states: read the provider's callout list of the meeting
-//! (every page, through the one paging loop), match rows to our open items by number, move them
-//! forward. Webhook events poke the follower for an early poll; without them it polls with backoff
-//! until nothing is open.
+//! Following dialled calls to their final states. Webhook events move items directly (see
+//! `webhooks.rs`); this is the safety net that needs no events: read the provider's callout list of
+//! the meeting (through the one paging loop), match rows to our open items by number, move them
+//! forward, with backoff until nothing is open. A pass starts from the page on which the oldest open
+//! call was seen last time, so a meeting with many finished callouts costs only its tail.
 
-use std::{collections::BTreeSet, sync::Arc, time::Duration};
+use std::{
+    collections::{BTreeSet, HashMap},
+    sync::Arc,
+    time::Duration,
+};
 
 use callout_shared::{
     jobs::{ItemChanged, LiveEvent},
@@ -15,31 +20,47 @@ use super::{pacing::Lane, Calls, ServiceError};
 use crate::{
     accounts::TencentEntry,
     providers::tencent_meeting::{map_callout_status, MAX_PAGE_SIZE},
-    store::jobs::DialItem,
+    store::jobs::{DialItem, ItemMove},
 };
 
-/// Pages read at most in one pass (100 per page: ten thousand callouts).
-const MAX_PAGES: u32 = 100;
+/// Pages a person's "all callouts" request reads at most (ten thousand callouts); the answer's
+/// `total_count` still tells the whole. The follower reads without a cap.
+pub(super) const MAX_PAGES_FOR_A_PERSON: u32 = 100;
+
+/// The pages of a meeting's callout list to read.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Pages {
+    pub first: u32,
+    pub at_most: Option<u32>,
+}
 
 impl Calls {
-    /// Every page of a meeting's callout list, concatenated: the one paging loop.
-    pub(super) async fn all_callouts(
+    /// Pages `pages.first..` of a meeting's callout list, concatenated: the one paging loop. The
+    /// answer's `current_page` is the first page read.
+    pub(super) async fn callouts_from(
         &self,
         entry: &TencentEntry,
         meeting_id: &str,
         operator_id: &str,
+        pages: Pages,
         lane: Lane,
     ) -> Result<CalloutStatusPage, ServiceError> {
-        let mut all = entry.client.call(lane, |c| c.callout_status(meeting_id, operator_id, 1, MAX_PAGE_SIZE)).await?;
-        let mut page = 1;
-        while page < all.total_page.min(MAX_PAGES) {
+        let first = pages.first.max(1);
+        let mut all = entry.client.call(lane, |c| c.callout_status(meeting_id, operator_id, first, MAX_PAGE_SIZE)).await?;
+        let last = match pages.at_most {
+            Some(n) => all.total_page.min(first + n.max(1) - 1),
+            None => all.total_page,
+        };
+        let mut page = first;
+        while page < last {
             page += 1;
             let next = entry.client.call(lane, |c| c.callout_status(meeting_id, operator_id, page, MAX_PAGE_SIZE)).await?;
+            // The list may have grown while it was read: the newest total counts.
+            all.total_count = next.total_count;
             all.items.extend(next.items);
         }
-        all.current_page = 1;
+        all.current_page = first;
         all.page_size = all.items.len() as u32;
-        all.total_page = 1;
         Ok(all)
     }
 
@@ -68,7 +89,7 @@ impl Calls {
     }
 
     /// A webhook said something happened in this meeting.
-    pub fn poke(self: &Arc<Self>, account_id: &str, meeting_id: &str) {
+    pub fn poke(&self, account_id: &str, meeting_id: &str) {
         if let Some(notify) = self.followers.lock().unwrap_or_else(|e| e.into_inner()).get(&(account_id.to_owned(), meeting_id.to_owned()))
         {
             notify.notify_one();
@@ -77,6 +98,7 @@ impl Calls {
 
     async fn follow_loop(self: &Arc<Self>, account_id: &str, meeting_id: &str, operator_id: &str, poke: Arc<Notify>) {
         let mut pause = Duration::from_millis(500);
+        let mut first_page = None;
         loop {
             let open = match self.store.open_items(account_id, meeting_id, self.settings.unknown_lookup.as_millis() as i64).await {
                 Ok(open) => open,
@@ -88,9 +110,15 @@ impl Calls {
             if open.is_empty() {
                 return;
             }
-            match self.poll_once(account_id, meeting_id, operator_id, &open).await {
-                Ok(true) => pause = Duration::from_millis(500),
-                Ok(false) => pause = (pause * 2).min(self.settings.max_poll_interval),
+            let first = match first_page {
+                Some(page) => page,
+                None => self.first_page_estimate(account_id, meeting_id, &open).await,
+            };
+            match self.poll_once(account_id, meeting_id, operator_id, &open, first).await {
+                Ok(pass) => {
+                    first_page = Some(pass.next_first_page);
+                    pause = if pass.changed { Duration::from_millis(500) } else { (pause * 2).min(self.settings.max_poll_interval) };
+                }
                 Err(err) => {
                     tracing::warn!(%err, account_id, meeting_id, "polling the callout list failed; trying again later");
                     pause = (pause * 2).min(self.settings.max_poll_interval);
@@ -103,26 +131,86 @@ impl Calls {
         }
     }
 
-    /// One pass over the meeting's callout list; true when something changed.
-    async fn poll_once(&self, account_id: &str, meeting_id: &str, operator_id: &str, open: &[DialItem]) -> Result<bool, ServiceError> {
+    /// Where the first pass starts: the list (oldest first) holds at least the numbers this console
+    /// had called in the meeting before the oldest open call, so that call is on their page or
+    /// later. Other clients' calls only move it further back; if the provider orders differently,
+    /// the call is not found from there and the next pass reads from page 1.
+    async fn first_page_estimate(&self, account_id: &str, meeting_id: &str, open: &[DialItem]) -> u32 {
+        let Some(oldest) = open.iter().map(|i| i.id).min() else { return 1 };
+        match self.store.numbers_listed_before(account_id, meeting_id, oldest).await {
+            Ok(before) => before / MAX_PAGE_SIZE + 1,
+            Err(err) => {
+                tracing::warn!(%err, "cannot estimate where the open calls are listed; reading from page 1");
+                1
+            }
+        }
+    }
+
+    /// One pass over the meeting's callout list from `first_page` on.
+    async fn poll_once(
+        &self,
+        account_id: &str,
+        meeting_id: &str,
+        operator_id: &str,
+        open: &[DialItem],
+        first_page: u32,
+    ) -> Result<Pass, ServiceError> {
         let entry = self.tencent(account_id)?;
-        let list = self.all_callouts(entry, meeting_id, operator_id, Lane::Background).await?;
-        let mut touched_jobs = BTreeSet::new();
-        for row in &list.items {
+        let list = self.callouts_from(entry, meeting_id, operator_id, Pages { first: first_page, at_most: None }, Lane::Background).await?;
+        let by_number: HashMap<(u32, &str, Option<&str>), &DialItem> =
+            open.iter().map(|i| ((i.area, i.phone.as_str(), i.extension.as_deref()), i)).collect();
+        // A number called again is listed again: its latest row is the open call.
+        let mut latest = HashMap::new();
+        let mut first_seen_at = None;
+        for (index, row) in list.items.iter().enumerate() {
             let callee = &row.callee;
-            let Some(item) = open.iter().find(|i| i.area == callee.area && i.phone == callee.phone && i.extension == callee.extension)
-            else {
+            let Some(item) = by_number.get(&(callee.area, callee.phone.as_str(), callee.extension.as_deref())) else {
                 continue; // called from another client, or not ours
             };
-            let next = map_callout_status(&row.raw_status);
-            if let Some((job_id, updated)) = self.store.advance_item(item.id, next, &row.raw_status, row.ms_open_id.as_deref()).await? {
-                self.events.publish(LiveEvent::Item(ItemChanged { job_id: job_id.clone(), item: updated }));
-                touched_jobs.insert(job_id);
-            }
+            first_seen_at.get_or_insert(index);
+            latest.insert(item.id, row);
+        }
+        let seen = latest.len();
+        let moves: Vec<ItemMove> = latest
+            .into_iter()
+            .map(|(item_id, row)| ItemMove {
+                item_id,
+                next: map_callout_status(&row.raw_status),
+                raw_status: row.raw_status.clone(),
+                ms_open_id: row.ms_open_id.clone(),
+            })
+            .collect();
+        let changed = self.apply_moves(&moves).await?;
+        // Every open call seen: the next pass can skip the pages before the oldest of them. One
+        // missing (the list is ordered differently than expected, or it was not listed yet): read
+        // everything again.
+        let next_first_page = match first_seen_at {
+            Some(index) if seen == open.len() => list.current_page + (index as u32) / MAX_PAGE_SIZE,
+            _ => 1,
+        };
+        Ok(Pass { changed, next_first_page })
+    }
+
+    /// Moves items forward in one store transaction and tells the browsers; true when something changed.
+    pub(super) async fn apply_moves(&self, moves: &[ItemMove]) -> Result<bool, ServiceError> {
+        if moves.is_empty() {
+            return Ok(false);
+        }
+        let changed = self.store.advance_items(moves).await?;
+        let mut touched_jobs = BTreeSet::new();
+        for (job_id, item) in changed {
+            touched_jobs.insert(job_id.clone());
+            self.events.publish(LiveEvent::Item(ItemChanged { job_id, item }));
         }
         for job in &touched_jobs {
             self.publish_job(job).await?;
         }
         Ok(!touched_jobs.is_empty())
     }
+}
+
+/// What one pass over the list found.
+struct Pass {
+    changed: bool,
+    next_first_page: u32,
 }

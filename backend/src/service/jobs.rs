@@ -9,7 +9,9 @@ use std::{collections::HashMap, sync::Arc};
 
 use callout_shared::{
     call_status::CallStatus,
-    jobs::{CalloutJob, ItemChanged, ItemPhase, JobChanged, JobCreated, JobSummary, LiveEvent, NotDialled, RetryResult, RetryUnknown},
+    jobs::{
+        CalloutJob, ItemChanged, ItemPhase, JobChanged, JobCreated, JobItem, JobSummary, LiveEvent, NotDialled, RetryResult, RetryUnknown,
+    },
     me::Role,
     meeting::{CalloutNumberInput, CalloutResult, PhoneTarget},
     number_list,
@@ -20,7 +22,7 @@ use super::{audit::Audit, pacing::Lane, Actor, Calls, ServiceError};
 use crate::{
     phone,
     providers::{ProviderError, ProviderErrorBody},
-    store::jobs::{DialItem, JobRef, JobTarget, NewItem, NewJob},
+    store::jobs::{DialItem, ItemOutcome, JobRef, JobTarget, NewItem, NewJob},
 };
 
 /// Rows one job may carry.
@@ -313,15 +315,14 @@ impl Calls {
 
     /// Items that were provably never sent, given up on: they fail with `reason`.
     pub(super) async fn fail_unsent(&self, items: &[DialItem], reason: &str) -> Result<(), ServiceError> {
-        for item in items {
-            self.store.mark_sent(item.id, CallStatus::Failed, None, Some(reason), None).await?;
-        }
-        self.publish_items(items).await?;
+        let outcomes: Vec<ItemOutcome> = items.iter().map(|i| ItemOutcome::of(i, CallStatus::Failed, Some(reason.to_owned()))).collect();
+        self.publish_items(self.store.record_outcomes(&outcomes).await?);
         self.publish_job(&items[0].job_id).await?;
         Ok(())
     }
 
-    /// Sends one batch with write-ahead records around it, and stores every item's outcome.
+    /// Sends one batch with write-ahead records around it, and stores every item's outcome in one
+    /// transaction.
     pub(super) async fn send_batch(&self, job: &JobRef, batch: u32, items: &[DialItem], lane: Lane) -> Result<BatchOutcome, ServiceError> {
         let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
         self.store.mark_sending(&ids).await?;
@@ -330,44 +331,46 @@ impl Calls {
             JobTarget::Meeting { meeting_id, operator_id } => self.send_callout_batch(job, meeting_id, operator_id, items, lane).await?,
             JobTarget::DialEx(route) => self.send_dialex_call(&job.account_id, route, &items[0], lane).await?,
         };
-        match &outcome {
+        let every = |status: CallStatus, reason: &str| -> Vec<ItemOutcome> {
+            items.iter().map(|i| ItemOutcome::of(i, status, Some(reason.to_owned()))).collect()
+        };
+        let changed = match &outcome {
             BatchOutcome::Answered(result) => {
-                for item in items {
-                    let same = |n: &callout_shared::meeting::PhoneNumber| {
-                        n.area == item.area && n.phone == item.phone && n.extension == item.extension
-                    };
-                    if let Some(accepted) = result.accepted.iter().find(|a| same(&a.number)) {
-                        let status = if accepted.status == CallStatus::Unknown { CallStatus::Queued } else { accepted.status };
-                        self.store.mark_sent(item.id, status, Some(&accepted.raw_status), None, None).await?;
-                    } else if let Some(refused) = result.invalid.iter().find(|r| same(&r.number)) {
-                        let reason = format!("refused by the provider: {}", refused.reason);
-                        self.store.mark_sent(item.id, CallStatus::Failed, None, Some(&reason), None).await?;
-                    } else {
-                        let reason = "the provider's answer did not mention this number";
-                        self.store.mark_sent(item.id, CallStatus::Unknown, None, Some(reason), None).await?;
-                    }
-                }
+                let outcomes: Vec<ItemOutcome> = items
+                    .iter()
+                    .map(|item| {
+                        let same = |n: &callout_shared::meeting::PhoneNumber| {
+                            n.area == item.area && n.phone == item.phone && n.extension == item.extension
+                        };
+                        if let Some(accepted) = result.accepted.iter().find(|a| same(&a.number)) {
+                            let status = if accepted.status == CallStatus::Unknown { CallStatus::Queued } else { accepted.status };
+                            ItemOutcome { raw_status: Some(accepted.raw_status.clone()), ..ItemOutcome::of(item, status, None) }
+                        } else if let Some(refused) = result.invalid.iter().find(|r| same(&r.number)) {
+                            ItemOutcome::of(item, CallStatus::Failed, Some(format!("refused by the provider: {}", refused.reason)))
+                        } else {
+                            ItemOutcome::of(item, CallStatus::Unknown, Some("the provider's answer did not mention this number".into()))
+                        }
+                    })
+                    .collect();
+                self.store.record_outcomes(&outcomes).await?
             }
             BatchOutcome::Placed(result) => {
-                let raw = result.status_code.as_deref();
-                self.store.mark_sent(items[0].id, CallStatus::Placed, raw, None, Some(&result.task_id)).await?;
+                let placed = ItemOutcome {
+                    raw_status: result.status_code.clone(),
+                    task_id: Some(result.task_id.clone()),
+                    ..ItemOutcome::of(&items[0], CallStatus::Placed, None)
+                };
+                self.store.record_outcomes(&[placed]).await?
             }
-            BatchOutcome::Refused(err) => {
-                let reason = refusal_reason(err);
-                for item in items {
-                    self.store.mark_sent(item.id, CallStatus::Failed, None, Some(&reason), None).await?;
-                }
-            }
+            BatchOutcome::Refused(err) => self.store.record_outcomes(&every(CallStatus::Failed, &refusal_reason(err))).await?,
             BatchOutcome::NotSent(_) => self.store.mark_pending_again(&ids).await?,
             BatchOutcome::Unknown(err) => {
-                let reason = format!("{err}; not re-dialled automatically");
-                for item in items {
-                    self.store.mark_sent(item.id, CallStatus::Unknown, None, Some(&reason), None).await?;
-                }
+                self.store.record_outcomes(&every(CallStatus::Unknown, &format!("{err}; not re-dialled automatically"))).await?
             }
-            BatchOutcome::Split => {}
-        }
-        self.publish_items(items).await?;
+            // The items were put into new batches.
+            BatchOutcome::Split => self.store.items(&ids).await?,
+        };
+        self.publish_items(changed);
         self.publish_job(&job.id).await?;
         Ok(outcome)
     }
@@ -407,21 +410,18 @@ impl Calls {
         })
     }
 
-    /// Publishes the job's summary (and stores its state); `None` when there is no such job.
+    /// Publishes the job's summary (the store keeps its state); `None` when there is no such job.
     pub(super) async fn publish_job(&self, job_id: &str) -> Result<Option<JobSummary>, ServiceError> {
         let Some(summary) = self.store.job_summary(job_id).await? else { return Ok(None) };
-        self.store.set_job_state(job_id, summary.state).await?;
         self.events.publish(LiveEvent::Job(JobChanged { job: summary.clone() }));
         Ok(Some(summary))
     }
 
-    pub(super) async fn publish_items(&self, items: &[DialItem]) -> Result<(), ServiceError> {
-        for item in items {
-            if let Some((job_id, item)) = self.store.item(item.id).await? {
-                self.events.publish(LiveEvent::Item(ItemChanged { job_id, item }));
-            }
+    /// Tells the browsers about items as the store returned them.
+    pub(super) fn publish_items(&self, items: Vec<(String, JobItem)>) {
+        for (job_id, item) in items {
+            self.events.publish(LiveEvent::Item(ItemChanged { job_id, item }));
         }
-        Ok(())
     }
 }
 
@@ -478,6 +478,12 @@ fn smaller_cap(body: &ProviderErrorBody, len: usize) -> u32 {
 
 fn numbers_in(text: &str) -> impl Iterator<Item = usize> + '_ {
     text.split(|c: char| !c.is_ascii_digit()).filter_map(|s| s.parse().ok())
+}
+
+impl ItemOutcome {
+    fn of(item: &DialItem, status: CallStatus, reason: Option<String>) -> Self {
+        ItemOutcome { item_id: item.id, status, raw_status: None, reason, task_id: None }
+    }
 }
 
 impl NewItem {

@@ -15,6 +15,7 @@ use callout_shared::{
 
 use super::{
     audit::{outcome_of, service_outcome, Audit},
+    follower::{Pages, MAX_PAGES_FOR_A_PERSON},
     jobs::{job_operator, BatchOutcome, Rows},
     meeting_id_param,
     pacing::Lane,
@@ -128,7 +129,11 @@ impl Calls {
             return Err(ServiceError::invalid("page_size", format!("page_size is 1 to {MAX_PAGE_SIZE}")));
         }
         let page = if query.all {
-            self.all_callouts(entry, meeting_id, &operator, Lane::Person).await?
+            let pages = Pages { first: 1, at_most: Some(MAX_PAGES_FOR_A_PERSON) };
+            let mut all = self.callouts_from(entry, meeting_id, &operator, pages, Lane::Person).await?;
+            // One page holding everything read.
+            all.total_page = 1;
+            all
         } else {
             entry.client.call(Lane::Person, |c| c.callout_status(meeting_id, &operator, query.page, query.page_size)).await?
         };
@@ -137,7 +142,9 @@ impl Calls {
 
     /// Marks the rows this console placed, with their job and submitter.
     async fn mark_ours(&self, account_id: &str, mut page: CalloutStatusPage) -> Result<CalloutStatusPage, ServiceError> {
-        let ours = self.store.console_callouts(account_id, &page.meeting_id).await?;
+        let numbers: Vec<(u32, &str, Option<&str>)> =
+            page.items.iter().map(|i| (i.callee.area, i.callee.phone.as_str(), i.callee.extension.as_deref())).collect();
+        let ours = self.store.console_callouts(account_id, &page.meeting_id, &numbers).await?;
         for item in &mut page.items {
             let c = &item.callee;
             item.console = ours.get(&(c.area, c.phone.clone(), c.extension.clone())).cloned();

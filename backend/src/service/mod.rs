@@ -41,6 +41,8 @@ pub struct CallSettings {
     pub retry_pause: Duration,
     /// How long an Idempotency-Key is remembered.
     pub idempotency_ttl: Duration,
+    /// How long a webhook event's key is remembered to recognise a redelivery.
+    pub webhook_dedupe_window: Duration,
 }
 
 impl Default for CallSettings {
@@ -50,6 +52,7 @@ impl Default for CallSettings {
             unknown_lookup: Duration::from_secs(600),
             retry_pause: Duration::from_secs(2),
             idempotency_ttl: Duration::from_secs(24 * 3600),
+            webhook_dedupe_window: Duration::from_secs(3 * 24 * 3600),
         }
     }
 }
@@ -102,6 +105,7 @@ impl Calls {
             tracing::warn!(rooms, "room calls were being placed when the backend stopped; they are recorded as unknown");
         }
         self.settle_unfinished_requests().await?;
+        self.spawn_webhook_pruning();
         for job in self.store.unfinished_jobs().await? {
             tracing::info!(job = %job.id, "resuming job");
             self.clone().spawn_job(job);

@@ -1,37 +1,147 @@
-//! Verified provider events: stored once under their de-duplication key, then they wake the
-//! follower of their meeting (events are hints; the provider's list is the truth).
+//! Verified provider events: recognised once under their de-duplication key, then applied. A PSTN
+//! status event moves the matching item at once; an event that names no item we can tell apart
+//! wakes the meeting's follower for an early poll (the provider's list stays the safety net).
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use super::{Calls, ServiceError};
-use crate::providers::tencent_meeting::webhook::{EventKind, WebhookEvent};
+use crate::{
+    providers::tencent_meeting::webhook::{EventKind, EventOperator, PhoneStatusUpdate, WebhookEvent},
+    store::jobs::{DialItem, ItemMove},
+};
+
+/// How often old de-duplication records are pruned.
+const PRUNE_EVERY: Duration = Duration::from_secs(3600);
 
 impl Calls {
-    /// Stores `event` (as received: `payload`) once; false for a redelivery. Processing happens in
-    /// the background: the provider only waits for the acknowledgement.
-    pub async fn accept_tencent_event(
-        self: &Arc<Self>,
-        account_id: &str,
-        event: &WebhookEvent,
-        payload: &str,
-    ) -> Result<bool, ServiceError> {
+    /// Recognises `event` once; false for a redelivery. Processing happens in the background: the
+    /// provider only waits for the acknowledgement.
+    pub async fn accept_tencent_event(self: &Arc<Self>, account_id: &str, event: &WebhookEvent) -> Result<bool, ServiceError> {
         let key = event.dedupe_key();
-        if !self.store.record_webhook_event(account_id, &key, &event.event, payload).await? {
+        if !self.store.record_webhook_event(account_id, &key, &event.event).await? {
             tracing::info!(%key, "duplicate event ignored");
             return Ok(false);
         }
-        let meetings: Vec<String> = match &event.kind {
-            EventKind::PhoneStatusUpdated(items) => items.iter().map(|i| i.meeting_id.clone()).collect(),
-            EventKind::ParticipantJoined(items) | EventKind::ParticipantLeft(items) => items.iter().map(|i| i.meeting_id.clone()).collect(),
-            EventKind::Other { .. } => Vec::new(),
-        };
         let this = self.clone();
         let account_id = account_id.to_owned();
+        let kind = event.kind.clone();
         tokio::spawn(async move {
-            for meeting in meetings {
-                this.poke(&account_id, &meeting);
+            match kind {
+                EventKind::PhoneStatusUpdated(updates) => {
+                    for update in &updates {
+                        if let Err(err) = this.apply_status_event(&account_id, update).await {
+                            tracing::warn!(%err, meeting_id = %update.meeting_id, "a status event could not be applied; polling instead");
+                            this.poke(&account_id, &update.meeting_id);
+                        }
+                    }
+                }
+                EventKind::ParticipantJoined(items) | EventKind::ParticipantLeft(items) => {
+                    for item in items {
+                        this.poke(&account_id, &item.meeting_id);
+                    }
+                }
+                EventKind::Other { .. } => {}
             }
         });
         Ok(true)
+    }
+
+    /// Moves the item a PSTN status event is about; wakes the follower when it names none.
+    async fn apply_status_event(&self, account_id: &str, update: &PhoneStatusUpdate) -> Result<(), ServiceError> {
+        let open = self.store.open_items(account_id, &update.meeting_id, self.settings.unknown_lookup.as_millis() as i64).await?;
+        match event_item(&open, &update.operator) {
+            Some(item) => {
+                let next = ItemMove {
+                    item_id: item.id,
+                    next: update.status,
+                    raw_status: update.raw_status.clone(),
+                    ms_open_id: update.operator.ms_open_id.clone(),
+                };
+                self.apply_moves(&[next]).await?;
+            }
+            None if !open.is_empty() => self.poke(account_id, &update.meeting_id),
+            None => {}
+        }
+        Ok(())
+    }
+
+    /// Forgets webhook de-duplication records older than the window, now and every hour.
+    pub(super) fn spawn_webhook_pruning(self: &Arc<Self>) {
+        let this = Arc::downgrade(self);
+        let window = self.settings.webhook_dedupe_window.as_millis() as i64;
+        tokio::spawn(async move {
+            let mut every = tokio::time::interval(PRUNE_EVERY);
+            loop {
+                every.tick().await;
+                let Some(this) = this.upgrade() else { return };
+                match this.store.prune_webhook_events(window).await {
+                    Ok(0) => {}
+                    Ok(pruned) => tracing::info!(pruned, "old webhook de-duplication records pruned"),
+                    Err(err) => tracing::warn!(%err, "pruning webhook de-duplication records failed"),
+                }
+            }
+        });
+    }
+}
+
+/// The open item a PSTN status event is about, when the event tells it apart from the others.
+///
+/// Tencent's documented example of `meeting.phone.participant-status-updated` carries no phone
+/// field, and which party `operator` denotes is unconfirmed. What is used, in this order: the
+/// `ms_open_id` an item already has (the call was connected before), then `pstn_number`
+/// (`00` + country code + number, as in the participant events) when exactly one open item has it
+/// (extensions are not in it). Anything else is left to the list poll. This is the one place that
+/// maps an event to an item.
+fn event_item<'a>(open: &'a [DialItem], operator: &EventOperator) -> Option<&'a DialItem> {
+    if let Some(ms) = operator.ms_open_id.as_deref().filter(|m| !m.is_empty()) {
+        if let Some(item) = open.iter().find(|i| i.ms_open_id.as_deref() == Some(ms)) {
+            return Some(item);
+        }
+    }
+    let pstn = operator.pstn_number.as_deref().filter(|p| !p.is_empty())?;
+    let mut matching = open.iter().filter(|i| format!("00{}{}", i.area, i.phone) == pstn);
+    let first = matching.next()?;
+    matching.next().is_none().then_some(first)
+}
+
+#[cfg(test)]
+mod tests {
+    use callout_shared::call_status::CallStatus;
+
+    use super::*;
+
+    fn item(id: i64, area: u32, phone: &str, extension: Option<&str>, ms_open_id: Option<&str>) -> DialItem {
+        DialItem {
+            id,
+            job_id: "job".into(),
+            e164: format!("+{area}{phone}"),
+            area,
+            phone: phone.into(),
+            extension: extension.map(Into::into),
+            nick_name: None,
+            status: CallStatus::Ringing,
+            ms_open_id: ms_open_id.map(Into::into),
+        }
+    }
+
+    fn operator(ms_open_id: Option<&str>, pstn_number: Option<&str>) -> EventOperator {
+        EventOperator { ms_open_id: ms_open_id.map(Into::into), pstn_number: pstn_number.map(Into::into), ..EventOperator::default() }
+    }
+
+    #[test]
+    fn an_event_names_its_item_by_ms_open_id_then_by_a_unique_pstn_number() {
+        let open = [
+            item(1, 86, "13800000001", None, Some("ms-a")),
+            item(2, 1, "8613800000", None, None),
+            item(3, 86, "13800000003", Some("11"), None),
+            item(4, 86, "13800000003", Some("12"), None),
+        ];
+        assert_eq!(event_item(&open, &operator(Some("ms-a"), Some("0013800000"))).map(|i| i.id), Some(1), "ms_open_id first");
+        assert_eq!(event_item(&open, &operator(Some("ms-new"), Some("0018613800000"))).map(|i| i.id), Some(2));
+        assert_eq!(event_item(&open, &operator(None, Some("008613800000001"))).map(|i| i.id), Some(1));
+        // Two extensions behind one number: the event cannot tell them apart.
+        assert!(event_item(&open, &operator(None, Some("008613800000003"))).is_none());
+        assert!(event_item(&open, &operator(None, None)).is_none());
+        assert!(event_item(&open, &operator(None, Some("0086139"))).is_none());
     }
 }

@@ -62,6 +62,26 @@ pub struct DialItem {
     pub extension: Option<String>,
     pub nick_name: Option<String>,
     pub status: CallStatus,
+    pub ms_open_id: Option<String>,
+}
+
+/// The provider's answer for one item of a sent batch.
+#[derive(Debug, Clone)]
+pub struct ItemOutcome {
+    pub item_id: i64,
+    pub status: CallStatus,
+    pub raw_status: Option<String>,
+    pub reason: Option<String>,
+    pub task_id: Option<String>,
+}
+
+/// A status the provider reported for a dialled item (list poll or webhook event).
+#[derive(Debug, Clone)]
+pub struct ItemMove {
+    pub item_id: i64,
+    pub next: CallStatus,
+    pub raw_status: String,
+    pub ms_open_id: Option<String>,
 }
 
 /// A job's identity as the background workers see it.
@@ -88,6 +108,9 @@ struct JobRow {
     provider: Option<String>,
     created_by: String,
     created_by_email: Option<String>,
+    /// The state as last stored (the summary computes the current one).
+    #[sqlx(try_from = "String")]
+    state: JobState,
     batch_cap: i64,
     batch_cap_refused: Option<i64>,
     created_at: i64,
@@ -167,6 +190,10 @@ struct ItemRow {
 }
 
 impl ItemRow {
+    fn with_job(self) -> (String, JobItem) {
+        (self.job_id.clone(), self.into_item())
+    }
+
     fn into_item(self) -> JobItem {
         JobItem {
             id: self.id,
@@ -196,6 +223,7 @@ impl ItemRow {
             extension: self.extension,
             nick_name: self.nick_name,
             status: self.status,
+            ms_open_id: self.ms_open_id,
         })
     }
 }
@@ -260,7 +288,8 @@ fn summarize_groups<'a>(groups: impl IntoIterator<Item = &'a ItemGroup>) -> (Job
     summarize(groups.into_iter().map(|g| (g.batch_no.map(|b| b as u32), g.phase, g.status, g.n as u32)))
 }
 
-const ITEM_GROUPS: &str = "SELECT job_id, batch_no, phase, status, COUNT(*) AS n FROM job_items";
+/// The incremental counters (migration 0003 keeps them with triggers); -1 stands for "no batch".
+const ITEM_GROUPS: &str = "SELECT job_id, NULLIF(batch_no, -1) AS batch_no, phase, status, n FROM job_item_counts";
 
 impl Store {
     pub async fn insert_job(&self, job: &NewJob, items: &[NewItem]) -> Result<(), StoreError> {
@@ -269,7 +298,7 @@ impl Store {
             JobTarget::Meeting { meeting_id, operator_id } => (Some(meeting_id), Some(operator_id), None),
             JobTarget::DialEx(route) => (None, None, Some(route)),
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO jobs (id, kind, account_id, meeting_id, operator_id, instance_id, caller, answer_mode, rout_point, provider, \
              created_by, created_by_email, state, batch_cap, created_at, updated_at) \
@@ -334,15 +363,16 @@ impl Store {
         Ok(Some(CalloutJob { summary: row.summary(counters, state)?, items }))
     }
 
-    /// The job's counters without reading its rows: called after every batch and status change.
+    /// The job's counters without reading its rows, called after every batch and status change;
+    /// the state is written only when it changed.
     pub async fn job_summary(&self, id: &str) -> Result<Option<JobSummary>, StoreError> {
         let Some(row) = self.job_row(id).await? else { return Ok(None) };
         let groups: Vec<ItemGroup> =
-            sqlx::query_as(sqlx::AssertSqlSafe(format!("{ITEM_GROUPS} WHERE job_id = ? GROUP BY job_id, batch_no, phase, status")))
-                .bind(id)
-                .fetch_all(&self.pool)
-                .await?;
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{ITEM_GROUPS} WHERE job_id = ?"))).bind(id).fetch_all(&self.pool).await?;
         let (counters, state) = summarize_groups(&groups);
+        if state != row.state {
+            self.set_job_state(id, state).await?;
+        }
         Ok(Some(row.summary(counters, state)?))
     }
 
@@ -351,7 +381,7 @@ impl Store {
         let rows: Vec<JobRow> =
             sqlx::query_as("SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?").bind(i64::from(limit)).fetch_all(&self.pool).await?;
         let groups: Vec<ItemGroup> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{ITEM_GROUPS} WHERE job_id IN (SELECT id FROM jobs ORDER BY created_at DESC, id LIMIT ?) GROUP BY job_id, batch_no, phase, status"
+            "{ITEM_GROUPS} WHERE job_id IN (SELECT id FROM jobs ORDER BY created_at DESC, id LIMIT ?)"
         )))
         .bind(i64::from(limit))
         .fetch_all(&self.pool)
@@ -379,7 +409,7 @@ impl Store {
         rows.iter().map(JobRow::job_ref).collect()
     }
 
-    pub async fn set_job_state(&self, id: &str, state: JobState) -> Result<(), StoreError> {
+    async fn set_job_state(&self, id: &str, state: JobState) -> Result<(), StoreError> {
         sqlx::query("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?")
             .bind(state.as_str())
             .bind(now_ms())
@@ -443,34 +473,37 @@ impl Store {
 
     /// Write-ahead: from here on, a crash means "may have been dialled".
     pub async fn mark_sending(&self, item_ids: &[i64]) -> Result<(), StoreError> {
-        self.move_phase(item_ids, "pending", "sending").await
+        self.move_phase(item_ids, ItemPhase::Pending, ItemPhase::Sending).await.map(drop)
     }
 
-    /// A batch that provably never reached the provider goes back to waiting.
-    pub async fn mark_pending_again(&self, item_ids: &[i64]) -> Result<(), StoreError> {
-        self.move_phase(item_ids, "sending", "pending").await
+    /// A batch that provably never reached the provider goes back to waiting; returns its items.
+    pub async fn mark_pending_again(&self, item_ids: &[i64]) -> Result<Vec<(String, JobItem)>, StoreError> {
+        self.move_phase(item_ids, ItemPhase::Sending, ItemPhase::Pending).await
     }
 
-    async fn move_phase(&self, item_ids: &[i64], from: &str, to: &str) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+    async fn move_phase(&self, item_ids: &[i64], from: ItemPhase, to: ItemPhase) -> Result<Vec<(String, JobItem)>, StoreError> {
+        let mut tx = self.write().await?;
         let now = now_ms();
+        let mut moved = Vec::with_capacity(item_ids.len());
         for id in item_ids {
-            sqlx::query("UPDATE job_items SET phase = ?, updated_at = ? WHERE id = ? AND phase = ?")
-                .bind(to)
-                .bind(now)
-                .bind(id)
-                .bind(from)
-                .execute(&mut *tx)
-                .await?;
+            let row: Option<ItemRow> =
+                sqlx::query_as("UPDATE job_items SET phase = ?, updated_at = ? WHERE id = ? AND phase = ? RETURNING *")
+                    .bind(to.as_str())
+                    .bind(now)
+                    .bind(id)
+                    .bind(from.as_str())
+                    .fetch_optional(&mut *tx)
+                    .await?;
+            moved.extend(row.map(ItemRow::with_job));
         }
         tx.commit().await?;
-        Ok(())
+        Ok(moved)
     }
 
     /// Puts every item of the job still waiting into new batches of at most `cap` (after the
     /// provider refused a batch as too large: nothing of it was dialled).
     pub async fn rebatch_pending(&self, job_id: &str, cap: u32) -> Result<(), StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let max_batch: Option<i64> =
             sqlx::query_scalar("SELECT MAX(batch_no) FROM job_items WHERE job_id = ?").bind(job_id).fetch_one(&mut *tx).await?;
         let ids: Vec<i64> =
@@ -492,27 +525,28 @@ impl Store {
         Ok(())
     }
 
-    /// Records the provider's answer for one item of a sent batch.
-    pub async fn mark_sent(
-        &self,
-        item_id: i64,
-        status: CallStatus,
-        raw_status: Option<&str>,
-        reason: Option<&str>,
-        task_id: Option<&str>,
-    ) -> Result<(), StoreError> {
-        sqlx::query(
-            "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, task_id = ?, updated_at = ? WHERE id = ?",
-        )
-        .bind(status.as_str())
-        .bind(raw_status)
-        .bind(reason)
-        .bind(task_id)
-        .bind(now_ms())
-        .bind(item_id)
-        .execute(&self.pool)
-        .await?;
-        Ok(())
+    /// Records the provider's answer for the items of a sent batch, in one transaction; returns
+    /// the items as stored (no read-back).
+    pub async fn record_outcomes(&self, outcomes: &[ItemOutcome]) -> Result<Vec<(String, JobItem)>, StoreError> {
+        let mut tx = self.write().await?;
+        let now = now_ms();
+        let mut recorded = Vec::with_capacity(outcomes.len());
+        for o in outcomes {
+            let row: Option<ItemRow> = sqlx::query_as(
+                "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, task_id = ?, updated_at = ? WHERE id = ? RETURNING *",
+            )
+            .bind(o.status.as_str())
+            .bind(&o.raw_status)
+            .bind(&o.reason)
+            .bind(&o.task_id)
+            .bind(now)
+            .bind(o.item_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            recorded.extend(row.map(ItemRow::with_job));
+        }
+        tx.commit().await?;
+        Ok(recorded)
     }
 
     /// After a restart: items that were on their way may have been dialled. They become `unknown`
@@ -534,8 +568,9 @@ impl Store {
     pub async fn open_items(&self, account_id: &str, meeting_id: &str, unknown_for_ms: i64) -> Result<Vec<DialItem>, StoreError> {
         sqlx::query_as::<_, ItemRow>(
             "SELECT i.* FROM job_items i JOIN jobs j ON j.id = i.job_id \
-             WHERE j.account_id = ? AND j.meeting_id = ? AND i.phase = 'sent' \
-             AND (i.status IN ('queued', 'ringing', 'answered') OR (i.status = 'unknown' AND i.updated_at > ?)) \
+             WHERE j.account_id = ? AND j.meeting_id = ? \
+             AND i.phase = 'sent' AND i.status IN ('queued', 'ringing', 'answered', 'unknown') \
+             AND (i.status != 'unknown' OR i.updated_at > ?) \
              ORDER BY i.id",
         )
         .bind(account_id)
@@ -548,72 +583,112 @@ impl Store {
         .collect()
     }
 
-    /// Moves an item forward (never back); returns the updated item when something changed.
-    pub async fn advance_item(
-        &self,
-        item_id: i64,
-        next: CallStatus,
-        raw_status: &str,
-        ms_open_id: Option<&str>,
-    ) -> Result<Option<(String, JobItem)>, StoreError> {
-        let Some(row) =
-            sqlx::query_as::<_, ItemRow>("SELECT * FROM job_items WHERE id = ?").bind(item_id).fetch_optional(&self.pool).await?
-        else {
-            return Ok(None);
-        };
-        let current = row.status;
-        // Leaving `unknown` for any known state is progress: the provider has word of the call.
-        let progress = current.can_become(next) || (current == CallStatus::Unknown && next != CallStatus::Unknown);
-        let new_ms = ms_open_id.filter(|m| !m.is_empty() && row.ms_open_id.as_deref() != Some(*m));
-        if !progress && new_ms.is_none() {
-            return Ok(None);
-        }
-        let status = if progress { next } else { current };
-        let raw = if progress { Some(raw_status.to_owned()) } else { row.raw_status.clone() };
-        sqlx::query("UPDATE job_items SET status = ?, raw_status = ?, ms_open_id = COALESCE(?, ms_open_id), reason = CASE WHEN ? = 'unknown' THEN NULL ELSE reason END, updated_at = ? WHERE id = ?")
-            .bind(status.as_str())
-            .bind(raw)
-            .bind(new_ms)
-            .bind(current.as_str())
-            .bind(now_ms())
-            .bind(item_id)
-            .execute(&self.pool)
-            .await?;
-        self.item(item_id).await
+    /// Distinct numbers the provider accepted from this console in a meeting before item `item_id`
+    /// (so they are listed before it).
+    pub async fn numbers_listed_before(&self, account_id: &str, meeting_id: &str, item_id: i64) -> Result<u32, StoreError> {
+        let n: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM (SELECT DISTINCT i.area, i.phone, i.extension FROM job_items i JOIN jobs j ON j.id = i.job_id \
+             WHERE j.account_id = ? AND j.meeting_id = ? AND i.phase = 'sent' AND i.status NOT IN ('failed', 'unknown') AND i.id < ?)",
+        )
+        .bind(account_id)
+        .bind(meeting_id)
+        .bind(item_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(n as u32)
     }
 
-    /// The console's latest callout per number (area, phone, extension) in a meeting: job and submitter.
+    /// Moves items forward (never back) in one transaction; returns the items that changed.
+    pub async fn advance_items(&self, moves: &[ItemMove]) -> Result<Vec<(String, JobItem)>, StoreError> {
+        let mut tx = self.write().await?;
+        let now = now_ms();
+        let mut changed = Vec::new();
+        for m in moves {
+            let current: Option<(String, Option<String>)> =
+                sqlx::query_as("SELECT status, ms_open_id FROM job_items WHERE id = ?").bind(m.item_id).fetch_optional(&mut *tx).await?;
+            let Some((current, known_ms)) = current else { continue };
+            let current: CallStatus = current.parse().map_err(|e: callout_shared::UnknownValue| sqlx::Error::Decode(e.into()))?;
+            // Leaving `unknown` for any known state is progress: the provider has word of the call.
+            let progress = current.can_become(m.next) || (current == CallStatus::Unknown && m.next != CallStatus::Unknown);
+            let new_ms = m.ms_open_id.as_deref().filter(|id| !id.is_empty() && known_ms.as_deref() != Some(*id));
+            if !progress && new_ms.is_none() {
+                continue;
+            }
+            let row: ItemRow = sqlx::query_as(
+                "UPDATE job_items SET status = CASE WHEN ? THEN ? ELSE status END, \
+                 raw_status = CASE WHEN ? THEN ? ELSE raw_status END, ms_open_id = COALESCE(?, ms_open_id), \
+                 reason = CASE WHEN status = 'unknown' AND ? THEN NULL ELSE reason END, updated_at = ? WHERE id = ? RETURNING *",
+            )
+            .bind(progress)
+            .bind(m.next.as_str())
+            .bind(progress)
+            .bind(&m.raw_status)
+            .bind(new_ms)
+            .bind(progress)
+            .bind(now)
+            .bind(m.item_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            changed.push(row.with_job());
+        }
+        tx.commit().await?;
+        Ok(changed)
+    }
+
+    /// The console's latest callout of each of `numbers` (area, phone, extension) in a meeting: job
+    /// and submitter. Only the numbers asked for are read (a status page's rows), by index.
     pub async fn console_callouts(
         &self,
         account_id: &str,
         meeting_id: &str,
+        numbers: &[(u32, &str, Option<&str>)],
     ) -> Result<BTreeMap<(u32, String, Option<String>), ConsoleCallout>, StoreError> {
-        let rows: Vec<(i64, String, Option<String>, String, String)> = sqlx::query_as(
-            "SELECT i.area, i.phone, i.extension, i.job_id, COALESCE(j.created_by_email, j.created_by) FROM job_items i \
-             JOIN jobs j ON j.id = i.job_id WHERE j.account_id = ? AND j.meeting_id = ? AND i.phase = 'sent' ORDER BY i.id",
-        )
-        .bind(account_id)
-        .bind(meeting_id)
-        .fetch_all(&self.pool)
-        .await?;
+        if numbers.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        let phones: Vec<&str> = numbers.iter().map(|n| n.1).collect::<BTreeSet<_>>().into_iter().collect();
+        let mut rows: Vec<(i64, i64, String, Option<String>, String, String)> = Vec::new();
+        // A bounded number of binds per statement, whatever the page size.
+        for chunk in phones.chunks(500) {
+            let mut query = sqlx::QueryBuilder::new(
+                "SELECT i.id, i.area, i.phone, i.extension, i.job_id, COALESCE(j.created_by_email, j.created_by) FROM job_items i \
+                 JOIN jobs j ON j.id = i.job_id WHERE j.account_id = ",
+            );
+            query.push_bind(account_id).push(" AND j.meeting_id = ").push_bind(meeting_id).push(" AND i.phase = 'sent' AND i.phone IN (");
+            let mut list = query.separated(", ");
+            for phone in chunk {
+                list.push_bind(*phone);
+            }
+            query.push(")");
+            rows.extend(query.build_query_as::<(i64, i64, String, Option<String>, String, String)>().fetch_all(&self.pool).await?);
+        }
+        // Later rows win: the latest callout of a number.
+        rows.sort_by_key(|r| r.0);
+        let wanted: BTreeSet<(u32, &str, Option<&str>)> = numbers.iter().copied().collect();
         Ok(rows
             .into_iter()
-            .map(|(area, phone, extension, job_id, placed_by)| ((area as u32, phone, extension), ConsoleCallout { job_id, placed_by }))
+            .filter(|(_, area, phone, extension, ..)| wanted.contains(&(*area as u32, phone.as_str(), extension.as_deref())))
+            .map(|(_, area, phone, extension, job_id, placed_by)| ((area as u32, phone, extension), ConsoleCallout { job_id, placed_by }))
             .collect())
     }
 
-    /// One item with the id of its job.
-    pub async fn item(&self, item_id: i64) -> Result<Option<(String, JobItem)>, StoreError> {
-        Ok(sqlx::query_as::<_, ItemRow>("SELECT * FROM job_items WHERE id = ?")
-            .bind(item_id)
-            .fetch_optional(&self.pool)
-            .await?
-            .map(|row| (row.job_id.clone(), row.into_item())))
+    /// Items by id, each with the id of its job, in one query.
+    pub async fn items(&self, item_ids: &[i64]) -> Result<Vec<(String, JobItem)>, StoreError> {
+        if item_ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut query = sqlx::QueryBuilder::new("SELECT * FROM job_items WHERE id IN (");
+        let mut ids = query.separated(", ");
+        for id in item_ids {
+            ids.push_bind(id);
+        }
+        query.push(") ORDER BY id");
+        Ok(query.build_query_as::<ItemRow>().fetch_all(&self.pool).await?.into_iter().map(ItemRow::with_job).collect())
     }
 
     /// A person's explicit decision: unknown items of the job are queued again in new batches.
     pub async fn requeue_unknown(&self, job_id: &str) -> Result<u32, StoreError> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.write().await?;
         let (max_batch, cap): (Option<i64>, i64) =
             sqlx::query_as("SELECT (SELECT MAX(batch_no) FROM job_items WHERE job_id = ?), (SELECT batch_cap FROM jobs WHERE id = ?)")
                 .bind(job_id)
