@@ -67,8 +67,12 @@ async fn job(http: &reqwest::Client, base: &str, id: &str) -> Value {
     http.get(format!("{base}/api/v1/callouts/{id}")).send().await.unwrap().json().await.unwrap()
 }
 
+async fn dials(emulator: &str) -> std::collections::BTreeMap<String, u64> {
+    reqwest::get(format!("{emulator}/__emulator/dials")).await.unwrap().json().await.unwrap()
+}
+
 #[tokio::test]
-async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
+async fn killing_the_backend_three_times_during_a_1000_number_job_loses_nothing_and_redials_nothing() {
     // The provider outlives the backend, as the real one does.
     let mut config = TencentEmulatorConfig::default();
     config.delays = config.delays.scaled(0.01);
@@ -82,7 +86,7 @@ async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
         format!(
             "operator_ids = {{ \"dev@localhost\" = \"{op}\" }}\n\
              [[tencent_meeting]]\nid = \"hq\"\nname = \"HQ\"\nbase_url = \"{url}\"\napp_id = \"{app}\"\nsecret_id = \"{sid}\"\n\
-             secret_key_file = {secret:?}\n# One batch every 2 seconds, so the job is still running when the process dies.\nrate_limit_per_minute = 30\n",
+             secret_key_file = {secret:?}\n# Two batches a second: the job is still running when the process dies.\nrate_limit_per_minute = 120\n",
             op = emu::SANDBOX_OPERATOR_ID,
             url = emulator.base_url(),
             app = emu::SANDBOX_APP_ID,
@@ -95,37 +99,32 @@ async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
     let http = reqwest::Client::new();
 
     let mut backend = start_backend(&config_path, &data).await;
-    let numbers: Vec<Value> = (0..200).map(|i| json!({ "number": format!("1360000{:04}", i) })).collect();
+    let numbers: Vec<Value> = (0..1000).map(|i| json!({ "number": format!("136000{:05}", i) })).collect();
     let body = json!({ "account_id": "hq", "meeting_id": emu::SANDBOX_MEETING_ID, "numbers": numbers });
     let created = submit(&http, &backend.base, &body).await;
     let id = created["job_id"].as_str().unwrap().to_owned();
-    assert_eq!(created["job"]["counters"]["batches_total"], 4);
+    assert_eq!(created["job"]["counters"]["batches_total"], 20);
 
-    // Wait until at least one batch went out and at least one is still waiting, then kill -9.
-    for _ in 0..100 {
-        let j = job(&http, &backend.base, &id).await;
-        let sent = j["counters"]["batches_sent"].as_u64().unwrap();
-        if (1..4).contains(&sent) {
-            break;
+    // Early, in the middle and near the end of dialling: kill -9 once that many batches went out.
+    let mut dialled_at_kills = Vec::new();
+    for kill_after in [2, 8, 15] {
+        for _ in 0..400 {
+            let j = job(&http, &backend.base, &id).await;
+            if j["counters"]["batches_sent"].as_u64().unwrap() >= kill_after {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        backend.child.kill().unwrap();
+        backend.child.wait().unwrap();
+        drop(backend);
+        dialled_at_kills.push(dials(&emulator.base_url()).await.values().sum::<u64>());
+        backend = start_backend(&config_path, &data).await;
     }
-    backend.child.kill().unwrap();
-    backend.child.wait().unwrap();
-    drop(backend);
-    let dialled_before: u64 = reqwest::get(format!("{}/__emulator/dials", emulator.base_url()))
-        .await
-        .unwrap()
-        .json::<std::collections::BTreeMap<String, u64>>()
-        .await
-        .unwrap()
-        .values()
-        .sum();
-    assert!((50..200).contains(&dialled_before), "killed mid-job ({dialled_before} dialled)");
+    assert!(dialled_at_kills.windows(2).all(|w| w[0] < w[1]) && dialled_at_kills[2] < 1000, "killed mid-job: {dialled_at_kills:?}");
 
-    let backend = start_backend(&config_path, &data).await;
     let mut last = Value::Null;
-    for _ in 0..300 {
+    for _ in 0..600 {
         last = job(&http, &backend.base, &id).await;
         if last["state"] == "finished" {
             break;
@@ -134,19 +133,27 @@ async fn killing_the_backend_mid_job_loses_nothing_and_redials_nothing() {
     }
     assert_eq!(last["state"], "finished", "{}", last["counters"]);
     let items = last["items"].as_array().unwrap();
-    assert_eq!(items.len(), 200, "nothing lost");
-    let dials: std::collections::BTreeMap<String, u64> =
-        reqwest::get(format!("{}/__emulator/dials", emulator.base_url())).await.unwrap().json().await.unwrap();
+    assert_eq!(items.len(), 1000, "nothing lost");
+    let dials = dials(&emulator.base_url()).await;
     assert!(dials.values().all(|&n| n == 1), "nothing dialled twice: {dials:?}");
+    let mut unknown = 0;
     for item in items {
         let dialled = dials.contains_key(item["e164"].as_str().unwrap());
         match item["status"].as_str().unwrap() {
-            "unknown" => assert!(!dialled, "an unknown item that was dialled would have been found in the list: {item}"),
+            "unknown" => {
+                unknown += 1;
+                assert!(!dialled, "an unknown item that was dialled would have been found in the list: {item}");
+            }
             "completed" | "not_answered" => assert!(dialled, "{item}"),
             other => panic!("unexpected final state {other}: {item}"),
         }
     }
-    // The idempotency key still answers with the original job after the restart.
+    assert_eq!(dials.len() + unknown, 1000, "every number dialled once or recorded unknown");
+    // The job's submission survived in the audit log.
+    let audit: Value = http.get(format!("{}/api/v1/audit?limit=100", backend.base)).send().await.unwrap().json().await.unwrap();
+    let rows = audit.as_array().cloned().or_else(|| audit["entries"].as_array().cloned()).unwrap_or_default();
+    assert!(rows.iter().any(|r| r.to_string().contains(&id)), "the job's audit row is kept: {audit}");
+    // The idempotency key still answers with the original job after the restarts.
     let replay = submit(&http, &backend.base, &body).await;
     assert_eq!(replay["job_id"], id.as_str());
 }
