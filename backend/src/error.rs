@@ -81,6 +81,7 @@ fn service_parts(err: &ServiceError) -> (StatusCode, ErrorCode, Option<String>) 
         }
         ServiceError::Conflict { code, .. } => (StatusCode::CONFLICT, *code, None),
         ServiceError::Provider(err) => provider_parts(err),
+        ServiceError::Store(err) if err.is_unwritable() => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StorageUnavailable, None),
         ServiceError::Store(_) | ServiceError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, None),
     }
 }

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     ProviderCredentialsRejected,
     MeetingNotFound,
     MeetingEnded,
+    /// The console's database cannot be written (disk full, read-only): nothing was dialled.
+    StorageUnavailable,
     Internal,
     /// A code this build does not know (a newer backend); shown with the backend's own message.
     #[serde(other)]
@@ -36,7 +38,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests that walk the enum itself.
-    pub const ALL: [ErrorCode; 21] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
         ErrorCode::CsrfHeaderMissing,
@@ -56,6 +58,7 @@ impl ErrorCode {
         ErrorCode::ProviderCredentialsRejected,
         ErrorCode::MeetingNotFound,
         ErrorCode::MeetingEnded,
+        ErrorCode::StorageUnavailable,
         ErrorCode::Internal,
         ErrorCode::Unrecognised,
     ];

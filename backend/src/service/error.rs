@@ -28,7 +28,7 @@ pub enum ServiceError {
     /// Boxed: provider errors carry whole bodies, and every `Result` pays for its error's size.
     #[error(transparent)]
     Provider(Box<ProviderError>),
-    #[error(transparent)]
+    #[error("{}", store_message(.0))]
     Store(#[from] StoreError),
     #[error("internal error: {0}")]
     Internal(String),
@@ -37,6 +37,15 @@ pub enum ServiceError {
 impl From<ProviderError> for ServiceError {
     fn from(err: ProviderError) -> Self {
         ServiceError::Provider(Box::new(err))
+    }
+}
+
+/// A database that cannot be written is said plainly (what happened, what was not done, what to do).
+fn store_message(err: &StoreError) -> String {
+    if err.is_unwritable() {
+        format!("the console's database cannot be written ({err}); nothing was dialled. Free disk space or make the data directory writable, then try again")
+    } else {
+        err.to_string()
     }
 }
 

@@ -27,6 +27,9 @@ use crate::{
 
 /// Rows one job may carry.
 pub const MAX_JOB_ROWS: usize = 10_000;
+/// Longest pause between two attempts of a job whose database cannot be written.
+const MAX_STORAGE_PAUSE: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Rounds of waiting for a provider that refuses for rate limiting or cannot be reached, before the batch fails.
 const MAX_SAFE_RETRY_ROUNDS: u32 = 8;
 
@@ -278,10 +281,29 @@ impl Calls {
         Ok(RetryResult { requeued, job: summary })
     }
 
+    /// Runs the job in the background. While the database cannot be written (disk full, read-only)
+    /// the job waits and tries again, so it goes on by itself once the operator fixed the storage.
     pub(super) fn spawn_job(self: Arc<Self>, job: JobRef) {
         tokio::spawn(async move {
-            if let Err(err) = self.run_job(&job).await {
-                tracing::error!(job = %job.id, %err, "job stopped; it resumes at the next start");
+            let mut pause = self.settings.retry_pause;
+            loop {
+                match self.run_job(&job).await {
+                    Ok(()) => return,
+                    Err(ServiceError::Store(err)) if err.is_unwritable() => {
+                        tracing::error!(job = %job.id, %err, ?pause, "the database cannot be written; the job waits and tries again");
+                        tokio::time::sleep(pause).await;
+                        pause = (pause * 2).min(MAX_STORAGE_PAUSE);
+                        match self.store.settle_unrecorded_sends(&job.id).await {
+                            Ok(0) => {}
+                            Ok(n) => tracing::warn!(job = %job.id, n, "a batch's outcome was not recorded; its numbers are unknown"),
+                            Err(err) => tracing::error!(job = %job.id, %err, "still cannot write the database"),
+                        }
+                    }
+                    Err(err) => {
+                        tracing::error!(job = %job.id, %err, "job stopped; it resumes at the next start");
+                        return;
+                    }
+                }
             }
         });
     }

@@ -563,6 +563,19 @@ impl Store {
         Ok(jobs)
     }
 
+    /// The same for one job whose sender stopped on a database error (the outcome of its batch could
+    /// not be recorded): those items may have been dialled.
+    pub async fn settle_unrecorded_sends(&self, job_id: &str) -> Result<u64, StoreError> {
+        Ok(sqlx::query(
+            "UPDATE job_items SET phase = 'sent', status = 'unknown', reason = 'the outcome of this batch could not be recorded (database error); it may have been dialled', updated_at = ? WHERE job_id = ? AND phase = 'sending'",
+        )
+        .bind(now_ms())
+        .bind(job_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected())
+    }
+
     /// Items of a meeting that were dialled and are not final yet (unknown included), for the poller and webhooks.
     /// Unknown items are looked for in the provider's list for `unknown_for_ms` after they became unknown.
     pub async fn open_items(&self, account_id: &str, meeting_id: &str, unknown_for_ms: i64) -> Result<Vec<DialItem>, StoreError> {

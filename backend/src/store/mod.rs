@@ -28,6 +28,18 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
+impl StoreError {
+    /// The database cannot take writes (disk full, read-only file or file system, I/O failure):
+    /// an operator's problem to fix, not a bug; nothing that needed the write went ahead.
+    pub fn is_unwritable(&self) -> bool {
+        match self {
+            StoreError::Database(sqlx::Error::Database(err)) => err.code().is_some_and(|code| sqlite::is_unwritable(&code)),
+            StoreError::Io(_) => true,
+            _ => false,
+        }
+    }
+}
+
 /// The schema, from `backend/migrations`, embedded at build time.
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 

@@ -4,13 +4,19 @@ use std::{path::Path, str::FromStr, time::Duration};
 
 use sqlx::{
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    SqlitePool,
+    Connection, SqlitePool,
 };
 
 use super::StoreError;
 
 /// How a writing transaction begins: with the write lock (see `Store::write`).
 pub const BEGIN_WRITE: &str = "BEGIN IMMEDIATE";
+
+/// SQLite result codes (primary, the low byte of an extended code) that mean "cannot write here":
+/// SQLITE_READONLY, SQLITE_IOERR, SQLITE_CANTOPEN, SQLITE_FULL.
+pub fn is_unwritable(code: &str) -> bool {
+    code.parse::<u32>().is_ok_and(|c| matches!(c & 0xff, 8 | 10 | 13 | 14))
+}
 
 pub async fn open(data_dir: &Path) -> Result<SqlitePool, StoreError> {
     std::fs::create_dir_all(data_dir)?;
@@ -22,5 +28,12 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, StoreError> {
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true);
-    Ok(SqlitePoolOptions::new().max_connections(8).connect_with(options).await?)
+    Ok(SqlitePoolOptions::new()
+        .max_connections(8)
+        // A transaction that could not be committed or rolled back (disk full, read-only) can
+        // leave its connection marked as inside it, and every later BEGIN on it fails: such a
+        // connection is closed rather than returned to the pool.
+        .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
+        .connect_with(options)
+        .await?)
 }

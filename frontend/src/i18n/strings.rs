@@ -98,6 +98,7 @@ strings! {
     ErrProviderCredentialsRejected => "The provider rejected the account's credentials. Ask an admin to check them.", "服务商拒绝了账号凭据，请联系管理员检查。";
     ErrMeetingNotFound => "The meeting does not exist.", "会议不存在。";
     ErrMeetingEnded => "The meeting has ended.", "会议已结束。";
+    ErrStorageUnavailable => "The console cannot record anything (its disk is full or read-only), so nothing was dialled.", "控制台无法写入记录（磁盘已满或只读），未拨打任何号码。";
     ErrInternal => "The backend hit an internal error.", "后端发生内部错误。";
     ErrUnknownCode => "The request failed.", "请求失败。";
     ErrNetwork => "The backend cannot be reached. Check the connection and try again.", "无法连接后端，请检查网络后重试。";
