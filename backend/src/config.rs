@@ -49,11 +49,20 @@ pub struct ServerSettings {
     pub data_dir: PathBuf,
     /// How long an `Idempotency-Key` is remembered (a repeat within it replays the first answer).
     pub idempotency_ttl_secs: u64,
+    /// A second listener that serves `/metrics` alone and without sign-in: for loopback or an
+    /// internal network that only Prometheus reaches. Without it, admins scrape the main listener.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 impl Default for ServerSettings {
     fn default() -> Self {
-        Self { bind: "127.0.0.1:8080".parse().unwrap(), static_dir: None, data_dir: PathBuf::from("data"), idempotency_ttl_secs: 24 * 3600 }
+        Self {
+            bind: "127.0.0.1:8080".parse().unwrap(),
+            static_dir: None,
+            data_dir: PathBuf::from("data"),
+            idempotency_ttl_secs: 24 * 3600,
+            metrics_bind: None,
+        }
     }
 }
 

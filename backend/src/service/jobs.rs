@@ -330,6 +330,7 @@ impl Calls {
             JobTarget::Meeting { meeting_id, operator_id } => self.send_callout_batch(job, meeting_id, operator_id, items, lane).await?,
             JobTarget::DialEx(route) => self.send_dialex_call(&job.account_id, route, &items[0], lane).await?,
         };
+        super::audit::count_dials(&job.target, &outcome, items.len());
         match &outcome {
             BatchOutcome::Answered(result) => {
                 for item in items {

@@ -264,6 +264,7 @@ const ITEM_GROUPS: &str = "SELECT job_id, batch_no, phase, status, COUNT(*) AS n
 
 impl Store {
     pub async fn insert_job(&self, job: &NewJob, items: &[NewItem]) -> Result<(), StoreError> {
+        let _timer = crate::metrics::StoreTimer::start("insert_job");
         let now = now_ms();
         let (meeting_id, operator_id, route) = match &job.target {
             JobTarget::Meeting { meeting_id, operator_id } => (Some(meeting_id), Some(operator_id), None),
@@ -423,6 +424,7 @@ impl Store {
 
     /// The lowest batch of the job still waiting to be sent.
     pub async fn next_pending_batch(&self, job_id: &str) -> Result<Option<(u32, Vec<DialItem>)>, StoreError> {
+        let _timer = crate::metrics::StoreTimer::start("next_pending_batch");
         let batch: Option<i64> = sqlx::query_scalar("SELECT MIN(batch_no) FROM job_items WHERE job_id = ? AND phase = 'pending'")
             .bind(job_id)
             .fetch_one(&self.pool)
@@ -443,6 +445,7 @@ impl Store {
 
     /// Write-ahead: from here on, a crash means "may have been dialled".
     pub async fn mark_sending(&self, item_ids: &[i64]) -> Result<(), StoreError> {
+        let _timer = crate::metrics::StoreTimer::start("mark_sending");
         self.move_phase(item_ids, "pending", "sending").await
     }
 
@@ -501,6 +504,7 @@ impl Store {
         reason: Option<&str>,
         task_id: Option<&str>,
     ) -> Result<(), StoreError> {
+        let _timer = crate::metrics::StoreTimer::start("mark_sent");
         sqlx::query(
             "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, task_id = ?, updated_at = ? WHERE id = ?",
         )

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod do_not_call;
+mod health;
 pub mod idempotency;
 pub mod jobs;
 pub mod room_calls;
@@ -26,6 +27,11 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("database directory: {0}")]
     Io(#[from] std::io::Error),
+}
+
+/// The SQLite database file in `data_dir`.
+pub fn database_file(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("callout-console.db")
 }
 
 /// The schema, from `backend/migrations`, embedded at build time.
