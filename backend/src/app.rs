@@ -14,7 +14,7 @@ use crate::{
     api,
     auth::Authenticator,
     config::{ConfigError, Settings},
-    phone, security,
+    phone, request_id, security,
     service::{events::EventBus, CallSettings, Calls, ServiceError},
     static_files,
     store::{self, Store, StoreError},
@@ -136,13 +136,16 @@ impl Application {
             .merge(api::webhooks::router(state.clone()))
             .merge(api::metrics::router(state.clone()))
             .layer(middleware::from_fn_with_state(Arc::new(csp), security::headers))
-            .layer(TraceLayer::new_for_http());
+            .layer(TraceLayer::new_for_http().make_span_with(request_id::make_span))
+            .layer(middleware::from_fn(request_id::propagate));
 
         let listener = TcpListener::bind(bind).await.map_err(|source| StartError::Bind { addr: bind, source })?;
         let metrics = match metrics_bind {
             Some(addr) => {
                 let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
-                let router = api::metrics::internal_router(state.clone()).layer(TraceLayer::new_for_http());
+                let router = api::metrics::internal_router(state.clone())
+                    .layer(TraceLayer::new_for_http().make_span_with(request_id::make_span))
+                    .layer(middleware::from_fn(request_id::propagate));
                 tracing::info!(%addr, "metrics without sign-in on this address");
                 Some((listener, router))
             }

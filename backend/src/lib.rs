@@ -16,6 +16,7 @@ pub mod extract;
 pub mod metrics;
 pub mod phone;
 pub mod providers;
+pub mod request_id;
 pub mod sandbox;
 pub mod secret;
 pub mod security;

@@ -6,7 +6,7 @@ use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 use callout_console::{
     app::{self, Application},
     cli::{self, SignCommand},
-    config::Settings,
+    config::{LogFormat, Settings},
     telemetry,
 };
 use clap::{Args, Parser, Subcommand};
@@ -102,12 +102,11 @@ async fn main() -> ExitCode {
             };
         }
         Some(Command::Emulate(args)) => {
-            telemetry::init();
+            telemetry::init(LogFormat::Text);
             return emulate(&args).await;
         }
         Some(Command::Check(args)) => return check(&args).await,
     };
-    telemetry::init();
     let env = std::env::vars().chain(args.overrides());
     let settings = match Settings::load(args.config.as_deref(), env) {
         Ok(settings) => settings,
@@ -116,6 +115,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    telemetry::init(settings.log.format);
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(err) => {

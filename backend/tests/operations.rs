@@ -1,5 +1,6 @@
 //! What the people who run the backend rely on: Prometheus metrics that count what was really
-//! dialled and are for admins only, readiness that names what is missing, and `check` telling a valid configuration from a broken one before anything starts.
+//! dialled and are for admins only, readiness that names what is missing, a request id on every
+//! answer, and `check` telling a valid configuration from a broken one before anything starts.
 //!
 //! The metrics recorder is process-wide, so only one test of this binary dials.
 
@@ -125,6 +126,19 @@ async fn readiness_is_503_and_names_a_migration_that_is_not_applied() {
     assert_eq!(failing.len(), 1, "{body}");
     assert_eq!(failing[0]["name"], "migrations");
     assert!(failing[0]["detail"].as_str().unwrap().contains("2 jobs of every kind"), "{body}");
+}
+
+#[tokio::test]
+async fn every_answer_carries_a_request_id_kept_from_the_proxy_when_it_is_sound() {
+    let app = common::spawn().await;
+    let id = |response: &reqwest::Response| response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let kept = app.http.get(app.url("/api/v1/me")).header("x-request-id", "edge-1234/a").send().await.unwrap();
+    assert_eq!(id(&kept), "edge-1234/a");
+    let fresh = app.get("/api/v1/health").await;
+    assert!(uuid::Uuid::parse_str(&id(&fresh)).is_ok(), "{}", id(&fresh));
+    let long = "x".repeat(300);
+    let replaced = app.http.get(app.url("/no-such-page")).header("x-request-id", long.as_str()).send().await.unwrap();
+    assert!(uuid::Uuid::parse_str(&id(&replaced)).is_ok(), "an oversized id is replaced, on any path");
 }
 
 /// Runs `callout-console check --config <file>` with `env` added.

@@ -277,11 +277,11 @@ impl Calls {
     }
 
     pub(super) fn spawn_job(self: Arc<Self>, job: JobRef) {
-        tokio::spawn(async move {
+        tokio::spawn(tracing::Instrument::in_current_span(async move {
             if let Err(err) = self.run_job(&job).await {
                 tracing::error!(job = %job.id, %err, "job stopped; it resumes at the next start");
             }
-        });
+        }));
     }
 
     /// Sends every pending batch in order, then hands the job to the follower.
