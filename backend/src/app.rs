@@ -1,6 +1,6 @@
 //! Router assembly, shared state and the server's life cycle.
 
-use std::{future::Future, io, net::SocketAddr, sync::Arc};
+use std::{collections::HashSet, future::Future, io, net::SocketAddr, sync::Arc};
 
 use axum::{middleware, Router};
 use callout_shared::{health::Mode, me::AccountSummary, API_PREFIX};
@@ -14,10 +14,10 @@ use crate::{
     api,
     auth::Authenticator,
     config::{ConfigError, Settings},
-    phone, security,
+    phone, request_id, security,
     service::{events::EventBus, CallSettings, Calls, ServiceError},
     static_files,
-    store::{Store, StoreError},
+    store::{self, Store, StoreError},
 };
 
 /// What every handler may read.
@@ -55,29 +55,66 @@ pub enum StartError {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    /// `server.metrics_bind`: `/metrics` without sign-in.
+    metrics: Option<(TcpListener, Router)>,
     state: AppState,
+}
+
+/// What start-up derives from the settings before it binds or opens anything; `check` stops here.
+struct Prepared {
+    auth: Authenticator,
+    do_not_call: HashSet<String>,
+}
+
+fn prepare(settings: &Settings) -> Result<Prepared, ConfigError> {
+    let auth = Authenticator::from_settings(&settings.auth)?;
+    let do_not_call = settings
+        .do_not_call
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let input = NumberInput { number: raw.clone(), ..NumberInput::default() };
+            phone::normalize(&input, phone::DEFAULT_REGION)
+                .map(|n| n.e164)
+                .map_err(|p| ConfigError { key: format!("do_not_call[{i}]"), message: p.message().to_owned() })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Prepared { auth, do_not_call })
+}
+
+/// Validates `settings` the way `serve` does, without binding a port or touching the database, and
+/// sums them up in one line. Live accounts are built (their secrets read and checked); the sandbox's
+/// emulators are not started.
+pub async fn check(settings: &Settings) -> Result<String, StartError> {
+    let prepared = prepare(settings)?;
+    let (mode, accounts) = if settings.is_sandbox() {
+        ("sandbox (built-in emulators)", format!("{}, {}", crate::accounts::SANDBOX_TENCENT_ACCOUNT, crate::accounts::SANDBOX_CCC_ACCOUNT))
+    } else {
+        let accounts = Accounts::from_settings(settings).await?;
+        let ids: Vec<String> = accounts.summaries().into_iter().map(|a| a.id).collect();
+        ("live", ids.join(", "))
+    };
+    let metrics = settings.server.metrics_bind.map_or_else(|| "admins on the main listener".to_owned(), |a| a.to_string());
+    Ok(format!(
+        "mode {mode}; auth {}; accounts: {accounts}; database sqlite at {}; listening on {}; metrics: {metrics}",
+        prepared.auth.mode(),
+        store::database_file(&settings.server.data_dir).display(),
+        settings.server.bind,
+    ))
 }
 
 impl Application {
     pub async fn build(settings: Settings) -> Result<Self, StartError> {
+        crate::metrics::install();
         let mode = if settings.is_sandbox() { Mode::Sandbox } else { Mode::Live };
-        let auth = Arc::new(Authenticator::from_settings(&settings.auth)?);
+        let Prepared { auth, do_not_call } = prepare(&settings)?;
+        let auth = Arc::new(auth);
         let static_dir = settings.server.static_dir.clone();
         let bind = settings.server.bind;
+        let metrics_bind = settings.server.metrics_bind;
         let accounts = Arc::new(Accounts::from_settings(&settings).await?);
         let store = Store::open(&settings.server.data_dir).await?;
         let events = Arc::new(EventBus::default());
-        let do_not_call = settings
-            .do_not_call
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| {
-                let input = NumberInput { number: raw.clone(), ..NumberInput::default() };
-                phone::normalize(&input, phone::DEFAULT_REGION)
-                    .map(|n| n.e164)
-                    .map_err(|p| ConfigError { key: format!("do_not_call[{i}]"), message: p.message().to_owned() })
-            })
-            .collect::<Result<_, _>>()?;
         let call_settings = CallSettings {
             idempotency_ttl: std::time::Duration::from_secs(settings.server.idempotency_ttl_secs),
             webhook_dedupe_window: std::time::Duration::from_secs(settings.server.webhook_dedupe_secs),
@@ -98,15 +135,33 @@ impl Application {
         };
         let router = router
             .merge(api::webhooks::router(state.clone()))
+            .merge(api::metrics::router(state.clone()))
             .layer(middleware::from_fn_with_state(Arc::new(csp), security::headers))
-            .layer(TraceLayer::new_for_http());
+            .layer(TraceLayer::new_for_http().make_span_with(request_id::make_span))
+            .layer(middleware::from_fn(request_id::propagate));
 
         let listener = TcpListener::bind(bind).await.map_err(|source| StartError::Bind { addr: bind, source })?;
+        let metrics = match metrics_bind {
+            Some(addr) => {
+                let listener = TcpListener::bind(addr).await.map_err(|source| StartError::Bind { addr, source })?;
+                let router = api::metrics::internal_router(state.clone())
+                    .layer(TraceLayer::new_for_http().make_span_with(request_id::make_span))
+                    .layer(middleware::from_fn(request_id::propagate));
+                tracing::info!(%addr, "metrics without sign-in on this address");
+                Some((listener, router))
+            }
+            None => None,
+        };
         tracing::info!(addr = %listener.local_addr().map_err(|source| StartError::Bind { addr: bind, source })?, ?mode, auth = state.auth.mode(), "listening");
         if mode == Mode::Sandbox {
             tracing::warn!("sandbox mode: no provider account is configured, every call goes to the built-in emulators");
         }
-        Ok(Self { listener, router, state })
+        Ok(Self { listener, router, metrics, state })
+    }
+
+    /// Where `/metrics` answers without sign-in, when `server.metrics_bind` is set.
+    pub fn metrics_addr(&self) -> Option<SocketAddr> {
+        self.metrics.as_ref().map(|(listener, _)| listener.local_addr().expect("a bound listener has an address"))
     }
 
     /// Base URLs of the in-process emulators (Tencent Meeting, CCC) in sandbox mode.
@@ -140,6 +195,34 @@ impl Application {
             shutdown.await;
             events.close();
         };
-        axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await
+        // Histogram samples are folded in between scrapes too, so nobody scraping costs no memory.
+        let upkeep = tokio::spawn(async {
+            let mut every = tokio::time::interval(crate::metrics::UPKEEP_EVERY);
+            loop {
+                every.tick().await;
+                crate::metrics::upkeep();
+            }
+        });
+        // The metrics listener stops when the main one has (the sender is dropped).
+        let (stop_metrics, mut metrics_stopped) = tokio::sync::watch::channel(());
+        let metrics = self.metrics.map(|(listener, router)| {
+            tokio::spawn(async move {
+                let stopped = async move {
+                    let _ = metrics_stopped.changed().await;
+                };
+                axum::serve(listener, router).with_graceful_shutdown(stopped).await
+            })
+        });
+        let served = axum::serve(self.listener, service).with_graceful_shutdown(shutdown).await;
+        drop(stop_metrics);
+        upkeep.abort();
+        if let Some(task) = metrics {
+            match task.await {
+                Ok(Err(err)) => tracing::error!(%err, "the metrics listener failed"),
+                Err(err) => tracing::error!(%err, "the metrics listener's task failed"),
+                Ok(Ok(())) => {}
+            }
+        }
+        served
     }
 }

@@ -29,6 +29,8 @@ pub struct Settings {
     #[serde(default)]
     pub http: HttpTimeouts,
     #[serde(default)]
+    pub log: LogSettings,
+    #[serde(default)]
     pub sandbox: SandboxSettings,
     /// Numbers no job ever dials, in any spelling the normaliser understands (admins can add more in the UI).
     #[serde(default)]
@@ -52,6 +54,26 @@ pub struct ServerSettings {
     /// How long a webhook event's id is remembered to recognise a redelivery (then pruned; the
     /// event's body is never stored).
     pub webhook_dedupe_secs: u64,
+    /// A second listener that serves `/metrics` alone and without sign-in: for loopback or an
+    /// internal network that only Prometheus reaches. Without it, admins scrape the main listener.
+    pub metrics_bind: Option<SocketAddr>,
+}
+
+/// How log lines are written to stderr.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// For people: one readable line per event.
+    #[default]
+    Text,
+    /// For log collectors: one JSON object per line, with the request's span fields (its request id).
+    Json,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct LogSettings {
+    pub format: LogFormat,
 }
 
 impl Default for ServerSettings {
@@ -62,6 +84,7 @@ impl Default for ServerSettings {
             data_dir: PathBuf::from("data"),
             idempotency_ttl_secs: 24 * 3600,
             webhook_dedupe_secs: 3 * 24 * 3600,
+            metrics_bind: None,
         }
     }
 }

@@ -2,7 +2,8 @@
 //!
 //! The folder tree is the map: `config` (settings), `app` (router and middleware), `api/` (thin HTTP
 //! handlers per area), `providers/` (signing clients), `sandbox/` (provider emulators), `static_files` (serving the
-//! built admin panel), `telemetry` (logging).
+//! built admin panel), `telemetry` (logging), `metrics`
+//! (Prometheus names and the helpers that record them).
 
 pub mod accounts;
 pub mod api;
@@ -12,8 +13,10 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod extract;
+pub mod metrics;
 pub mod phone;
 pub mod providers;
+pub mod request_id;
 pub mod sandbox;
 pub mod secret;
 pub mod security;

@@ -1,11 +1,12 @@
-//! `callout-console`: the backend binary. `serve` (the default) runs the BFF.
+//! `callout-console`: the backend binary. `serve` (the default) runs the BFF; `check` validates a
+//! configuration without starting.
 
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode};
 
 use callout_console::{
-    app::Application,
+    app::{self, Application},
     cli::{self, SignCommand},
-    config::Settings,
+    config::{LogFormat, Settings},
     telemetry,
 };
 use clap::{Args, Parser, Subcommand};
@@ -28,6 +29,15 @@ enum Command {
     Sign(SignCommand),
     /// Run the provider emulators alone (for SDK tests and demos), until Ctrl-C.
     Emulate(EmulateArgs),
+    /// Validate a configuration as `serve` would, without binding a port or opening the database (exit 2 if invalid).
+    Check(CheckArgs),
+}
+
+#[derive(Args)]
+struct CheckArgs {
+    /// The TOML configuration file to check; `CALLOUT__*` environment overrides apply as for `serve`.
+    #[arg(long, env = "CALLOUT_CONFIG")]
+    config: PathBuf,
 }
 
 #[derive(Args)]
@@ -92,11 +102,11 @@ async fn main() -> ExitCode {
             };
         }
         Some(Command::Emulate(args)) => {
-            telemetry::init();
+            telemetry::init(LogFormat::Text);
             return emulate(&args).await;
         }
+        Some(Command::Check(args)) => return check(&args).await,
     };
-    telemetry::init();
     let env = std::env::vars().chain(args.overrides());
     let settings = match Settings::load(args.config.as_deref(), env) {
         Ok(settings) => settings,
@@ -105,6 +115,7 @@ async fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    telemetry::init(settings.log.format);
     let app = match Application::build(settings).await {
         Ok(app) => app,
         Err(err) => {
@@ -117,6 +128,23 @@ async fn main() -> ExitCode {
         Err(err) => {
             eprintln!("callout-console: {err}");
             ExitCode::FAILURE
+        }
+    }
+}
+
+async fn check(args: &CheckArgs) -> ExitCode {
+    let checked = match Settings::load(Some(&args.config), std::env::vars()) {
+        Ok(settings) => app::check(&settings).await,
+        Err(err) => Err(err.into()),
+    };
+    match checked {
+        Ok(summary) => {
+            println!("configuration OK\n{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("callout-console check: {err}");
+            ExitCode::from(2)
         }
     }
 }

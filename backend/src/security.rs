@@ -49,7 +49,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
 }
 
 /// Paths under `/api/v1` that answer without a user (load-balancer health checks carry no SSO).
-const PUBLIC_PATHS: [&str; 2] = ["/health", "/openapi.json"];
+const PUBLIC_PATHS: [&str; 3] = ["/health", "/ready", "/openapi.json"];
 
 /// Every `/api` request: same-site only, `X-CSRF: 1` on anything that changes state, then a
 /// verified identity with a role.

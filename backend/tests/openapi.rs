@@ -238,6 +238,7 @@ async fn every_operation_answers_what_the_document_says() {
 
     c.call("get", "/api/v1/openapi.json", "/api/v1/openapi.json", None, 200).await;
     c.call("get", "/api/v1/health", "/api/v1/health", None, 200).await;
+    c.call("get", "/api/v1/ready", "/api/v1/ready", None, 200).await;
     c.call("get", "/api/v1/me", "/api/v1/me", None, 200).await;
     c.call(
         "post",
@@ -345,6 +346,10 @@ async fn every_operation_answers_what_the_document_says() {
 
     // The event stream from the start: its media type, and each event's data against the documented schema.
     check_event_stream(&c).await;
+
+    // Metrics, as the dev user (an admin) scrapes them.
+    let metrics = c.call("get", "/metrics", "/metrics", None, 200).await;
+    assert!(metrics.as_str().unwrap().contains("callout_dials_total"), "{metrics}");
 
     // The webhook endpoint answers an unsigned request with a documented refusal (its success needs
     // the provider's signature; tests/webhook_endpoint.rs and the sandbox's own deliveries cover it).

@@ -1,4 +1,5 @@
-//! `GET /api/v1/health`: is the backend up, which build is it, and is it dialling for real.
+//! `GET /api/v1/health` (liveness): is the backend up, which build is it, and is it dialling for real.
+//! `GET /api/v1/ready` (readiness): can it serve, its database reachable and its schema up to date.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +24,39 @@ pub struct HealthResponse {
     pub mode: Mode,
 }
 
+/// `GET /api/v1/ready`: 200 when every check is ready, 503 (same body) otherwise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReadinessResponse {
+    /// Whether every check below is ready.
+    pub ready: bool,
+    /// The database engine behind the store (`sqlite`).
+    pub engine: String,
+    /// Each check, ready or not.
+    pub checks: Vec<ReadinessCheck>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ReadinessCheck {
+    pub name: ReadinessItem,
+    pub ready: bool,
+    /// Why it is not ready (absent when it is).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub detail: Option<String>,
+}
+
+/// What readiness depends on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReadinessItem {
+    /// The database answers a query.
+    Database,
+    /// Every migration the backend was built with is applied.
+    Migrations,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +68,15 @@ mod tests {
         assert_eq!(json["mode"], "sandbox");
         let back: HealthResponse = serde_json::from_value(json).unwrap();
         assert_eq!(back, body);
+    }
+
+    #[test]
+    fn a_not_ready_check_names_itself_and_says_why() {
+        let check = ReadinessCheck { name: ReadinessItem::Migrations, ready: false, detail: Some("2 not applied".into()) };
+        let json = serde_json::to_value(&check).unwrap();
+        assert_eq!(json["name"], "migrations");
+        assert_eq!(json["detail"], "2 not applied");
+        let ready = serde_json::to_value(ReadinessCheck { name: ReadinessItem::Database, ready: true, detail: None }).unwrap();
+        assert!(ready.get("detail").is_none(), "{ready}");
     }
 }

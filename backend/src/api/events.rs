@@ -37,6 +37,11 @@ pub async fn stream(
             Err(RecvError::Closed) => None,
         }
     });
-    let events = stream::iter(head).chain(live).take_until(state.calls.events().closed()).map(Ok);
+    // Counted while the stream lives: dropped with it when the browser goes away.
+    let client = crate::metrics::SseClient::connected();
+    let events = stream::iter(head).chain(live).take_until(state.calls.events().closed()).map(move |event| {
+        let _counted = &client;
+        Ok(event)
+    });
     Sse::new(events).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)).text("heartbeat"))
 }

@@ -12,6 +12,7 @@ use axum::{
 use callout_shared::error::ErrorCode;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use tracing::Instrument;
 
 use crate::{
     app::AppState,
@@ -99,7 +100,8 @@ where
         Claim::Fresh => {
             let calls = state.calls.clone();
             // The dial and its records finish even if this request's future is dropped.
-            let task = tokio::spawn(async move {
+            // In the request's span: the dial's log lines, provider calls included, carry its request id.
+            let task = tokio::spawn(Instrument::in_current_span(async move {
                 let (status, text) = match work.await {
                     Ok(value) => match serde_json::to_string(&value) {
                         Ok(text) => (status, text),
@@ -111,7 +113,7 @@ where
                     tracing::error!(%err, "the answer of an idempotent request could not be stored");
                 }
                 (status, text)
-            });
+            }));
             task.await.map_err(|e| ServiceError::Internal(format!("the request's task failed: {e}")))?
         }
     };

@@ -9,6 +9,7 @@ pub mod idempotency;
 pub mod jobs;
 pub mod me;
 pub mod meetings;
+pub mod metrics;
 pub mod numbers;
 pub mod openapi;
 pub mod rooms;
@@ -24,6 +25,7 @@ use crate::app::AppState;
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
         .route("/me", get(me::me))
         .route("/openapi.json", get(openapi::document))
         .route("/numbers/validate", post(numbers::validate))

@@ -163,6 +163,12 @@ pub fn build() -> Value {
     });
     let ops = vec![
         op("get", "/health", "Liveness, version and mode (sandbox or live); no sign-in needed").ok::<health::HealthResponse>(&mut g, 200),
+        op(
+            "get",
+            "/ready",
+            "Readiness: the database answers and every migration is applied (503, same body, names what is not); no sign-in needed",
+        )
+        .ok::<health::ReadinessResponse>(&mut g, 200),
         op("get", "/me", "Who the signed-in user is, their role and the accounts they may use").ok::<me::MeResponse>(&mut g, 200),
         op("get", "/openapi.json", "This document").ok_as(200, Some("application/json"), Some(document_schema)),
         op("post", "/numbers/validate", "Normalise many numbers with the one normaliser, row by row")
@@ -284,6 +290,10 @@ pub fn build() -> Value {
             }
             None => responses.insert("2XX".into(), json!({ "description": "success" })),
         };
+        if o.path == "/ready" {
+            let body = responses["200"]["content"].clone();
+            responses.insert("503".into(), json!({ "description": "not ready: the checks that fail say why", "content": body }));
+        }
         if o.path == "/do-not-call" && o.method == "post" {
             let entry = responses["201"]["content"].clone();
             responses.insert("200".into(), json!({ "description": "already listed: its note changed", "content": entry }));
@@ -300,6 +310,7 @@ pub fn build() -> Value {
         paths.entry(format!("/api/v1{}", o.path)).or_insert_with(|| json!({}))[o.method] = operation;
     }
     paths.insert("/webhooks/tencent/{account_id}".into(), webhooks());
+    paths.insert("/metrics".into(), metrics(&error));
     let mut doc = json!({
         "openapi": "3.0.3",
         "info": { "title": "Callout Console API", "version": crate::VERSION,
@@ -350,6 +361,17 @@ fn split_dial_string_by_protocol(doc: &mut Value) {
         variant["properties"]["dial_string"] = json!({ "type": "string", "maxLength": 256, "pattern": pattern });
         variants.insert(at, variant);
     }
+}
+
+/// Prometheus metrics: admins here; anyone on `server.metrics_bind`, which serves this path alone.
+fn metrics(error: &Value) -> Value {
+    let mut responses = Map::new();
+    responses
+        .insert("200".into(), json!({ "description": "the metrics", "content": { "text/plain": { "schema": { "type": "string" } } } }));
+    for (status, description) in ERRORS.iter().filter(|(s, _)| ALWAYS.contains(s)) {
+        responses.insert(status.to_string(), json!({ "description": description, "content": { "application/json": { "schema": error } } }));
+    }
+    json!({ "get": { "summary": "Prometheus metrics in the text exposition format (admins)", "parameters": [], "responses": responses } })
 }
 
 /// The Tencent Meeting event subscription: plain-text answers, as the provider expects them.

@@ -18,6 +18,7 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
+    metrics::{self, WebhookVerdict},
     providers::tencent_meeting::webhook::{is_fresh, ACK_BODY},
     store::now_ms,
 };
@@ -38,6 +39,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
 }
 
 fn refuse(why: &str) -> Response {
+    metrics::webhook_event(WebhookVerdict::Refused);
     tracing::warn!(target: "audit", event = "webhook_refused", reason = why);
     (StatusCode::UNAUTHORIZED, why.to_owned()).into_response()
 }
@@ -57,6 +59,7 @@ async fn check(State(state): State<AppState>, Path(account_id): Path<String>, he
 async fn event(State(state): State<AppState>, Path(account_id): Path<String>, headers: HeaderMap, body: Bytes) -> Response {
     let Some((secrets, tolerance)) = state.accounts.tencent(&account_id).and_then(|e| e.webhook.as_ref().map(|w| (w, e.webhook_tolerance)))
     else {
+        metrics::webhook_event(WebhookVerdict::Refused);
         return (StatusCode::NOT_FOUND, "no event subscription for this account").into_response();
     };
     let (ts, nonce, sig) = (header(&headers, "timestamp"), header(&headers, "nonce"), header(&headers, "signature"));
@@ -68,9 +71,13 @@ async fn event(State(state): State<AppState>, Path(account_id): Path<String>, he
         Err(err) => return refuse(&format!("event refused: {err}")),
     };
     match state.calls.accept_tencent_event(&account_id, &event).await {
-        Ok(_) => ACK_BODY.into_response(),
+        Ok(first_time) => {
+            metrics::webhook_event(if first_time { WebhookVerdict::Accepted } else { WebhookVerdict::Duplicate });
+            ACK_BODY.into_response()
+        }
         // Not recorded: let the provider deliver it again.
         Err(err) => {
+            metrics::webhook_event(WebhookVerdict::NotRecorded);
             tracing::error!(%err, "a webhook event could not be recorded");
             (StatusCode::SERVICE_UNAVAILABLE, "the event could not be recorded; deliver it again").into_response()
         }

@@ -18,24 +18,30 @@ pub enum Classified {
 /// `build` is called once per attempt so every attempt carries a fresh nonce, timestamp and
 /// signature. Retried: connection failures (the request never left) and rate-limit answers.
 /// Never retried: timeouts, broken connections and 5xx after the request was sent.
+/// `operation` names the request in the latency metric.
 pub async fn send(
     provider: Provider,
+    operation: &'static str,
     policy: &RetryPolicy,
     mut build: impl FnMut() -> reqwest::RequestBuilder,
     classify: impl Fn(u16, String) -> Classified,
 ) -> Result<String, ProviderError> {
     let mut attempt = 1;
     loop {
-        let retry = match build().send().await {
+        // Timed to the end of the body: a slow answer is slow until it has been read.
+        let answer = crate::metrics::provider_request(provider, operation, async {
+            let response = build().send().await?;
+            Ok::<_, reqwest::Error>((response.status().as_u16(), response.text().await))
+        });
+        let retry = match answer.await {
             // Without the URL: a signed query carries the access key id and the signature.
             Err(err) if err.is_connect() => ProviderError::NotSent { provider, detail: error_chain(&err.without_url()) },
             Err(err) => {
                 let detail = error_chain(&err.without_url());
                 return Err(ProviderError::Unknown { provider, detail, http_status: None, raw: None });
             }
-            Ok(response) => {
-                let status = response.status().as_u16();
-                let body = match response.text().await {
+            Ok((status, body)) => {
+                let body = match body {
                     Ok(body) => body,
                     Err(err) => {
                         let detail = format!("the answer broke off: {}", error_chain(&err.without_url()));

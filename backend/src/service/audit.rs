@@ -5,8 +5,11 @@ use callout_shared::{
     me::Role,
 };
 
-use super::{Calls, ServiceError};
-use crate::{providers::ProviderError, store::audit::NewAuditEntry};
+use super::{jobs::BatchOutcome, Calls, ServiceError};
+use crate::{
+    providers::{Provider, ProviderError},
+    store::{audit::NewAuditEntry, jobs::JobTarget},
+};
 
 /// The signed-in person a service call acts for.
 #[derive(Debug, Clone)]
@@ -69,6 +72,28 @@ pub fn provider_outcome(err: &ProviderError) -> &'static str {
     }
 }
 
+/// Counts the numbers of one sent batch by their outcome, in the words of the audit log.
+pub(super) fn count_dials(target: &JobTarget, outcome: &BatchOutcome, numbers: usize) {
+    let (provider, operation) = match target {
+        JobTarget::Meeting { .. } => (Provider::TencentMeeting, "callout"),
+        JobTarget::DialEx(_) => (Provider::AliyunCcc, "dial_ex"),
+    };
+    let count = |outcome, n| crate::metrics::dialled(provider, operation, outcome, n);
+    match outcome {
+        BatchOutcome::Answered(result) => {
+            let (accepted, refused) = (result.accepted.len().min(numbers), result.invalid.len());
+            count("ok", accepted);
+            count("rejected", refused.min(numbers - accepted));
+            // Numbers the answer does not mention are recorded as unknown.
+            count("unknown", numbers.saturating_sub(accepted + refused));
+        }
+        BatchOutcome::Placed(_) => count("ok", numbers),
+        BatchOutcome::Refused(err) | BatchOutcome::NotSent(err) | BatchOutcome::Unknown(err) => count(provider_outcome(err), numbers),
+        // Put back in smaller batches: counted when those are sent.
+        BatchOutcome::Split => {}
+    }
+}
+
 impl Calls {
     /// Records one action. A failure to write is logged, never hidden: the action has already
     /// happened and must not be reported as failed because of its record.
@@ -85,6 +110,7 @@ impl Calls {
             outcome: entry.outcome,
             detail: entry.detail,
         };
+        crate::metrics::audited(entry.action, entry.outcome);
         if let Err(err) = self.store.audit(row).await {
             tracing::error!(%err, action = entry.action, subject = %actor.subject, "the audit log could not be written");
         }

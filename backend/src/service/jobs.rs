@@ -284,7 +284,8 @@ impl Calls {
     /// Runs the job in the background. While the database cannot be written (disk full, read-only)
     /// the job waits and tries again, so it goes on by itself once the operator fixed the storage.
     pub(super) fn spawn_job(self: Arc<Self>, job: JobRef) {
-        tokio::spawn(async move {
+        // In the submitting request's span: the job's provider calls log with its request id.
+        tokio::spawn(tracing::Instrument::in_current_span(async move {
             let mut pause = self.settings.retry_pause;
             loop {
                 match self.run_job(&job).await {
@@ -305,7 +306,7 @@ impl Calls {
                     }
                 }
             }
-        });
+        }));
     }
 
     /// Sends every pending batch in order, then hands the job to the follower.
@@ -353,6 +354,7 @@ impl Calls {
             JobTarget::Meeting { meeting_id, operator_id } => self.send_callout_batch(job, meeting_id, operator_id, items, lane).await?,
             JobTarget::DialEx(route) => self.send_dialex_call(&job.account_id, route, &items[0], lane).await?,
         };
+        super::audit::count_dials(&job.target, &outcome, items.len());
         let every = |status: CallStatus, reason: &str| -> Vec<ItemOutcome> {
             items.iter().map(|i| ItemOutcome::of(i, status, Some(reason.to_owned()))).collect()
         };

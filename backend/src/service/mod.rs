@@ -11,6 +11,7 @@ pub mod follower;
 pub mod idempotency;
 pub mod jobs;
 pub mod meetings;
+pub mod operations;
 pub mod pacing;
 pub mod rooms;
 pub mod webhooks;

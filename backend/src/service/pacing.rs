@@ -56,6 +56,7 @@ impl RateLimiter {
 
     /// Waits for a token in `lane`.
     pub async fn acquire(&self, lane: Lane) {
+        let _waited = crate::metrics::RateLimitWait::start(lane);
         let index = lane as usize;
         self.waiting[index].fetch_add(1, Ordering::SeqCst);
         // Bulk work leaves the person's reserve in the bucket.

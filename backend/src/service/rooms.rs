@@ -23,6 +23,7 @@ impl Calls {
         let record = self.store.record_room_call_intent(account_id, &room.meeting_id, &target, &actor.subject).await?;
         let result = entry.client.call(Lane::Person, |c| c.room_call(&operator, &room)).await;
         let (outcome, detail) = outcome_of(&result, |r| format!("invite {}", r.invite_id));
+        crate::metrics::dialled(crate::providers::Provider::TencentMeeting, "room_call", outcome, 1);
         let invite = result.as_ref().ok().map(|r| r.invite_id.as_str());
         self.store.finish_room_call(record, outcome, invite, &detail).await?;
         let audit = Audit {

@@ -293,6 +293,7 @@ const ITEM_GROUPS: &str = "SELECT job_id, NULLIF(batch_no, -1) AS batch_no, phas
 
 impl Store {
     pub async fn insert_job(&self, job: &NewJob, items: &[NewItem]) -> Result<(), StoreError> {
+        let _timer = crate::metrics::StoreTimer::start("insert_job");
         let now = now_ms();
         let (meeting_id, operator_id, route) = match &job.target {
             JobTarget::Meeting { meeting_id, operator_id } => (Some(meeting_id), Some(operator_id), None),
@@ -453,6 +454,7 @@ impl Store {
 
     /// The lowest batch of the job still waiting to be sent.
     pub async fn next_pending_batch(&self, job_id: &str) -> Result<Option<(u32, Vec<DialItem>)>, StoreError> {
+        let _timer = crate::metrics::StoreTimer::start("next_pending_batch");
         let batch: Option<i64> = sqlx::query_scalar("SELECT MIN(batch_no) FROM job_items WHERE job_id = ? AND phase = 'pending'")
             .bind(job_id)
             .fetch_one(&self.pool)
@@ -473,6 +475,7 @@ impl Store {
 
     /// Write-ahead: from here on, a crash means "may have been dialled".
     pub async fn mark_sending(&self, item_ids: &[i64]) -> Result<(), StoreError> {
+        let _timer = crate::metrics::StoreTimer::start("mark_sending");
         self.move_phase(item_ids, ItemPhase::Pending, ItemPhase::Sending).await.map(drop)
     }
 
@@ -528,6 +531,7 @@ impl Store {
     /// Records the provider's answer for the items of a sent batch, in one transaction; returns
     /// the items as stored (no read-back).
     pub async fn record_outcomes(&self, outcomes: &[ItemOutcome]) -> Result<Vec<(String, JobItem)>, StoreError> {
+        let _timer = crate::metrics::StoreTimer::start("record_outcomes");
         let mut tx = self.write().await?;
         let now = now_ms();
         let mut recorded = Vec::with_capacity(outcomes.len());

@@ -3,6 +3,7 @@
 
 pub mod audit;
 pub mod do_not_call;
+mod health;
 pub mod idempotency;
 pub mod jobs;
 pub mod room_calls;
@@ -38,6 +39,11 @@ impl StoreError {
             _ => false,
         }
     }
+}
+
+/// The SQLite database file in `data_dir`.
+pub fn database_file(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("callout-console.db")
 }
 
 /// The schema, from `backend/migrations`, embedded at build time.

@@ -20,7 +20,7 @@ pub fn is_unwritable(code: &str) -> bool {
 
 pub async fn open(data_dir: &Path) -> Result<SqlitePool, StoreError> {
     std::fs::create_dir_all(data_dir)?;
-    let url = format!("sqlite://{}", data_dir.join("callout-console.db").display());
+    let url = format!("sqlite://{}", super::database_file(data_dir).display());
     let options = SqliteConnectOptions::from_str(&url)?
         .create_if_missing(true)
         .journal_mode(SqliteJournalMode::Wal)

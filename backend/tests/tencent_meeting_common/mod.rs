@@ -31,7 +31,7 @@ pub fn fast_config() -> TencentEmulatorConfig {
 }
 
 pub async fn start(config: TencentEmulatorConfig) -> TencentEmulator {
-    callout_console::telemetry::init();
+    callout_console::telemetry::init(callout_console::config::LogFormat::Text);
     emu::start("127.0.0.1:0".parse().unwrap(), config).await.expect("emulator binds")
 }
 

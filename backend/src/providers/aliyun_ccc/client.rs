@@ -71,6 +71,7 @@ impl AliyunCccClient {
         let url = format!("{}/", self.account.endpoint.trim_end_matches('/'));
         let body = transport::send(
             Provider::AliyunCcc,
+            "dial_ex",
             &self.settings.retry,
             || {
                 let signed = sign_request(&self.account, "DialEx", &api_params, Utc::now(), &uuid::Uuid::new_v4().to_string());

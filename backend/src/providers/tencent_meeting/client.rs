@@ -105,7 +105,7 @@ impl TencentMeetingClient {
                 .collect(),
         };
         let path = format!("/v1/meeting/{}/phone/callout", segment(meeting_id));
-        let answer: wire::CalloutResponse = self.call(Method::POST, &path, Some(&body)).await?;
+        let answer: wire::CalloutResponse = self.call("callout", Method::POST, &path, Some(&body)).await?;
         Ok(CalloutResult {
             meeting_id: meeting_id.to_owned(),
             accepted: answer
@@ -138,7 +138,7 @@ impl TencentMeetingClient {
             .append_pair("page_size", &page_size.to_string())
             .finish();
         let path = format!("/v1/meeting/{}/phone/callout?{query}", segment(meeting_id));
-        let answer: wire::CalloutListResponse = self.call(Method::GET, &path, None::<&()>).await?;
+        let answer: wire::CalloutListResponse = self.call("callout_status", Method::GET, &path, None::<&()>).await?;
         Ok(CalloutStatusPage {
             meeting_id: meeting_id.to_owned(),
             items: answer
@@ -179,7 +179,7 @@ impl TencentMeetingClient {
         self.check_batch(numbers.len()).map_err(|e| *e)?;
         let body = phone_batch(operator_id, numbers);
         let path = format!("/v1/meeting/{}/phone/cancelcall", segment(meeting_id));
-        let answer: wire::CancelResponse = self.call(Method::POST, &path, Some(&body)).await?;
+        let answer: wire::CancelResponse = self.call("cancel_callout", Method::POST, &path, Some(&body)).await?;
         Ok(CancelResult {
             succeeded: answer.success_list.iter().map(number).collect(),
             failed: answer.failed_list.iter().map(rejected).collect(),
@@ -196,7 +196,7 @@ impl TencentMeetingClient {
         self.check_batch(numbers.len()).map_err(|e| *e)?;
         let body = phone_batch(operator_id, numbers);
         let path = format!("/v1/meetings/{}/phone/ms-open-id", segment(meeting_id));
-        let answer: wire::MsOpenIdResponse = self.call(Method::POST, &path, Some(&body)).await?;
+        let answer: wire::MsOpenIdResponse = self.call("ms_open_ids", Method::POST, &path, Some(&body)).await?;
         // One entry per ms_open_id; group them by number, keeping the provider's order.
         let mut grouped: BTreeMap<usize, MsOpenIds> = BTreeMap::new();
         let mut index: Vec<PhoneNumber> = Vec::new();
@@ -218,14 +218,15 @@ impl TencentMeetingClient {
     /// PUT `/v1/meeting-rooms/room-call`: rings a Rooms meeting room or a SIP/H.323 device into the meeting.
     pub async fn room_call(&self, operator_id: &str, request: &RoomCallRequest) -> Result<RoomCallResult, ProviderError> {
         let body = room_body(operator_id, request, None, None);
-        let answer: wire::RoomCallResponse = self.call(Method::PUT, "/v1/meeting-rooms/room-call", Some(&body)).await?;
+        let answer: wire::RoomCallResponse = self.call("room_call", Method::PUT, "/v1/meeting-rooms/room-call", Some(&body)).await?;
         Ok(RoomCallResult { invite_id: answer.invite_id })
     }
 
     /// POST `/v1/meeting-rooms/room-call-info`: the answer state of the latest call to that room.
     pub async fn room_call_info(&self, operator_id: &str, request: &RoomCallRequest) -> Result<RoomCallInfo, ProviderError> {
         let body = room_body(operator_id, request, Some(INSTANCE_ID_PC), None);
-        let answer: wire::RoomCallInfoResponse = self.call(Method::POST, "/v1/meeting-rooms/room-call-info", Some(&body)).await?;
+        let answer: wire::RoomCallInfoResponse =
+            self.call("room_call_info", Method::POST, "/v1/meeting-rooms/room-call-info", Some(&body)).await?;
         Ok(RoomCallInfo {
             status: map_room_call_status(answer.status),
             raw_status: answer.status,
@@ -236,7 +237,7 @@ impl TencentMeetingClient {
     /// PUT `/v1/meeting-rooms/cancel-room-call`.
     pub async fn cancel_room_call(&self, operator_id: &str, request: &RoomCallRequest, invite_id: &str) -> Result<(), ProviderError> {
         let body = room_body(operator_id, request, Some(INSTANCE_ID_PC), Some(invite_id));
-        let _: wire::Empty = self.call(Method::PUT, "/v1/meeting-rooms/cancel-room-call", Some(&body)).await?;
+        let _: wire::Empty = self.call("cancel_room_call", Method::PUT, "/v1/meeting-rooms/cancel-room-call", Some(&body)).await?;
         Ok(())
     }
 
@@ -253,6 +254,7 @@ impl TencentMeetingClient {
     /// attempt gets a fresh nonce, timestamp and signature over the exact target and body sent.
     async fn call<T: DeserializeOwned>(
         &self,
+        operation: &'static str,
         method: Method,
         path_and_query: &str,
         body: Option<&impl Serialize>,
@@ -292,7 +294,7 @@ impl TencentMeetingClient {
             request
         };
         tracing::debug!(%method, path = url.path(), "Tencent Meeting request");
-        let text = transport::send(Provider::TencentMeeting, &self.settings.retry, build, classify::<T>).await?;
+        let text = transport::send(Provider::TencentMeeting, operation, &self.settings.retry, build, classify::<T>).await?;
         parse_success(&text).map_err(|detail| ProviderError::Unknown {
             provider: Provider::TencentMeeting,
             detail,
