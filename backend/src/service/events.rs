@@ -11,7 +11,7 @@ use std::{
 use callout_shared::jobs::LiveEvent;
 use tokio::sync::{broadcast, watch};
 
-const KEEP: usize = 4096;
+const KEEP: usize = 16_384;
 
 /// A published event as it goes on the wire: its SSE name and its JSON.
 #[derive(Debug)]
@@ -32,7 +32,8 @@ pub struct EventBus {
 
 impl Default for EventBus {
     fn default() -> Self {
-        Self { tx: broadcast::channel(1024).0, recent: Mutex::new((0, VecDeque::with_capacity(KEEP))), closing: watch::channel(false).0 }
+        // Room for bursts (a webhook per call of a big job) before a slow browser must resync.
+        Self { tx: broadcast::channel(KEEP).0, recent: Mutex::new((0, VecDeque::with_capacity(KEEP))), closing: watch::channel(false).0 }
     }
 }
 

@@ -148,7 +148,7 @@ impl Calls {
 
     /// One pass over the meeting's callout list from `first_page` on.
     async fn poll_once(
-        &self,
+        self: &Arc<Self>,
         account_id: &str,
         meeting_id: &str,
         operator_id: &str,
@@ -192,7 +192,7 @@ impl Calls {
     }
 
     /// Moves items forward in one store transaction and tells the browsers; true when something changed.
-    pub(super) async fn apply_moves(&self, moves: &[ItemMove]) -> Result<bool, ServiceError> {
+    pub(super) async fn apply_moves(self: &Arc<Self>, moves: &[ItemMove]) -> Result<bool, ServiceError> {
         if moves.is_empty() {
             return Ok(false);
         }
@@ -202,10 +202,33 @@ impl Calls {
             touched_jobs.insert(job_id.clone());
             self.events.publish(LiveEvent::Item(ItemChanged { job_id, item }));
         }
-        for job in &touched_jobs {
-            self.publish_job(job).await?;
+        let changed = !touched_jobs.is_empty();
+        for job in touched_jobs {
+            self.publish_job_soon(job);
         }
-        Ok(!touched_jobs.is_empty())
+        Ok(changed)
+    }
+}
+
+/// How long a job's summary waits for more changes before it is published: status events arrive
+/// one call at a time, and each summary goes to every browser.
+const SUMMARY_DELAY: Duration = Duration::from_millis(200);
+
+impl Calls {
+    /// Publishes the job's summary shortly, once for every change in the meantime.
+    fn publish_job_soon(self: &Arc<Self>, job_id: String) {
+        if !self.summaries_due.lock().unwrap_or_else(|e| e.into_inner()).insert(job_id.clone()) {
+            return; // one is on its way and will include this change
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            tokio::time::sleep(SUMMARY_DELAY).await;
+            // Taken off before reading: a change after this point schedules the next summary.
+            this.summaries_due.lock().unwrap_or_else(|e| e.into_inner()).remove(&job_id);
+            if let Err(err) = this.publish_job(&job_id).await {
+                tracing::warn!(%err, job = %job_id, "the job's summary could not be published");
+            }
+        });
     }
 }
 

@@ -69,6 +69,8 @@ pub struct Calls {
     followers: Mutex<HashMap<(String, String), Arc<Notify>>>,
     /// Batch caps lowered after the provider refused a batch as too large, per account, until restart.
     lowered_caps: Mutex<HashMap<String, usize>>,
+    /// Jobs whose summary is about to be published (see `follower.rs`).
+    summaries_due: Mutex<HashSet<String>>,
 }
 
 impl Calls {
@@ -87,6 +89,7 @@ impl Calls {
             configured_do_not_call,
             followers: Mutex::new(HashMap::new()),
             lowered_caps: Mutex::new(HashMap::new()),
+            summaries_due: Mutex::new(HashSet::new()),
         })
     }
 

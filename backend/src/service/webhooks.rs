@@ -47,7 +47,7 @@ impl Calls {
     }
 
     /// Moves the item a PSTN status event is about; wakes the follower when it names none.
-    async fn apply_status_event(&self, account_id: &str, update: &PhoneStatusUpdate) -> Result<(), ServiceError> {
+    async fn apply_status_event(self: &Arc<Self>, account_id: &str, update: &PhoneStatusUpdate) -> Result<(), ServiceError> {
         let open = self.store.open_items(account_id, &update.meeting_id, self.settings.unknown_lookup.as_millis() as i64).await?;
         match event_item(&open, &update.operator) {
             Some(item) => {
