@@ -42,6 +42,9 @@ END;
 CREATE INDEX job_items_open ON job_items (job_id)
 WHERE phase = 'sent' AND status IN ('queued', 'ringing', 'answered', 'unknown');
 
+-- A webhook event names its call by ms_open_id (once connected) or by number (e164, indexed already).
+CREATE INDEX job_items_by_ms_open_id ON job_items (ms_open_id) WHERE ms_open_id IS NOT NULL;
+
 -- A status page marks only the numbers on its page: look them up by number.
 CREATE INDEX job_items_by_phone ON job_items (phone, area);
 

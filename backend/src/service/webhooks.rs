@@ -48,8 +48,15 @@ impl Calls {
 
     /// Moves the item a PSTN status event is about; wakes the follower when it names none.
     async fn apply_status_event(self: &Arc<Self>, account_id: &str, update: &PhoneStatusUpdate) -> Result<(), ServiceError> {
-        let open = self.store.open_items(account_id, &update.meeting_id, self.settings.unknown_lookup.as_millis() as i64).await?;
-        match event_item(&open, &update.operator) {
+        let operator = &update.operator;
+        let e164 = operator.pstn_number.as_deref().and_then(|p| p.strip_prefix("00")).map(|digits| format!("+{digits}"));
+        let ms_open_id = operator.ms_open_id.as_deref().filter(|m| !m.is_empty());
+        let unknown_for = self.settings.unknown_lookup.as_millis() as i64;
+        let candidates = match (&e164, ms_open_id) {
+            (None, None) => Vec::new(),
+            _ => self.store.open_items_named(account_id, &update.meeting_id, e164.as_deref(), ms_open_id, unknown_for).await?,
+        };
+        match event_item(&candidates, operator) {
             Some(item) => {
                 let next = ItemMove {
                     item_id: item.id,
@@ -59,8 +66,8 @@ impl Calls {
                 };
                 self.apply_moves(&[next]).await?;
             }
-            None if !open.is_empty() => self.poke(account_id, &update.meeting_id),
-            None => {}
+            // Not told apart here: the list poll will say.
+            None => self.poke(account_id, &update.meeting_id),
         }
         Ok(())
     }

@@ -615,6 +615,36 @@ impl Store {
         Ok(n as u32)
     }
 
+    /// Open items of a meeting (as [`Store::open_items`]) that have this E.164 number or this
+    /// ms_open_id: the candidates for one webhook event, found by index rather than by reading
+    /// every open item of a big job for each event.
+    pub async fn open_items_named(
+        &self,
+        account_id: &str,
+        meeting_id: &str,
+        e164: Option<&str>,
+        ms_open_id: Option<&str>,
+        unknown_for_ms: i64,
+    ) -> Result<Vec<DialItem>, StoreError> {
+        sqlx::query_as::<_, ItemRow>(
+            "SELECT i.* FROM job_items i JOIN jobs j ON j.id = i.job_id \
+             WHERE (i.e164 = ? OR i.ms_open_id = ?) AND j.account_id = ? AND j.meeting_id = ? \
+             AND i.phase = 'sent' AND i.status IN ('queued', 'ringing', 'answered', 'unknown') \
+             AND (i.status != 'unknown' OR i.updated_at > ?) \
+             ORDER BY i.id",
+        )
+        .bind(e164)
+        .bind(ms_open_id)
+        .bind(account_id)
+        .bind(meeting_id)
+        .bind(now_ms() - unknown_for_ms)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(ItemRow::into_dial_item)
+        .collect()
+    }
+
     /// Moves items forward (never back) in one transaction; returns the items that changed.
     pub async fn advance_items(&self, moves: &[ItemMove]) -> Result<Vec<(String, JobItem)>, StoreError> {
         let mut tx = self.write().await?;
