@@ -9,6 +9,7 @@ TRUNK_VERSION=0.21.14
 # trunk refuses a wasm-bindgen CLI that differs from the crate, so read the pin from the workspace.
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 BINARYEN_VERSION=132.0.0
+CARGO_FUZZ_VERSION=0.13.2
 # fonts-wqy-microhei: Chinese glyphs in headless screenshots.
 DEBIAN_PACKAGES=(chromium chromium-driver fonts-wqy-microhei)
 
@@ -35,6 +36,20 @@ else
   # No --locked: one of its locked dependencies is no longer in the registry.
   say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if cargo fuzz --version 2>/dev/null | grep -qx "cargo-fuzz $CARGO_FUZZ_VERSION"; then
+  say "cargo-fuzz $CARGO_FUZZ_VERSION: present"
+else
+  say "installing cargo-fuzz $CARGO_FUZZ_VERSION (a minute or two on a cold machine)"
+  cargo install cargo-fuzz --version "$CARGO_FUZZ_VERSION" --locked
+fi
+# No toolchain can be fetched here: scripts/fuzz.sh uses nightly when rustup has it, else the default
+# toolchain with RUSTC_BOOTSTRAP=1 (cargo fuzz accepts that as nightly).
+if rustup toolchain list | grep -q '^nightly-'; then
+  say "nightly toolchain (for scripts/fuzz.sh): present"
+else
+  say "no nightly toolchain: scripts/fuzz.sh will use the default one with RUSTC_BOOTSTRAP=1"
 fi
 
 if wasm-opt --version 2>/dev/null | grep -q "version ${BINARYEN_VERSION%%.*} "; then
@@ -78,4 +93,5 @@ fi
 
 say "fetching crates"
 cargo fetch --quiet
+cargo fetch --quiet --manifest-path fuzz/Cargo.toml
 say "done"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: formatting and lints, native cargo tests, the release frontend build (with its bundle size), and the
-# browser tests in headless Chromium against the real backend serving the real build.
+# browser tests in headless Chromium against the real backend serving the real build; API fuzzing and a short
+# coverage-guided fuzzing run on the way.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/env.sh
@@ -10,8 +11,9 @@ mkdir -p "$TEST_OUTPUT"
 
 scripts/setup.sh
 
-echo "== format and lints (native crates, and the frontend for the browser target)"
+echo "== format and lints (native crates and the fuzz crate, and the frontend for the browser target)"
 cargo fmt --all -- --check
+cargo fmt --manifest-path fuzz/Cargo.toml -- --check
 cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy -p callout-frontend --target wasm32-unknown-unknown -- -D warnings
 
@@ -20,6 +22,9 @@ cargo test --workspace --exclude callout-frontend
 
 echo "== API fuzzing (schemathesis against the running sandbox backend)"
 scripts/api-fuzz.sh
+
+echo "== coverage-guided fuzzing (cargo fuzz, a short run per target)"
+scripts/fuzz.sh --seconds "${FUZZ_SECONDS:-10}"
 
 echo "== frontend unit tests (native)"
 cargo test -p callout-frontend

@@ -53,6 +53,9 @@ pub fn normalize(input: &NumberInput, default_region: country::Id) -> Result<Nor
         (None, Some(ext)) => normalize_extension(ext.as_ref())?,
         (None, None) => None,
     };
+    // The national format ends with the parsed extension (" ext. 123"); its digits are not dialled.
+    let national = parsed.format().mode(Mode::National).to_string();
+    let national = parsed.extension().and_then(|ext| national.strip_suffix(&**ext)).unwrap_or(&national);
     let mut e164 = parsed.format().mode(Mode::E164).to_string();
     if let Some(ext) = &extension {
         e164.push_str(";ext=");
@@ -62,7 +65,7 @@ pub fn normalize(input: &NumberInput, default_region: country::Id) -> Result<Nor
         e164,
         country_code: parsed.code().value(),
         national_number: parsed.national().to_string(),
-        national_format: parsed.format().mode(Mode::National).to_string().chars().filter(char::is_ascii_digit).collect(),
+        national_format: national.chars().filter(char::is_ascii_digit).collect(),
         extension,
         region: parsed.country().id().map(|id| id.as_ref().to_owned()),
     })
@@ -156,6 +159,18 @@ mod tests {
         assert_eq!(n.e164, "+861065529988;ext=8001");
         assert_eq!(e164("1", "650 253 0000 ext. 123", "").as_deref(), Ok("+16502530000;ext=123"));
         assert_eq!(e164("86", "13800138000", "12a"), Err(NumberProblem::InvalidExtension));
+    }
+
+    #[test]
+    fn the_national_format_leaves_an_extension_in_the_number_out() {
+        // Found by fuzzing: the extension's digits ran on into the national format (what DialEx dials
+        // inside China), so a number with an extension did not normalise to itself.
+        let n = normalize(&input("1", "650 253 0000 ext. 123", ""), DEFAULT_REGION).unwrap();
+        assert_eq!((n.national_format.as_str(), n.extension.as_deref()), ("6502530000", Some("123")));
+        let again = normalize(&input("", "+16502530000", "123"), DEFAULT_REGION).unwrap();
+        assert_eq!(again, n);
+        let n = normalize(&input("86", "010 6552 9988 ext. 8001", ""), DEFAULT_REGION).unwrap();
+        assert_eq!((n.national_format.as_str(), n.extension.as_deref()), ("01065529988", Some("8001")));
     }
 
     #[test]
