@@ -37,6 +37,24 @@ async fn bad_input_is_refused_before_anything_is_dialled() {
     assert_eq!((body["code"].as_str(), body["field"].as_str()), (Some("invalid_number"), Some("callee")));
     assert_eq!(body["problem"], "too_short");
 
+    // DialEx cannot dial an extension: refused on the field, for one call and for a list row.
+    let mut with_extension = call("ivr", "cf-welcome-ivr");
+    with_extension["callee"] = json!("010 6552 9988 ext. 8001");
+    let response = app.post_json("/api/v1/dialex", &with_extension).await;
+    assert_eq!(response.status(), 400);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["field"], "callee", "{body}");
+    let mut list = call("ivr", "cf-welcome-ivr");
+    list.as_object_mut().unwrap().remove("callee");
+    list["numbers"] = json!([{ "number": "010 6552 9988 ext. 8001" }, { "number": "157 3203 6618" }]);
+    let response = app.post_json("/api/v1/dialex/jobs", &list).await;
+    assert_eq!(response.status(), 202);
+    let created: Value = response.json().await.unwrap();
+    assert_eq!(created["not_dialled"][0]["phase"], "invalid", "{created}");
+    let job = app.wait_for_job(created["job_id"].as_str().unwrap(), |j| j["state"] == "finished").await;
+    let placed = job["items"].as_array().unwrap().iter().filter(|i| i["status"] == "placed").count();
+    assert_eq!(placed, 1, "the other row is dialled and the job finishes: {job}");
+
     let mut unknown_account = call("ivr", "cf-welcome-ivr");
     unknown_account["account_id"] = json!("nope");
     assert_eq!(app.post_json("/api/v1/dialex", &unknown_account).await.json::<Value>().await.unwrap()["field"], "account_id");

@@ -20,7 +20,7 @@ use super::{
 };
 use crate::{
     phone,
-    store::jobs::{DialItem, JobRef, JobTarget},
+    store::jobs::{DialItem, JobRef, JobTarget, NewItem},
 };
 
 impl Calls {
@@ -104,7 +104,18 @@ impl Calls {
         let route = DialExRoute { caller: ccc_number(&route.caller, "caller")?, ..route.clone() };
         let rows = rows()?;
         // One number per request: DialEx calls one callee.
-        let items = self.plan_items(&rows, 1, &|_| None).await?;
+        let mut items = self.plan_items(&rows, 1, &|_| None).await?;
+        for item in items.iter_mut().filter(|i| i.phase == ItemPhase::Pending && i.extension.is_some()) {
+            // Its stored `;ext=` form cannot be dialled: say so now, not when its turn comes.
+            *item = NewItem::not_dialled(
+                item.row,
+                item.input.clone(),
+                item.e164.clone(),
+                item.nick_name.clone(),
+                ItemPhase::Invalid,
+                NO_EXTENSIONS.into(),
+            );
+        }
         self.record_job(actor, account_id, JobTarget::DialEx(route), 1, items).await
     }
 
@@ -130,10 +141,16 @@ fn describe_route(route: &DialExRoute) -> String {
     format!("{} {} on instance {}", route.answer_mode.as_str(), route.rout_point, route.instance_id)
 }
 
+/// DialEx has no way to dial an extension after the call connects.
+const NO_EXTENSIONS: &str = "a Contact Center call cannot dial an extension; give the number without it";
+
 /// A number the way CCC dials it: national digits inside China, `00` + country code abroad.
 fn ccc_number(raw: &str, field: &str) -> Result<String, ServiceError> {
     let input = NumberInput { number: raw.to_owned(), ..NumberInput::default() };
     let number: NormalizedNumber =
         phone::normalize(&input, phone::DEFAULT_REGION).map_err(|problem| ServiceError::InvalidNumber { field: field.into(), problem })?;
+    if number.extension.is_some() {
+        return Err(ServiceError::invalid(field, NO_EXTENSIONS));
+    }
     Ok(if number.country_code == 86 { number.national_format } else { format!("00{}{}", number.country_code, number.national_number) })
 }

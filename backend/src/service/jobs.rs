@@ -511,7 +511,14 @@ impl ItemOutcome {
 }
 
 impl NewItem {
-    fn not_dialled(row: u32, input: String, e164: Option<String>, nick_name: Option<String>, phase: ItemPhase, reason: String) -> Self {
+    pub(super) fn not_dialled(
+        row: u32,
+        input: String,
+        e164: Option<String>,
+        nick_name: Option<String>,
+        phase: ItemPhase,
+        reason: String,
+    ) -> Self {
         let status = if phase == ItemPhase::Invalid { CallStatus::Failed } else { CallStatus::Canceled };
         NewItem { row, input, e164, area: None, phone: None, extension: None, nick_name, batch: None, phase, status, reason: Some(reason) }
     }
