@@ -288,6 +288,14 @@ fn summarize_groups<'a>(groups: impl IntoIterator<Item = &'a ItemGroup>) -> (Job
     summarize(groups.into_iter().map(|g| (g.batch_no.map(|b| b as u32), g.phase, g.status, g.n as u32)))
 }
 
+/// The open items of a meeting (binds: account, meeting, "unknown since" cut-off): dialled and not
+/// final, unknown ones only for a while. The status list must read exactly as the partial index
+/// `job_items_open` of migration 0003 says, or SQLite cannot use it.
+const OPEN_IN_MEETING: &str = "SELECT i.* FROM job_items i JOIN jobs j ON j.id = i.job_id \
+     WHERE j.account_id = ? AND j.meeting_id = ? \
+     AND i.phase = 'sent' AND i.status IN ('queued', 'ringing', 'answered', 'unknown') \
+     AND (i.status != 'unknown' OR i.updated_at > ?)";
+
 /// The incremental counters (migration 0003 keeps them with triggers); -1 stands for "no batch".
 const ITEM_GROUPS: &str = "SELECT job_id, NULLIF(batch_no, -1) AS batch_no, phase, status, n FROM job_item_counts";
 
@@ -583,21 +591,15 @@ impl Store {
     /// Items of a meeting that were dialled and are not final yet (unknown included), for the poller and webhooks.
     /// Unknown items are looked for in the provider's list for `unknown_for_ms` after they became unknown.
     pub async fn open_items(&self, account_id: &str, meeting_id: &str, unknown_for_ms: i64) -> Result<Vec<DialItem>, StoreError> {
-        sqlx::query_as::<_, ItemRow>(
-            "SELECT i.* FROM job_items i JOIN jobs j ON j.id = i.job_id \
-             WHERE j.account_id = ? AND j.meeting_id = ? \
-             AND i.phase = 'sent' AND i.status IN ('queued', 'ringing', 'answered', 'unknown') \
-             AND (i.status != 'unknown' OR i.updated_at > ?) \
-             ORDER BY i.id",
-        )
-        .bind(account_id)
-        .bind(meeting_id)
-        .bind(now_ms() - unknown_for_ms)
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(ItemRow::into_dial_item)
-        .collect()
+        sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{OPEN_IN_MEETING} ORDER BY i.id")))
+            .bind(account_id)
+            .bind(meeting_id)
+            .bind(now_ms() - unknown_for_ms)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(ItemRow::into_dial_item)
+            .collect()
     }
 
     /// Distinct numbers the provider accepted from this console in a meeting before item `item_id`
@@ -626,23 +628,17 @@ impl Store {
         ms_open_id: Option<&str>,
         unknown_for_ms: i64,
     ) -> Result<Vec<DialItem>, StoreError> {
-        sqlx::query_as::<_, ItemRow>(
-            "SELECT i.* FROM job_items i JOIN jobs j ON j.id = i.job_id \
-             WHERE (i.e164 = ? OR i.ms_open_id = ?) AND j.account_id = ? AND j.meeting_id = ? \
-             AND i.phase = 'sent' AND i.status IN ('queued', 'ringing', 'answered', 'unknown') \
-             AND (i.status != 'unknown' OR i.updated_at > ?) \
-             ORDER BY i.id",
-        )
-        .bind(e164)
-        .bind(ms_open_id)
-        .bind(account_id)
-        .bind(meeting_id)
-        .bind(now_ms() - unknown_for_ms)
-        .fetch_all(&self.pool)
-        .await?
-        .into_iter()
-        .map(ItemRow::into_dial_item)
-        .collect()
+        sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{OPEN_IN_MEETING} AND (i.e164 = ? OR i.ms_open_id = ?) ORDER BY i.id")))
+            .bind(account_id)
+            .bind(meeting_id)
+            .bind(now_ms() - unknown_for_ms)
+            .bind(e164)
+            .bind(ms_open_id)
+            .fetch_all(&self.pool)
+            .await?
+            .into_iter()
+            .map(ItemRow::into_dial_item)
+            .collect()
     }
 
     /// Moves items forward (never back) in one transaction; returns the items that changed.
