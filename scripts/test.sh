@@ -10,6 +10,8 @@ export TEST_OUTPUT="${TEST_OUTPUT:-$PWD/test-output}"
 mkdir -p "$TEST_OUTPUT"
 
 scripts/setup.sh
+# A cold run needs about 8 GB for build output; say what there is, so a full disk is seen as such.
+echo "== disk: $(df -h --output=avail . | tail -1 | tr -d ' ') free here"
 
 echo "== format and lints (native crates and the fuzz crate, and the frontend for the browser target)"
 cargo fmt --all -- --check
@@ -36,3 +38,4 @@ scripts/bundle-size.sh dist | tee "$TEST_OUTPUT/bundle-size.txt"
 echo "== browser tests"
 cargo build -p callout-console
 (cd e2e && node --test --test-concurrency=1 tests/)
+echo "== disk used by build output: $(du -sh target "${FUZZ_TARGET_DIR:-fuzz/target}" 2>/dev/null | awk '{print $1}' | paste -sd' ')"

@@ -1,5 +1,6 @@
 //! No provider secret appears in any response or log line, whatever happens.
 
+#[path = "integration/common/mod.rs"]
 mod common;
 
 use std::{

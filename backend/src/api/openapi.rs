@@ -1,7 +1,7 @@
 //! `GET /api/v1/openapi.json`: the API described as OpenAPI 3.0, with JSON Schemas generated from
 //! the very types in `shared/` that both sides compile, so the document cannot drift from the code.
 //! It states what a schema can express (non-empty strings, patterns, enums, ranges, required
-//! headers) and every status an operation can answer; `tests/openapi.rs` checks real answers
+//! headers) and every status an operation can answer; `tests/integration/openapi.rs` checks real answers
 //! against it, and `scripts/api-fuzz.sh` fuzzes the running backend with it.
 
 use axum::Json;

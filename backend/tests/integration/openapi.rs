@@ -2,7 +2,7 @@
 //! really answers: every documented operation is called once for real (sandbox mode), and its status,
 //! content type and JSON body are checked against the schema the document gives for that operation.
 
-mod common;
+use crate::common;
 
 use std::{
     collections::BTreeSet,
@@ -193,7 +193,7 @@ async fn every_route_is_documented_with_schemas() {
     let doc: Value = app.get("/api/v1/openapi.json").await.json().await.unwrap();
     assert_eq!(doc["openapi"], "3.0.3");
     let paths = doc["paths"].as_object().unwrap();
-    let router = include_str!("../src/api/mod.rs");
+    let router = include_str!("../../src/api/mod.rs");
     let routes: Vec<&str> = router.split(".route(\"").skip(1).map(|rest| rest.split('"').next().unwrap()).collect();
     assert!(routes.len() >= 20, "{routes:?}");
     for route in routes {

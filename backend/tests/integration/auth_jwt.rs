@@ -1,6 +1,6 @@
 //! Identity from a proxy's signed assertion: good tokens pass, every known attack is refused.
 
-mod common;
+use crate::common;
 
 use std::{
     sync::{

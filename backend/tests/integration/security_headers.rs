@@ -1,6 +1,6 @@
 //! Browser-facing rules: CSRF header, same-site only, no CORS, security headers everywhere.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 

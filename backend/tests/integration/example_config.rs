@@ -2,7 +2,7 @@
 
 #[test]
 fn the_example_configuration_loads() {
-    let text = include_str!("../../callout-console.example.toml");
+    let text = include_str!("../../../callout-console.example.toml");
     let dir = tempfile::tempdir().unwrap();
     let secret = dir.path().join("ccc");
     std::fs::write(&secret, "x").unwrap();

@@ -1,7 +1,7 @@
 //! A provider (or a proxy before it) that echoes the request's signing headers in its error text:
 //! the console repeats the code and the words, never the header values.
 
-mod common;
+use crate::common;
 
 use axum::{http::HeaderMap, routing::any, Json, Router};
 use serde_json::{json, Value};

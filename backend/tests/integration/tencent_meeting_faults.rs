@@ -1,7 +1,7 @@
 //! The retry rules against every fault knob of the Tencent Meeting emulator, proven with its dial
 //! counter: only what provably was not acted on is sent again.
 
-mod tencent_meeting_common;
+use crate::tencent_meeting_common;
 
 use std::time::{Duration, Instant};
 

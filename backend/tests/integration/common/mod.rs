@@ -1,5 +1,5 @@
 //! Spawn the real backend on a random loopback port and talk to it over HTTP.
-#![allow(dead_code)] // each test binary uses a different part of this module
+#![allow(dead_code)] // no_secret_leaks.rs, a binary of its own, uses only part of it
 
 use callout_console::{app::Application, config::Settings};
 use serde_json::Value;

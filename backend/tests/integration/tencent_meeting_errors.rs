@@ -1,7 +1,7 @@
 //! Every refusal of the Tencent Meeting emulator, in Tencent's error shape, and how the client
 //! classifies it.
 
-mod tencent_meeting_common;
+use crate::tencent_meeting_common;
 
 use callout_console::{
     providers::{tencent_meeting::TencentMeetingClient, ProviderError},

@@ -1,7 +1,7 @@
 //! The official Tencent Meeting Python SDK talks to the emulator: its signed requests are accepted
 //! and a request tampered with after signing is refused (interop/tencent_sdk.py does the checks).
 
-mod tencent_meeting_common;
+use crate::tencent_meeting_common;
 
 use std::path::PathBuf;
 

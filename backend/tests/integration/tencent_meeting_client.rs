@@ -1,7 +1,7 @@
 //! The Tencent Meeting client against the emulator over real HTTP: every operation, with the
 //! emulator's deterministic lifecycles.
 
-mod tencent_meeting_common;
+use crate::tencent_meeting_common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! webhook events move items without re-reading the list, a person is not queued behind bulk work,
 //! and the job counters kept incrementally agree with the items.
 
-mod common;
+use crate::common;
 
 use std::time::{Duration, Instant};
 

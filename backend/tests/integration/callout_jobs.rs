@@ -1,6 +1,6 @@
 //! Callout jobs end to end with the real backend, the real emulator and a real SQLite file.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

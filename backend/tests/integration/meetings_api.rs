@@ -1,6 +1,6 @@
 //! Tencent Meeting operations end to end: browser-facing API → signing client → emulator over HTTP.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

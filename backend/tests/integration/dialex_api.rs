@@ -1,6 +1,6 @@
 //! DialEx end to end: browser-facing API → signing client → CCC emulator over HTTP.
 
-mod common;
+use crate::common;
 
 use callout_console::sandbox::aliyun_ccc::{SANDBOX_CALLER, SANDBOX_INSTANCE_ID};
 use serde_json::{json, Value};

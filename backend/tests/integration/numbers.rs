@@ -1,6 +1,6 @@
 //! The browser validates numbers with the backend's normaliser, in one call for many rows.
 
-mod common;
+use crate::common;
 
 use serde_json::{json, Value};
 

@@ -4,7 +4,7 @@
 //! The data directory is a small tmpfs of its own, mounted by the test (the test command runs as
 //! root, as CI does). Without the privilege to mount, the test fails and says so.
 
-mod common;
+use crate::common;
 
 use std::{process::Command, time::Duration};
 

@@ -2,7 +2,7 @@
 //! posts signed, optionally AES-encrypted events that the receiver verifies and decrypts with the
 //! provider module's webhook functions.
 
-mod tencent_meeting_common;
+use crate::tencent_meeting_common;
 
 use std::{
     collections::{HashMap, HashSet},

@@ -1,6 +1,6 @@
 //! Identity from forward-auth headers: only from the configured proxy, never smuggled.
 
-mod common;
+use crate::common;
 
 use serde_json::Value;
 

@@ -2,7 +2,7 @@
 //! rows that survive a client going away, pacing for every provider call, de-duplicated webhooks,
 //! expiring idempotency keys, and batches split when the provider refuses their size.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

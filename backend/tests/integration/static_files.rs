@@ -1,6 +1,6 @@
 //! The backend serves a built `dist/` itself: content types, cache policy, SPA fallback.
 
-mod common;
+use crate::common;
 
 use std::fs;
 

@@ -4,7 +4,7 @@
 //!
 //! The metrics recorder is process-wide, so only one test of this binary dials.
 
-mod common;
+use crate::common;
 
 use std::{io::Write, process::Command};
 
