@@ -118,6 +118,8 @@ impl Application {
         let call_settings = CallSettings {
             idempotency_ttl: std::time::Duration::from_secs(settings.server.idempotency_ttl_secs),
             webhook_dedupe_window: std::time::Duration::from_secs(settings.server.webhook_dedupe_secs),
+            // A batch refused after all its attempts waits a few attempt delays before its next round.
+            retry_pause: std::time::Duration::from_millis(settings.http.retry_base_delay_ms.saturating_mul(4)),
             ..CallSettings::default()
         };
         let calls = Calls::new(store, accounts.clone(), events, call_settings, do_not_call);

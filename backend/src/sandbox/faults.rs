@@ -48,6 +48,9 @@ pub struct FaultSettings {
     pub rate_limit: u32,
     /// The next N requests: processed, then the connection is dropped in the middle of the answer.
     pub connection_reset: u32,
+    /// The next N requests: held for `timeout_ms` before they are processed, an answer slower than the
+    /// client's timeout. A client that gives up first leaves them unprocessed (nothing dialled).
+    pub slow_answers: u32,
     /// Every read (GET, such as the callout list) answered with an empty HTTP 500: a provider whose
     /// lists are down while calls and events still work.
     pub fail_reads: bool,
@@ -65,6 +68,7 @@ impl Default for FaultSettings {
             malformed_json: 0,
             rate_limit: 0,
             connection_reset: 0,
+            slow_answers: 0,
             fail_reads: false,
         }
     }
@@ -78,6 +82,7 @@ enum Fault {
     TimeoutAfterRead,
     MalformedJson,
     ConnectionReset,
+    SlowAnswer,
 }
 
 /// One provider request as it arrived.
@@ -147,12 +152,13 @@ impl Faults {
         let mut guard = self.settings.lock().unwrap();
         let s = &mut *guard;
         let latency = Duration::from_millis(s.latency_ms);
-        let counters: [(&mut u32, Fault); 5] = [
+        let counters: [(&mut u32, Fault); 6] = [
             (&mut s.rate_limit, Fault::RateLimit),
             (&mut s.http_500, Fault::Http500),
             (&mut s.timeout_after_read, Fault::TimeoutAfterRead),
             (&mut s.malformed_json, Fault::MalformedJson),
             (&mut s.connection_reset, Fault::ConnectionReset),
+            (&mut s.slow_answers, Fault::SlowAnswer),
         ];
         for (count, fault) in counters {
             if *count > 0 {
@@ -195,13 +201,16 @@ pub async fn apply(State(faults): State<Arc<Faults>>, request: Request, next: Ne
         return StatusCode::INTERNAL_SERVER_ERROR.into_response();
     }
     let timeout = Duration::from_millis(faults.settings().timeout_ms);
+    if fault == Some(Fault::SlowAnswer) {
+        tokio::time::sleep(timeout).await;
+    }
     let response = next.run(request).await;
     let answer_delay = faults.settings().answer_delay_ms;
     if answer_delay > 0 {
         tokio::time::sleep(Duration::from_millis(answer_delay)).await;
     }
     match fault {
-        None | Some(Fault::RateLimit) => response,
+        None | Some(Fault::RateLimit | Fault::SlowAnswer) => response,
         Some(Fault::Http500) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
         Some(Fault::TimeoutAfterRead) => {
             tokio::time::sleep(timeout).await;

@@ -1,6 +1,8 @@
 //! Spawn the real backend on a random loopback port and talk to it over HTTP.
 #![allow(dead_code)] // no_secret_leaks.rs, a binary of its own, uses only part of it
 
+pub mod process;
+
 use callout_console::{app::Application, config::Settings};
 use serde_json::Value;
 
