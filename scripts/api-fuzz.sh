@@ -82,7 +82,7 @@ status=0
   --request-timeout 10 \
   --generation-database none \
   --no-color \
-  --report junit,ndjson \
+  --report junit,ndjson,vcr \
   --report-dir "$REPORT_DIR" \
   2>&1 | tee "$REPORT_DIR/schemathesis.txt" || status=$?
 # With pipefail the pipeline fails with schemathesis' own exit code (tee succeeds).

@@ -1,12 +1,26 @@
 // Starts the real backend binary in sandbox mode, serving the real release build from dist/.
 import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const outputDir = process.env.TEST_OUTPUT ?? path.join(repoRoot, 'test-output');
+/** Every backend's log and every API answer the browser got, for the end-of-run secrets scan. */
+export const recordDir = path.join(outputDir, 'e2e');
+mkdirSync(recordDir, { recursive: true });
+
+/** Records an API answer the browser received (not the endless event stream). */
+export async function recordResponse(response) {
+  if (!response.url().includes('/api/')) return;
+  if ((response.headers()['content-type'] ?? '').includes('text/event-stream')) return;
+  let body = '';
+  try { body = await response.text(); } catch { return; /* the page went away first */ }
+  const line = JSON.stringify({ url: response.url(), status: response.status(), headers: response.headers(), body });
+  appendFileSync(path.join(recordDir, 'responses.ndjson'), line + '\n');
+}
 
 async function freePort() {
   return new Promise((resolve, reject) => {
@@ -38,7 +52,8 @@ async function startBackendOnce({ extraArgs = [], env = {} } = {}) {
   // Each backend gets its own database: jobs and idempotency keys must not leak between runs.
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'callout-e2e-data-'));
   const child = spawn(bin, ['serve', '--bind', `127.0.0.1:${port}`, '--static-dir', path.join(repoRoot, 'dist'), ...extraArgs], {
-    env: { ...process.env, RUST_LOG: 'info', CALLOUT__SERVER__DATA_DIR: JSON.stringify(dataDir), ...env },
+    // Debug level for the console's own lines: the secrets scan reads them too.
+    env: { ...process.env, RUST_LOG: 'info,callout_console=debug', CALLOUT__SERVER__DATA_DIR: JSON.stringify(dataDir), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout.on('data', (d) => logs.push(d.toString()));
@@ -65,6 +80,7 @@ async function startBackendOnce({ extraArgs = [], env = {} } = {}) {
         child.kill('SIGTERM');
         await new Promise((r) => child.once('exit', r));
       }
+      writeFileSync(path.join(recordDir, `backend-${port}.log`), logs.join(''));
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -3,16 +3,16 @@ import { chromium } from 'playwright-core';
 import { mkdtempSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { repoRoot } from './backend.mjs';
+import { outputDir, recordResponse } from './backend.mjs';
 
-export const outputDir = process.env.TEST_OUTPUT ?? path.join(repoRoot, 'test-output');
+export { outputDir };
 export const screenshotDir = path.join(outputDir, 'screenshots');
 
 export async function launchBrowser() {
   const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'callout-e2e-'));
   mkdirSync(screenshotDir, { recursive: true });
-  return chromium.launchPersistentContext(userDataDir, {
+  const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath,
     headless: true,
     viewport: { width: 1280, height: 800 },
@@ -21,6 +21,8 @@ export async function launchBrowser() {
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
+  context.on('response', recordResponse);
+  return context;
 }
 
 export async function screenshot(page, name) {

@@ -30,6 +30,7 @@ mod one_call_path;
 mod openapi;
 mod operations;
 mod provider_echo;
+mod secrets_scan;
 mod security_headers;
 mod shutdown;
 mod sign_cli;
