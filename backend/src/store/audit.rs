@@ -33,7 +33,7 @@ impl Store {
         .bind(e.target)
         .bind(e.outcome)
         .bind(e.detail)
-        .execute(self.pool())
+        .execute(self.writer())
         .await?;
         Ok(())
     }

@@ -33,13 +33,13 @@ impl Store {
         .bind(note)
         .bind(added_by)
         .bind(now_ms())
-        .fetch_one(self.pool())
+        .fetch_one(self.writer())
         .await?;
         Ok((row.into_entry(), !listed))
     }
 
     pub async fn remove_do_not_call(&self, e164: &str) -> Result<bool, StoreError> {
-        Ok(sqlx::query("DELETE FROM do_not_call WHERE e164 = ?").bind(e164).execute(self.pool()).await?.rows_affected() > 0)
+        Ok(sqlx::query("DELETE FROM do_not_call WHERE e164 = ?").bind(e164).execute(self.writer()).await?.rows_affected() > 0)
     }
 }
 

@@ -65,7 +65,7 @@ impl Store {
             .bind(body)
             .bind(subject)
             .bind(key)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -76,7 +76,7 @@ impl Store {
         Ok(sqlx::query("UPDATE idempotency_keys SET status = ?, body = ? WHERE status IS NULL")
             .bind(i64::from(status))
             .bind(answer)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?
             .rows_affected())
     }
@@ -85,7 +85,7 @@ impl Store {
     pub async fn expire_idempotency_keys(&self, ttl_ms: i64) -> Result<u64, StoreError> {
         Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ? AND status IS NOT NULL")
             .bind(now_ms() - ttl_ms)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?
             .rows_affected())
     }

@@ -423,7 +423,7 @@ impl Store {
             .bind(state.as_str())
             .bind(now_ms())
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -435,7 +435,7 @@ impl Store {
             .bind(i64::from(refused))
             .bind(now_ms())
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -570,7 +570,7 @@ impl Store {
             "UPDATE job_items SET phase = 'sent', status = 'unknown', reason = 'the backend stopped while this batch was being sent; it may have been dialled', updated_at = ? WHERE phase = 'sending'",
         )
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?;
         Ok(jobs)
     }
@@ -583,7 +583,7 @@ impl Store {
         )
         .bind(now_ms())
         .bind(job_id)
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?
         .rows_affected())
     }

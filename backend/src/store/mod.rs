@@ -16,7 +16,10 @@ use sqlx::SqlitePool;
 
 #[derive(Clone)]
 pub struct Store {
+    /// Reads.
     pool: SqlitePool,
+    /// Every write, one at a time (see `sqlite::Pools`).
+    writer: SqlitePool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -52,19 +55,25 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 impl Store {
     /// Opens (creating if needed) `callout-console.db` in `data_dir` and brings its schema up to date.
     pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
-        let pool = sqlite::open(data_dir).await?;
-        MIGRATOR.run(&pool).await?;
-        Ok(Self { pool })
+        let sqlite::Pools { readers, writer } = sqlite::open(data_dir).await?;
+        MIGRATOR.run(&writer).await?;
+        Ok(Self { pool: readers, writer })
     }
 
+    /// The pool for reads.
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
+    }
+
+    /// The connection for one write statement.
+    fn writer(&self) -> &SqlitePool {
+        &self.writer
     }
 
     /// A transaction that writes: it takes the write lock at its start, so two of them never
     /// both read and then fail to upgrade (SQLite's "database is locked" on a busy snapshot).
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
-        Ok(self.pool.begin_with(sqlite::BEGIN_WRITE).await?)
+        Ok(self.writer.begin_with(sqlite::BEGIN_WRITE).await?)
     }
 }
 

@@ -21,7 +21,7 @@ impl Store {
         .bind(created_by)
         .bind(now)
         .bind(now)
-        .fetch_one(&self.pool)
+        .fetch_one(self.writer())
         .await?)
     }
 
@@ -33,7 +33,7 @@ impl Store {
             .bind(detail)
             .bind(now_ms())
             .bind(id)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?;
         Ok(())
     }
@@ -44,7 +44,7 @@ impl Store {
             "UPDATE room_calls SET phase = 'sent', outcome = 'unknown', detail = 'the backend stopped while this call was being placed', updated_at = ? WHERE phase = 'sending'",
         )
         .bind(now_ms())
-        .execute(&self.pool)
+        .execute(self.writer())
         .await?
         .rows_affected())
     }

@@ -18,7 +18,16 @@ pub fn is_unwritable(code: &str) -> bool {
     code.parse::<u32>().is_ok_and(|c| matches!(c & 0xff, 8 | 10 | 13 | 14))
 }
 
-pub async fn open(data_dir: &Path) -> Result<SqlitePool, StoreError> {
+/// Readers, and the one connection every write goes through. SQLite lets one writer in at a time;
+/// writers that meet at the lock wait in its busy handler, which sleeps (up to 100 ms a turn), so 64
+/// concurrent dials spent most of their time asleep. Queued for one connection instead, they take
+/// turns in order, and readers (WAL) never wait for them.
+pub struct Pools {
+    pub readers: SqlitePool,
+    pub writer: SqlitePool,
+}
+
+pub async fn open(data_dir: &Path) -> Result<Pools, StoreError> {
     std::fs::create_dir_all(data_dir)?;
     let url = format!("sqlite://{}", super::database_file(data_dir).display());
     let options = SqliteConnectOptions::from_str(&url)?
@@ -28,12 +37,17 @@ pub async fn open(data_dir: &Path) -> Result<SqlitePool, StoreError> {
         .synchronous(SqliteSynchronous::Normal)
         .busy_timeout(Duration::from_secs(5))
         .foreign_keys(true);
-    Ok(SqlitePoolOptions::new()
-        .max_connections(8)
-        // A transaction that could not be committed or rolled back (disk full, read-only) can
-        // leave its connection marked as inside it, and every later BEGIN on it fails: such a
-        // connection is closed rather than returned to the pool.
-        .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
-        .connect_with(options)
-        .await?)
+    let pool = |connections: u32| {
+        SqlitePoolOptions::new()
+            .max_connections(connections)
+            // A transaction that could not be committed or rolled back (disk full, read-only) can
+            // leave its connection marked as inside it, and every later BEGIN on it fails: such a
+            // connection is closed rather than returned to the pool.
+            .after_release(|conn, _| Box::pin(async move { Ok(!conn.is_in_transaction()) }))
+            .connect_with(options.clone())
+    };
+    // The writer first: it creates the file and switches it to WAL.
+    let writer = pool(1).await?;
+    let readers = pool(8).await?;
+    Ok(Pools { readers, writer })
 }

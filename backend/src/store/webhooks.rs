@@ -12,7 +12,7 @@ impl Store {
                 .bind(key)
                 .bind(event)
                 .bind(now_ms())
-                .execute(&self.pool)
+                .execute(self.writer())
                 .await?
                 .rows_affected();
         Ok(inserted == 1)
@@ -22,7 +22,7 @@ impl Store {
     pub async fn prune_webhook_events(&self, window_ms: i64) -> Result<u64, StoreError> {
         Ok(sqlx::query("DELETE FROM webhook_events WHERE received_at < ?")
             .bind(now_ms() - window_ms)
-            .execute(&self.pool)
+            .execute(self.writer())
             .await?
             .rows_affected())
     }
