@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use callout_shared::{
     dialex::{validate_rout_point, DialExResult, DialExRoute, StartDialEx},
-    jobs::{CreateDialExJob, ItemPhase, JobCreated, NotDialled},
+    jobs::{CreateDialExJob, ItemPhase, JobCreated},
     me::Role,
     meeting::CalloutNumberInput,
     numbers::{NormalizedNumber, NumberInput},
@@ -14,13 +14,13 @@ use callout_shared::{
 
 use super::{
     audit::{service_outcome, Audit},
-    jobs::{classify, BatchOutcome, Rows},
+    jobs::{classify, BatchOutcome, Dispatch, Recorded, Rows},
     pacing::Lane,
     Actor, Calls, ServiceError,
 };
 use crate::{
     phone,
-    store::jobs::{DialItem, JobRef, JobTarget, NewItem},
+    store::jobs::{DialItem, JobTarget, NewItem},
 };
 
 impl Calls {
@@ -28,7 +28,7 @@ impl Calls {
     pub async fn create_dialex_job(self: &Arc<Self>, actor: &Actor, request: &CreateDialExJob) -> Result<JobCreated, ServiceError> {
         actor.require(Role::Operator)?;
         let recorded = self
-            .record_dialex_job(actor, &request.account_id, &request.route, || {
+            .record_dialex_job(actor, &request.account_id, &request.route, Dispatch::Later, || {
                 Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())
             })
             .await;
@@ -57,8 +57,8 @@ impl Calls {
         // Answered at once: an unknown account, then a callee that cannot be dialled, are errors before anything is recorded.
         self.aliyun(&request.account_id)?;
         ccc_number(&request.call.callee, "callee")?;
-        let (job, not_dialled) = self
-            .record_dialex_job(actor, &request.account_id, &request.call.route(), || {
+        let Recorded { job, not_dialled, sending } = self
+            .record_dialex_job(actor, &request.account_id, &request.call.route(), Dispatch::AtOnce, || {
                 let number = NumberInput { number: request.call.callee.clone(), ..NumberInput::default() };
                 Ok(Rows { rows: vec![CalloutNumberInput { number, nick_name: None }] })
             })
@@ -71,12 +71,11 @@ impl Calls {
                 _ => ServiceError::invalid("callee", skipped.reason),
             });
         }
-        let (batch, items) = self
-            .store
-            .next_pending_batch(&job.id)
-            .await?
-            .ok_or_else(|| ServiceError::Internal("the recorded call is not pending".into()))?;
-        match self.send_batch(&job, batch, &items, Lane::Person).await? {
+        let items = sending;
+        if items.len() != 1 {
+            return Err(ServiceError::Internal("the recorded call is not being sent".into()));
+        }
+        match self.send_recorded_batch(&job, &items, Lane::Person).await? {
             BatchOutcome::Placed(result) => Ok(DialExResult { job_id: Some(job.id), ..result }),
             BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) => Err(err.into()),
             BatchOutcome::NotSent(err) => {
@@ -94,8 +93,9 @@ impl Calls {
         actor: &Actor,
         account_id: &str,
         route: &DialExRoute,
+        dispatch: Dispatch,
         rows: impl FnOnce() -> Result<Rows, ServiceError>,
-    ) -> Result<(JobRef, Vec<NotDialled>), ServiceError> {
+    ) -> Result<Recorded, ServiceError> {
         let entry = self.aliyun(account_id)?;
         if !entry.summary.instances.is_empty() && !entry.summary.instances.iter().any(|i| i.id == route.instance_id) {
             return Err(ServiceError::UnknownInstance(route.instance_id.clone()));
@@ -116,7 +116,7 @@ impl Calls {
                 NO_EXTENSIONS.into(),
             );
         }
-        self.record_job(actor, account_id, JobTarget::DialEx(route), 1, items).await
+        self.record_job(actor, account_id, JobTarget::DialEx(route), 1, items, dispatch).await
     }
 
     /// One DialEx request for the item.

@@ -74,6 +74,22 @@ pub(super) enum BatchOutcome {
     Split,
 }
 
+/// A job as recorded: its identity, the rows that will not be dialled, and the rows recorded as
+/// already being sent (a call sent at once: its write-ahead record is in the job's own commit).
+/// When the rows of a recorded job are sent: by the job in the background, or at once by the request
+/// a person waits on (then one commit records the job and the write-ahead `sending` mark of its rows).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Dispatch {
+    Later,
+    AtOnce,
+}
+
+pub(super) struct Recorded {
+    pub job: JobRef,
+    pub not_dialled: Vec<NotDialled>,
+    pub sending: Vec<DialItem>,
+}
+
 impl Calls {
     /// Records a meeting callout job, then dials it in the background.
     pub async fn create_callout_job(
@@ -83,7 +99,7 @@ impl Calls {
     ) -> Result<JobCreated, ServiceError> {
         actor.require(Role::Operator)?;
         let recorded = self
-            .record_meeting_job(actor, &request.account_id, &request.meeting_id, request.operator_id.as_deref(), |_| {
+            .record_meeting_job(actor, &request.account_id, &request.meeting_id, request.operator_id.as_deref(), Dispatch::Later, |_| {
                 Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())
             })
             .await;
@@ -98,8 +114,9 @@ impl Calls {
         account_id: &str,
         meeting_id: &str,
         operator: Option<&str>,
+        dispatch: Dispatch,
         rows: impl FnOnce(usize) -> Result<Rows, ServiceError>,
-    ) -> Result<(JobRef, Vec<NotDialled>), ServiceError> {
+    ) -> Result<Recorded, ServiceError> {
         let meeting_id = super::meeting_id_param(meeting_id)?.to_owned();
         let entry = self.tencent(account_id)?;
         let operator_id = self.operator_for(actor, entry, operator)?;
@@ -110,7 +127,7 @@ impl Calls {
             .plan_items(&rows, cap as u32, &|e164| active.get(e164).map(|job| format!("already being called in this meeting (job {job})")))
             .await?;
         let target = JobTarget::Meeting { meeting_id, operator_id };
-        self.record_job(actor, account_id, target, cap as u32, items).await
+        self.record_job(actor, account_id, target, cap as u32, items, dispatch).await
     }
 
     /// Normalises and checks every row; numbers that will be dialled get a batch of at most `cap`.
@@ -176,8 +193,14 @@ impl Calls {
         account_id: &str,
         target: JobTarget,
         cap: u32,
-        items: Vec<NewItem>,
-    ) -> Result<(JobRef, Vec<NotDialled>), ServiceError> {
+        mut items: Vec<NewItem>,
+        dispatch: Dispatch,
+    ) -> Result<Recorded, ServiceError> {
+        if dispatch == Dispatch::AtOnce {
+            for item in items.iter_mut().filter(|i| i.phase == ItemPhase::Pending) {
+                item.phase = ItemPhase::Sending;
+            }
+        }
         let job = NewJob {
             id: uuid::Uuid::new_v4().to_string(),
             account_id: account_id.to_owned(),
@@ -186,7 +209,7 @@ impl Calls {
             created_by_email: actor.email.clone(),
             batch_cap: cap,
         };
-        self.store.insert_job(&job, &items).await?;
+        let sending = self.store.insert_job(&job, &items).await?;
         let not_dialled = items
             .iter()
             .filter(|i| matches!(i.phase, ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked))
@@ -198,7 +221,7 @@ impl Calls {
                 reason: i.reason.clone().unwrap_or_default(),
             })
             .collect();
-        Ok((JobRef { id: job.id, account_id: job.account_id, target: job.target }, not_dialled))
+        Ok(Recorded { job: JobRef { id: job.id, account_id: job.account_id, target: job.target }, not_dialled, sending })
     }
 
     /// Audits a job's submission (its counts, or why it was refused) and, once recorded, publishes it
@@ -210,10 +233,10 @@ impl Calls {
         account_id: &str,
         operator: Option<&str>,
         about: &str,
-        recorded: Result<(JobRef, Vec<NotDialled>), ServiceError>,
+        recorded: Result<Recorded, ServiceError>,
     ) -> Result<JobCreated, ServiceError> {
         let started = match recorded {
-            Ok((job, not_dialled)) => match self.publish_job(&job.id).await {
+            Ok(Recorded { job, not_dialled, .. }) => match self.publish_job(&job.id).await {
                 Ok(Some(summary)) => Ok((job, summary, not_dialled)),
                 Ok(None) => Err(ServiceError::Internal("the job vanished after it was recorded".into())),
                 Err(err) => Err(err),
@@ -350,6 +373,12 @@ impl Calls {
         let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
         self.store.mark_sending(&ids).await?;
         tracing::debug!(job = %job.id, batch, "batch recorded as sending");
+        self.send_recorded_batch(job, items, lane).await
+    }
+
+    /// Sends a batch already recorded as `sending`, and stores every item's outcome in one transaction.
+    pub(super) async fn send_recorded_batch(&self, job: &JobRef, items: &[DialItem], lane: Lane) -> Result<BatchOutcome, ServiceError> {
+        let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
         let outcome = match &job.target {
             JobTarget::Meeting { meeting_id, operator_id } => self.send_callout_batch(job, meeting_id, operator_id, items, lane).await?,
             JobTarget::DialEx(route) => self.send_dialex_call(&job.account_id, route, &items[0], lane).await?,

@@ -16,7 +16,7 @@ use callout_shared::{
 use super::{
     audit::{outcome_of, service_outcome, Audit},
     follower::{Pages, MAX_PAGES_FOR_A_PERSON},
-    jobs::{job_operator, BatchOutcome, Rows},
+    jobs::{job_operator, BatchOutcome, Dispatch, Recorded, Rows},
     meeting_id_param,
     pacing::Lane,
     Actor, Calls, ServiceError,
@@ -67,8 +67,8 @@ impl Calls {
         request: &MeetingCalloutRequest,
     ) -> Result<(JobRef, BatchCalloutResult), ServiceError> {
         let account_id = &request.account.account_id;
-        let (job, not_dialled) = self
-            .record_meeting_job(actor, account_id, meeting_id, request.account.operator_id.as_deref(), |cap| {
+        let Recorded { job, not_dialled, sending } = self
+            .record_meeting_job(actor, account_id, meeting_id, request.account.operator_id.as_deref(), Dispatch::AtOnce, |cap| {
                 if request.numbers.is_empty() || request.numbers.len() > cap {
                     return Err(ServiceError::invalid(
                         "numbers",
@@ -88,8 +88,10 @@ impl Calls {
             invalid: vec![],
             not_dialled,
         };
-        if let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? {
-            match self.send_batch(&job, batch, &items, Lane::Person).await? {
+        // Numbers up to the cap are one batch, recorded as being sent.
+        if !sending.is_empty() {
+            let items = sending;
+            match self.send_recorded_batch(&job, &items, Lane::Person).await? {
                 BatchOutcome::Answered(result) => {
                     answer.accepted = result.accepted;
                     answer.invalid = result.invalid;

@@ -300,7 +300,9 @@ const OPEN_IN_MEETING: &str = "SELECT i.* FROM job_items i JOIN jobs j ON j.id =
 const ITEM_GROUPS: &str = "SELECT job_id, NULLIF(batch_no, -1) AS batch_no, phase, status, n FROM job_item_counts";
 
 impl Store {
-    pub async fn insert_job(&self, job: &NewJob, items: &[NewItem]) -> Result<(), StoreError> {
+    /// Records the job and its rows in one transaction; returns the rows recorded as already `sending`
+    /// (a call sent at once, its write-ahead record in the same commit).
+    pub async fn insert_job(&self, job: &NewJob, items: &[NewItem]) -> Result<Vec<DialItem>, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("insert_job");
         let now = now_ms();
         let (meeting_id, operator_id, route) = match &job.target {
@@ -330,8 +332,9 @@ impl Store {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        let mut sending = Vec::new();
         for item in items {
-            sqlx::query(
+            let inserted = sqlx::query(
                 "INSERT INTO job_items (job_id, row_index, input, e164, area, phone, extension, nick_name, batch_no, phase, status, reason, updated_at) \
                  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             )
@@ -350,9 +353,22 @@ impl Store {
             .bind(now)
             .execute(&mut *tx)
             .await?;
+            if let (ItemPhase::Sending, Some(e164), Some(area), Some(phone)) = (item.phase, &item.e164, item.area, &item.phone) {
+                sending.push(DialItem {
+                    id: inserted.last_insert_rowid(),
+                    job_id: job.id.clone(),
+                    e164: e164.clone(),
+                    area,
+                    phone: phone.clone(),
+                    extension: item.extension.clone(),
+                    nick_name: item.nick_name.clone(),
+                    status: item.status,
+                    ms_open_id: None,
+                });
+            }
         }
         tx.commit().await?;
-        Ok(())
+        Ok(sending)
     }
 
     async fn job_row(&self, id: &str) -> Result<Option<JobRow>, StoreError> {
