@@ -1,6 +1,6 @@
 //! Live events for the browser. Each event gets an increasing id; the last few thousand are kept so
-//! a reconnecting client (`Last-Event-ID`) misses nothing. An event is serialised once, when it is
-//! published, and shared by every subscriber.
+//! a reconnecting client (`Last-Event-ID`) misses nothing. An event is serialised and framed for
+//! server-sent events once, when it is published, and the same bytes go to every subscriber.
 
 use std::{
     collections::VecDeque,
@@ -8,16 +8,24 @@ use std::{
     sync::{Arc, Mutex, MutexGuard},
 };
 
+use axum::body::Bytes;
 use callout_shared::jobs::LiveEvent;
 use tokio::sync::{broadcast, watch};
 
 const KEEP: usize = 16_384;
 
-/// A published event as it goes on the wire: its SSE name and its JSON.
+/// A published event as it goes on the wire: one server-sent event, `id`, `event` and `data` lines.
 #[derive(Debug)]
 pub struct WireEvent {
-    pub name: &'static str,
-    pub json: String,
+    pub frame: Bytes,
+}
+
+impl WireEvent {
+    fn new(id: u64, name: &str, json: &str) -> Self {
+        // Compact JSON has no line breaks, so it is one `data:` line.
+        debug_assert!(!json.contains('\n'));
+        Self { frame: Bytes::from(format!("id: {id}\nevent: {name}\ndata: {json}\n\n")) }
+    }
 }
 
 /// An event with its id.
@@ -57,11 +65,12 @@ impl EventBus {
             LiveEvent::Item(_) => "item",
         };
         // Plain data types: serialising cannot fail.
-        let event = Arc::new(WireEvent { name, json: serde_json::to_string(&event).unwrap_or_default() });
+        let json = serde_json::to_string(&event).unwrap_or_default();
         // Numbered and sent under one lock so ids reach subscribers in order.
         let mut recent = self.recent();
         recent.0 += 1;
         let id = recent.0;
+        let event = Arc::new(WireEvent::new(id, name, &json));
         if recent.1.len() == KEEP {
             recent.1.pop_front();
         }
