@@ -71,6 +71,8 @@ pub struct Calls {
     lowered_caps: Mutex<HashMap<String, usize>>,
     /// Jobs whose summary is about to be published (see `follower.rs`).
     summaries_due: Mutex<HashSet<String>>,
+    /// Status events waiting to be applied, by one worker started on the first (see `webhooks.rs`).
+    status_events: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<webhooks::QueuedStatus>>,
 }
 
 impl Calls {
@@ -90,6 +92,7 @@ impl Calls {
             followers: Mutex::new(HashMap::new()),
             lowered_caps: Mutex::new(HashMap::new()),
             summaries_due: Mutex::new(HashSet::new()),
+            status_events: std::sync::OnceLock::new(),
         })
     }
 

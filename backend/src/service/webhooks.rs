@@ -1,8 +1,18 @@
 //! Verified provider events: recognised once under their de-duplication key, then applied. A PSTN
 //! status event moves the matching item at once; an event that names no item we can tell apart
 //! wakes the meeting's follower for an early poll (the provider's list stays the safety net).
+//!
+//! Status events are applied by one worker, in arrival order, every event that queued up while it
+//! was busy in one transaction: a big job's calls all ringing and ending at once cost a few writes,
+//! not one each (each waits its turn for SQLite's single writer).
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    collections::HashMap,
+    sync::{Arc, Weak},
+    time::Duration,
+};
+
+use tokio::sync::mpsc;
 
 use super::{Calls, ServiceError};
 use crate::{
@@ -12,6 +22,14 @@ use crate::{
 
 /// How often old de-duplication records are pruned.
 const PRUNE_EVERY: Duration = Duration::from_secs(3600);
+/// Most status events applied in one transaction.
+const GROUP: usize = 512;
+
+/// A verified PSTN status event waiting to be applied.
+pub(super) struct QueuedStatus {
+    account_id: String,
+    update: PhoneStatusUpdate,
+}
 
 impl Calls {
     /// Recognises `event` once; false for a redelivery. Processing happens in the background: the
@@ -22,53 +40,67 @@ impl Calls {
             tracing::info!(%key, "duplicate event ignored");
             return Ok(false);
         }
-        let this = self.clone();
-        let account_id = account_id.to_owned();
-        let kind = event.kind.clone();
-        tokio::spawn(async move {
-            match kind {
-                EventKind::PhoneStatusUpdated(updates) => {
-                    for update in &updates {
-                        if let Err(err) = this.apply_status_event(&account_id, update).await {
-                            tracing::warn!(%err, meeting_id = %update.meeting_id, "a status event could not be applied; polling instead");
-                            this.poke(&account_id, &update.meeting_id);
-                        }
-                    }
+        match &event.kind {
+            EventKind::PhoneStatusUpdated(updates) => self.queue_status_events(account_id, updates),
+            EventKind::ParticipantJoined(items) | EventKind::ParticipantLeft(items) => {
+                for item in items {
+                    self.poke(account_id, &item.meeting_id);
                 }
-                EventKind::ParticipantJoined(items) | EventKind::ParticipantLeft(items) => {
-                    for item in items {
-                        this.poke(&account_id, &item.meeting_id);
-                    }
-                }
-                EventKind::Other { .. } => {}
             }
-        });
+            EventKind::Other { .. } => {}
+        }
         Ok(true)
     }
 
-    /// Moves the item a PSTN status event is about; wakes the follower when it names none.
-    async fn apply_status_event(self: &Arc<Self>, account_id: &str, update: &PhoneStatusUpdate) -> Result<(), ServiceError> {
-        let operator = &update.operator;
-        let e164 = operator.pstn_number.as_deref().and_then(|p| p.strip_prefix("00")).map(|digits| format!("+{digits}"));
-        let ms_open_id = operator.ms_open_id.as_deref().filter(|m| !m.is_empty());
-        let unknown_for = self.settings.unknown_lookup.as_millis() as i64;
-        let candidates = match (&e164, ms_open_id) {
-            (None, None) => Vec::new(),
-            _ => self.store.open_items_named(account_id, &update.meeting_id, e164.as_deref(), ms_open_id, unknown_for).await?,
-        };
-        match event_item(&candidates, operator) {
-            Some(item) => {
-                let next = ItemMove {
-                    item_id: item.id,
-                    next: update.status,
-                    raw_status: update.raw_status.clone(),
-                    ms_open_id: update.operator.ms_open_id.clone(),
-                };
-                self.apply_moves(&[next]).await?;
-            }
-            // Not told apart here: the list poll will say.
-            None => self.poke(account_id, &update.meeting_id),
+    fn queue_status_events(self: &Arc<Self>, account_id: &str, updates: &[PhoneStatusUpdate]) {
+        let queue = self.status_events.get_or_init(|| {
+            let (queue, waiting) = mpsc::unbounded_channel();
+            tokio::spawn(apply_queued(Arc::downgrade(self), waiting));
+            queue
+        });
+        for update in updates {
+            let _ = queue.send(QueuedStatus { account_id: account_id.to_owned(), update: update.clone() });
         }
+    }
+
+    /// Moves the items a group of PSTN status events is about, in one transaction; wakes the
+    /// follower for each event that names none.
+    async fn apply_status_events(self: &Arc<Self>, group: &[QueuedStatus]) -> Result<(), ServiceError> {
+        let unknown_for = self.settings.unknown_lookup.as_millis() as i64;
+        let mut moves = Vec::with_capacity(group.len());
+        // Items this group gave an ms_open_id, for its later events that name the call only by it.
+        let mut named: HashMap<(&str, &str, &str), DialItem> = HashMap::new();
+        for QueuedStatus { account_id, update } in group {
+            let operator = &update.operator;
+            let ms_open_id = operator.ms_open_id.as_deref().filter(|m| !m.is_empty());
+            let earlier = ms_open_id.and_then(|ms| named.get(&(account_id.as_str(), update.meeting_id.as_str(), ms))).cloned();
+            let item = match earlier {
+                Some(item) => Some(item),
+                None => {
+                    let e164 = operator.pstn_number.as_deref().and_then(|p| p.strip_prefix("00")).map(|digits| format!("+{digits}"));
+                    let candidates = match (&e164, ms_open_id) {
+                        (None, None) => Vec::new(),
+                        _ => self.store.open_items_named(account_id, &update.meeting_id, e164.as_deref(), ms_open_id, unknown_for).await?,
+                    };
+                    event_item(&candidates, operator).cloned()
+                }
+            };
+            let Some(item) = item else {
+                // Not told apart here: the list poll will say.
+                self.poke(account_id, &update.meeting_id);
+                continue;
+            };
+            moves.push(ItemMove {
+                item_id: item.id,
+                next: update.status,
+                raw_status: update.raw_status.clone(),
+                ms_open_id: operator.ms_open_id.clone(),
+            });
+            if let Some(ms) = ms_open_id {
+                named.insert((account_id.as_str(), update.meeting_id.as_str(), ms), item);
+            }
+        }
+        self.apply_moves(&moves).await?;
         Ok(())
     }
 
@@ -88,6 +120,21 @@ impl Calls {
                 }
             }
         });
+    }
+}
+
+/// Applies queued status events until the console goes away.
+async fn apply_queued(calls: Weak<Calls>, mut waiting: mpsc::UnboundedReceiver<QueuedStatus>) {
+    let mut group = Vec::with_capacity(GROUP);
+    while waiting.recv_many(&mut group, GROUP).await > 0 {
+        let Some(this) = calls.upgrade() else { return };
+        if let Err(err) = this.apply_status_events(&group).await {
+            tracing::warn!(%err, events = group.len(), "status events could not be applied; polling instead");
+            for queued in &group {
+                this.poke(&queued.account_id, &queued.update.meeting_id);
+            }
+        }
+        group.clear();
     }
 }
 

@@ -206,6 +206,27 @@ async fn webhook_events_without_an_id_are_told_apart_by_their_digest() {
 }
 
 #[tokio::test]
+async fn status_events_applied_together_find_a_call_by_the_ms_open_id_an_earlier_one_gave_it() {
+    // The emulated call rings for a long time and sends no events: only the delivery below moves it.
+    let app = common::spawn_with("[sandbox]\nwebhooks = false\ntime_scale = 100\n", &[]).await;
+    let batch = json!({ "account_id": SANDBOX_TENCENT_ACCOUNT, "numbers": [{ "number": "13800000005" }] });
+    let answer: Value = app.post_json(&format!("/api/v1/meetings/{SANDBOX_MEETING_ID}/callout"), &batch).await.json().await.unwrap();
+    let job_id = answer["job_id"].as_str().unwrap().to_owned();
+    let status = |status: &str, operator: Value| {
+        json!({ "operate_time": callout_console::store::now_ms(), "operator": operator,
+                "meeting_info": { "meeting_id": SANDBOX_MEETING_ID }, "status": status })
+    };
+    // One delivery, two events: the answer names the phone and its new ms_open_id; the hang-up only the ms_open_id.
+    let event = json!({ "event": "meeting.phone.participant-status-updated", "trace_id": "grouped-1", "payload": [
+        status("START_ACCEPT", json!({ "ms_open_id": "ms-grouped", "pstn_number": "008613800000005" })),
+        status("LEAVE_WITH_ACCEPTED", json!({ "ms_open_id": "ms-grouped" })),
+    ] });
+    assert_eq!(deliver(&app, &event).await.status(), 200);
+    let job = app.wait_for_job(&job_id, |j| j["items"][0]["status"] == "completed").await;
+    assert_eq!(job["items"][0]["ms_open_id"], "ms-grouped", "{job}");
+}
+
+#[tokio::test]
 async fn an_idempotency_key_is_forgotten_after_its_time() {
     let app = common::spawn_with("[server]\nidempotency_ttl_secs = 1\n", &[]).await;
     let first = app.post_with_key("/api/v1/dialex", &dialex_call("15732036617"), "reused-later").await;
