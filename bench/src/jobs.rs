@@ -48,6 +48,10 @@ pub struct JobRun {
     pub database_before_bytes: u64,
     pub database_after_bytes: u64,
     pub database_growth_bytes: u64,
+    /// What the job's rows keep in the database after the webhook de-duplication window: the stopped
+    /// backend's database with its webhook keys pruned (as the backend prunes them), pages in use,
+    /// less a fresh database's.
+    pub database_retained_bytes: u64,
     /// Distinct numbers the emulator dialled, and how many of them more than once.
     pub emulator_dialled: usize,
     pub emulator_dialled_twice: usize,
@@ -139,6 +143,10 @@ pub async fn measure_job(h: &Harness, numbers: usize, name: &str) -> Outcome<Job
     let peak_rss_bytes = backend.memory("VmHWM")?;
     let database_after_bytes = backend.database_bytes();
     let dials = emulator.dials(&h.http).await?;
+    let (data_dir, cold_start) = (backend.data_dir.clone(), backend.cold_start);
+    backend.stop().await;
+    emulator.stop().await;
+    let database_retained_bytes = retained_bytes(&data_dir).await?.saturating_sub(fresh_database_bytes(&h.work).await?);
     let run = JobRun {
         numbers,
         batches: numbers.div_ceil(BATCH_SIZE),
@@ -152,14 +160,36 @@ pub async fn measure_job(h: &Harness, numbers: usize, name: &str) -> Outcome<Job
         database_before_bytes: db_before,
         database_after_bytes,
         database_growth_bytes: database_after_bytes.saturating_sub(db_before),
+        database_retained_bytes,
         emulator_dialled: dials.len(),
         emulator_dialled_twice: dials.values().filter(|n| **n > 1).count(),
         counters: timeline.last.map(|j| j.counters).unwrap_or_default(),
-        cold_start_ms: backend.cold_start.as_secs_f64() * 1000.0,
+        cold_start_ms: cold_start.as_secs_f64() * 1000.0,
     };
-    backend.stop().await;
-    emulator.stop().await;
     Ok(run)
+}
+
+/// Bytes of the database's pages in use once its webhook keys are pruned (the backend is stopped).
+async fn retained_bytes(data_dir: &std::path::Path) -> Outcome<u64> {
+    let store = callout_console::store::Store::open(data_dir).await.map_err(|e| format!("the job's database: {e}"))?;
+    // Everything received before now: the state after the de-duplication window has passed.
+    store.prune_webhook_events(0).await.map_err(|e| format!("pruning the job's webhook keys: {e}"))?;
+    let used: i64 = sqlx::query_scalar(
+        "SELECT (page_count - freelist_count) * page_size FROM pragma_page_count(), pragma_freelist_count(), pragma_page_size()",
+    )
+    .fetch_one(store.pool())
+    .await
+    .map_err(|e| format!("measuring the job's database: {e}"))?;
+    store.pool().close().await;
+    Ok(used.max(0) as u64)
+}
+
+/// The same measure of a database with the schema and nothing else.
+async fn fresh_database_bytes(work: &std::path::Path) -> Outcome<u64> {
+    let dir = work.join(format!("fresh-db-{}", uuid::Uuid::new_v4()));
+    let bytes = retained_bytes(&dir).await;
+    let _ = std::fs::remove_dir_all(&dir);
+    bytes
 }
 
 #[derive(Debug, Clone, Serialize)]
