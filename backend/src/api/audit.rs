@@ -3,7 +3,7 @@
 use axum::{extract::State, response::Response, Json};
 use callout_shared::audit::{AuditEntry, AuditQuery};
 
-use super::jobs::{csv_cell, csv_response};
+use super::jobs::{csv_cell, csv_response, csv_time};
 use crate::{app::AppState, error::AppError, extract::ApiQuery, security::CurrentUser, service::ServiceError};
 
 pub async fn list(
@@ -19,24 +19,12 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, ApiQuery(m
     let entries = state.calls.audit_entries(&user.actor(), &q).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let w = |e: csv::Error| AppError::from(ServiceError::Internal(e.to_string()));
-    out.write_record([
-        "id",
-        "at_ms",
-        "subject",
-        "email",
-        "auth_mode",
-        "on_behalf_of",
-        "action",
-        "account_id",
-        "target",
-        "outcome",
-        "detail",
-    ])
-    .map_err(w)?;
+    out.write_record(["id", "at", "subject", "email", "auth_mode", "on_behalf_of", "action", "account_id", "target", "outcome", "detail"])
+        .map_err(w)?;
     for e in entries {
         out.write_record([
             e.id.to_string(),
-            e.at.to_string(),
+            csv_time(e.at),
             csv_cell(&e.subject),
             csv_cell(e.email.as_deref().unwrap_or_default()),
             e.auth_mode,

@@ -62,7 +62,7 @@ pub async fn export(State(state): State<AppState>, _user: CurrentUser, ApiPath(i
         "reason",
         "ms_open_id",
         "task_id",
-        "updated_at_ms",
+        "updated_at",
     ])
     .map_err(w)?;
     for i in &job.items {
@@ -78,7 +78,7 @@ pub async fn export(State(state): State<AppState>, _user: CurrentUser, ApiPath(i
             csv_cell(i.reason.as_deref().unwrap_or_default()),
             csv_cell(i.ms_open_id.as_deref().unwrap_or_default()),
             csv_cell(i.task_id.as_deref().unwrap_or_default()),
-            i.updated_at.to_string(),
+            csv_time(i.updated_at),
         ])
         .map_err(w)?;
     }
@@ -90,6 +90,8 @@ pub async fn template() -> Response {
     csv_response(CSV_TEMPLATE.as_bytes().to_vec(), "callout-numbers-template.csv")
 }
 
+const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
 /// A cell a spreadsheet will not run: text that starts like a formula (`=`, `+`, `-`, `@`, tab, CR)
 /// gets a leading `'`, as OWASP advises for CSV injection.
 pub fn csv_cell(text: &str) -> String {
@@ -100,7 +102,17 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
-pub fn csv_response(bytes: Vec<u8>, filename: &str) -> Response {
+/// A stored time (Unix milliseconds) as a spreadsheet reads it: RFC 3339 in UTC, to the millisecond.
+pub fn csv_time(unix_ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(unix_ms)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .unwrap_or_else(|| unix_ms.to_string())
+}
+
+/// A CSV download. It starts with a UTF-8 byte order mark: without it Excel reads the file in the
+/// machine's legacy code page and garbles Chinese names.
+pub fn csv_response(mut bytes: Vec<u8>, filename: &str) -> Response {
+    bytes.splice(0..0, UTF8_BOM);
     (
         [
             (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -85,7 +85,7 @@ async fn a_137_line_paste_becomes_exactly_the_right_batches_results_and_audit_ro
     assert_eq!(rows[0]["target"], format!("meeting {SANDBOX_MEETING_ID} job {job_id}"));
     assert!(rows[0]["detail"].as_str().unwrap().contains("137 rows, 3 batches, 7 invalid, 5 duplicates, 0 blocked"), "{}", rows[0]);
     let csv = app.get("/api/v1/audit/export.csv").await.text().await.unwrap();
-    assert!(csv.starts_with("id,at_ms,subject") && csv.contains("callout_job"));
+    assert!(csv.starts_with("\u{feff}id,at,subject") && csv.contains("callout_job"), "{csv}");
     let export = app.get(&format!("/api/v1/callouts/{job_id}/export.csv")).await.text().await.unwrap();
     assert_eq!(export.lines().count(), 138, "a header and one line per row");
 }

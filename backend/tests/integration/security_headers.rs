@@ -129,3 +129,30 @@ async fn exports_neutralise_formula_cells() {
     let audit = app.get("/api/v1/audit/export.csv").await.text().await.unwrap();
     assert!(audit.contains(",'=1+1"), "{audit}");
 }
+
+#[tokio::test]
+async fn exports_open_in_a_spreadsheet_with_chinese_names_and_readable_times() {
+    let app = common::spawn().await;
+    let job = app
+        .post_json(
+            "/api/v1/callouts",
+            &json!({ "account_id": "sandbox-tencent", "meeting_id": callout_console::sandbox::tencent_meeting::SANDBOX_MEETING_ID,
+            "numbers": [{ "number": "13800000001", "nick_name": "张三" }] }),
+        )
+        .await
+        .json::<Value>()
+        .await
+        .unwrap();
+    for path in [format!("/api/v1/callouts/{}/export.csv", job["job_id"].as_str().unwrap()), "/api/v1/audit/export.csv".into()] {
+        let bytes = app.get(&path).await.bytes().await.unwrap();
+        assert!(bytes.starts_with(&[0xEF, 0xBB, 0xBF]), "{path}: a UTF-8 byte order mark, so Excel reads the names right");
+        let text = std::str::from_utf8(&bytes[3..]).unwrap();
+        let mut rows = csv::Reader::from_reader(text.as_bytes());
+        let headers = rows.headers().unwrap().clone();
+        let at = headers.iter().position(|h| h == "updated_at" || h == "at").unwrap_or_else(|| panic!("{path}: {headers:?}"));
+        let first = rows.records().next().unwrap().unwrap();
+        assert!(chrono::DateTime::parse_from_rfc3339(&first[at]).is_ok(), "{path}: a readable time, not epoch ms: {:?}", &first[at]);
+    }
+    let export = app.get(&format!("/api/v1/callouts/{}/export.csv", job["job_id"].as_str().unwrap())).await.text().await.unwrap();
+    assert!(export.contains("张三"), "{export}");
+}
