@@ -71,16 +71,15 @@ impl Calls {
                 _ => ServiceError::invalid("callee", skipped.reason),
             });
         }
-        let items = sending;
-        if items.len() != 1 {
+        if sending.len() != 1 {
             return Err(ServiceError::Internal("the recorded call is not being sent".into()));
         }
-        match self.send_recorded_batch(&job, &items, Lane::Person).await? {
+        match self.send_recorded_batch(&job, &sending, Lane::Person).await? {
             BatchOutcome::Placed(result) => Ok(DialExResult { job_id: Some(job.id), ..result }),
             BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) => Err(err.into()),
             BatchOutcome::NotSent(err) => {
                 // A person is waiting: say so now rather than dialling later behind their back.
-                self.fail_unsent(&items, &format!("not sent: {err}")).await?;
+                self.fail_unsent(&sending, &format!("not sent: {err}")).await?;
                 Err(err.into())
             }
             BatchOutcome::Answered(_) | BatchOutcome::Split => Err(ServiceError::Internal("a DialEx call answered like a batch".into())),

@@ -74,8 +74,6 @@ pub(super) enum BatchOutcome {
     Split,
 }
 
-/// A job as recorded: its identity, the rows that will not be dialled, and the rows recorded as
-/// already being sent (a call sent at once: its write-ahead record is in the job's own commit).
 /// When the rows of a recorded job are sent: by the job in the background, or at once by the request
 /// a person waits on (then one commit records the job and the write-ahead `sending` mark of its rows).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -84,6 +82,8 @@ pub(super) enum Dispatch {
     AtOnce,
 }
 
+/// A job as recorded: its identity, the rows that will not be dialled, and the rows recorded as
+/// already being sent (a call sent at once: its write-ahead record is in the job's own commit).
 pub(super) struct Recorded {
     pub job: JobRef,
     pub not_dialled: Vec<NotDialled>,

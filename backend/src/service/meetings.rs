@@ -90,15 +90,14 @@ impl Calls {
         };
         // Numbers up to the cap are one batch, recorded as being sent.
         if !sending.is_empty() {
-            let items = sending;
-            match self.send_recorded_batch(&job, &items, Lane::Person).await? {
+            match self.send_recorded_batch(&job, &sending, Lane::Person).await? {
                 BatchOutcome::Answered(result) => {
                     answer.accepted = result.accepted;
                     answer.invalid = result.invalid;
                 }
                 BatchOutcome::NotSent(err) => {
                     // A person is waiting: say so now rather than dialling later behind their back.
-                    self.fail_unsent(&items, &format!("not sent: {err}")).await?;
+                    self.fail_unsent(&sending, &format!("not sent: {err}")).await?;
                     return Err(err.into());
                 }
                 BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) => return Err(err.into()),

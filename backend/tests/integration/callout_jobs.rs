@@ -95,27 +95,23 @@ async fn watch_events(
     app: &common::TestApp,
     until: impl Fn(&std::collections::BTreeMap<i64, String>) -> bool,
 ) -> std::collections::BTreeMap<i64, String> {
-    let mut response = app.http.get(app.url("/api/v1/events")).send().await.unwrap();
+    let response = app.http.get(app.url("/api/v1/events")).send().await.unwrap();
     assert_eq!(response.headers()["content-type"], "text/event-stream");
-    let mut buffer = String::new();
     let mut statuses = std::collections::BTreeMap::new();
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    while let Ok(Ok(Some(chunk))) = tokio::time::timeout_at(deadline, response.chunk()).await {
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let frame: String = buffer.drain(..end + 2).collect();
-            if let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data: ")) {
-                let event: Value = serde_json::from_str(data).unwrap();
-                if event["type"] == "item" {
-                    statuses.insert(event["item"]["id"].as_i64().unwrap(), event["item"]["status"].as_str().unwrap().to_owned());
-                }
+    let mut done = false;
+    let read = common::sse::read_events(response, |event| {
+        if let Some(data) = event.data {
+            let event: Value = serde_json::from_str(&data).unwrap();
+            if event["type"] == "item" {
+                statuses.insert(event["item"]["id"].as_i64().unwrap(), event["item"]["status"].as_str().unwrap().to_owned());
             }
         }
-        if until(&statuses) {
-            return statuses;
-        }
-    }
-    panic!("events stopped before the calls were final: {statuses:?}");
+        done = until(&statuses);
+        !done
+    });
+    let _ = tokio::time::timeout(Duration::from_secs(30), read).await;
+    assert!(done, "events stopped before the calls were final: {statuses:?}");
+    statuses
 }
 
 async fn follow_to_final(config: &str) -> common::TestApp {

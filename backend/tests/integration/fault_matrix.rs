@@ -99,25 +99,19 @@ impl Shown {
     /// Starts recording; returns once the stream is open.
     async fn record(app: &common::TestApp) -> Self {
         let shown = Shown::default();
-        let mut response = app.http.get(app.url("/api/v1/events")).send().await.unwrap();
+        let response = app.http.get(app.url("/api/v1/events")).send().await.unwrap();
         assert_eq!(response.status(), 200);
         let into = shown.clone();
-        tokio::spawn(async move {
-            let mut buffer = String::new();
-            while let Ok(Some(chunk)) = response.chunk().await {
-                buffer.push_str(&String::from_utf8_lossy(&chunk));
-                while let Some(end) = buffer.find("\n\n") {
-                    let frame: String = buffer.drain(..end + 2).collect();
-                    let Some(data) = frame.lines().find_map(|l| l.strip_prefix("data: ")) else { continue };
-                    let event: Value = serde_json::from_str(data).unwrap();
-                    if event["type"] == "item" {
-                        let item = &event["item"];
-                        let seen = (item["status"].as_str().unwrap().to_owned(), item["reason"].as_str().unwrap_or_default().to_owned());
-                        into.0.lock().unwrap().entry(item["id"].as_i64().unwrap()).or_default().push(seen);
-                    }
-                }
+        tokio::spawn(common::sse::read_events(response, move |event| {
+            let Some(data) = event.data else { return true };
+            let event: Value = serde_json::from_str(&data).unwrap();
+            if event["type"] == "item" {
+                let item = &event["item"];
+                let seen = (item["status"].as_str().unwrap().to_owned(), item["reason"].as_str().unwrap_or_default().to_owned());
+                into.0.lock().unwrap().entry(item["id"].as_i64().unwrap()).or_default().push(seen);
             }
-        });
+            true
+        }));
         shown
     }
 

@@ -34,29 +34,25 @@ struct Received {
 }
 
 async fn listen(http: reqwest::Client, base: String, into: Arc<Mutex<Received>>, opened: tokio::sync::mpsc::Sender<()>) {
-    let mut response = http.get(format!("{base}/api/v1/events")).send().await.unwrap();
+    let response = http.get(format!("{base}/api/v1/events")).send().await.unwrap();
     assert_eq!(response.status(), 200);
     opened.send(()).await.unwrap();
-    let mut buffer = String::new();
-    while let Ok(Some(chunk)) = response.chunk().await {
-        buffer.push_str(&String::from_utf8_lossy(&chunk));
-        while let Some(end) = buffer.find("\n\n") {
-            let frame: String = buffer.drain(..end + 2).collect();
-            let field = |name: &str| frame.lines().find_map(|l| l.strip_prefix(name)).map(str::to_owned);
-            let mut seen = into.lock().unwrap();
-            if field("event: ").as_deref() == Some("resync") {
-                seen.resyncs += 1;
-            }
-            let (Some(id), Some(data)) = (field("id: "), field("data: ")) else { continue };
-            seen.ids.push(id.parse().unwrap());
-            let event: Value = serde_json::from_str(&data).unwrap();
-            if event["type"] == "item" {
-                let item = &event["item"];
-                seen.latencies.push(callout_console::store::now_ms() - item["updated_at"].as_i64().unwrap());
-                seen.last.insert(item["id"].as_i64().unwrap(), item["status"].as_str().unwrap().to_owned());
-            }
+    crate::common::sse::read_events(response, |event| {
+        let mut seen = into.lock().unwrap();
+        if event.name.as_deref() == Some("resync") {
+            seen.resyncs += 1;
         }
-    }
+        let (Some(id), Some(data)) = (event.id, event.data) else { return true };
+        seen.ids.push(id);
+        let event: Value = serde_json::from_str(&data).unwrap();
+        if event["type"] == "item" {
+            let item = &event["item"];
+            seen.latencies.push(callout_console::store::now_ms() - item["updated_at"].as_i64().unwrap());
+            seen.last.insert(item["id"].as_i64().unwrap(), item["status"].as_str().unwrap().to_owned());
+        }
+        true
+    })
+    .await;
 }
 
 fn percentile(sorted: &[i64], p: f64) -> i64 {

@@ -2,6 +2,7 @@
 #![allow(dead_code)] // no_secret_leaks.rs, a binary of its own, uses only part of it
 
 pub mod process;
+pub mod sse;
 
 use callout_console::{app::Application, config::Settings};
 use serde_json::Value;
