@@ -156,3 +156,39 @@ async fn exports_open_in_a_spreadsheet_with_chinese_names_and_readable_times() {
     let export = app.get(&format!("/api/v1/callouts/{}/export.csv", job["job_id"].as_str().unwrap())).await.text().await.unwrap();
     assert!(export.contains("张三"), "{export}");
 }
+
+/// What a JSON body, path, query or header extractor refuses answers the usual JSON error body, and a
+/// valid JSON body followed by more bytes is refused, not read as the value before them.
+#[tokio::test]
+async fn every_refused_request_part_answers_the_json_error_body() {
+    let app = common::spawn().await;
+    let call = json!({ "account_id": "sandbox-ccc", "instance_id": callout_console::sandbox::aliyun_ccc::SANDBOX_INSTANCE_ID,
+                       "caller": callout_console::sandbox::aliyun_ccc::SANDBOX_CALLER, "callee": "15732036617",
+                       "answer_mode": "ivr", "rout_point": "cf-welcome-ivr" });
+    let post = |body: String, content_type: &'static str| {
+        app.http
+            .post(app.url("/api/v1/dialex"))
+            .header("x-csrf", "1")
+            .header("idempotency-key", uuid::Uuid::new_v4().to_string())
+            .header("content-type", content_type)
+            .body(body)
+    };
+    let cases = [
+        ("JSON followed by more bytes", post(format!("{call}xyz"), "application/json")),
+        ("a body that is not JSON", post("{\"account_id\":".into(), "application/json")),
+        ("a JSON body sent as text", post(call.to_string(), "text/plain")),
+        ("no idempotency key", app.http.post(app.url("/api/v1/dialex")).header("x-csrf", "1").json(&call)),
+        ("a path segment that is not UTF-8", app.http.get(app.url("/api/v1/callouts/%FF%FE"))),
+        ("a query value of the wrong type", app.http.get(app.url("/api/v1/audit?limit=many"))),
+    ];
+    for (name, request) in cases {
+        let response = request.send().await.unwrap();
+        let status = response.status().as_u16();
+        let content_type = response.headers()["content-type"].to_str().unwrap().to_owned();
+        let body: Value = response.json().await.unwrap_or_else(|e| panic!("{name}: {status} {content_type}: not JSON ({e})"));
+        assert!((400..500).contains(&status), "{name}: {status} {body}");
+        assert!(content_type.starts_with("application/json"), "{name}: {content_type}");
+        assert!(body["code"].is_string() && body["message"].is_string(), "{name}: {body}");
+    }
+    assert!(app.ccc_dial_counts().await.is_empty(), "nothing was dialled");
+}
