@@ -4,7 +4,7 @@
 
 use std::time::{Duration, Instant};
 
-use callout_shared::jobs::{CreateCalloutJob, JobCounters, JobCreated, JobState, JobSummary};
+use callout_shared::jobs::{CreateCalloutJob, JobCounters, JobCreated, JobList, JobState, JobSummary};
 use serde::Serialize;
 
 use crate::{
@@ -75,6 +75,7 @@ pub async fn submit(http: &reqwest::Client, backend: &Backend, numbers: usize) -
         numbers: vec![],
         text: Some(job_text(numbers)),
         csv: None,
+        name: None,
     };
     let started = Instant::now();
     let answer = dialling(http.post(backend.api("/callouts")).json(&body)).send().await.map_err(|e| format!("POST /callouts: {e}"))?;
@@ -88,9 +89,9 @@ pub async fn submit(http: &reqwest::Client, backend: &Backend, numbers: usize) -
 
 /// The job's summary as the dashboard lists it (cheap next to the full job with every item).
 pub async fn summary(http: &reqwest::Client, backend: &Backend, job_id: &str) -> Outcome<Option<JobSummary>> {
-    let answer = http.get(backend.api("/callouts?limit=20")).send().await.map_err(|e| format!("GET /callouts: {e}"))?;
-    let jobs: Vec<JobSummary> = answer.json().await.map_err(|e| format!("GET /callouts answer: {e}"))?;
-    Ok(jobs.into_iter().find(|j| j.id == job_id))
+    let answer = http.get(backend.api("/callouts?page_size=20")).send().await.map_err(|e| format!("GET /callouts: {e}"))?;
+    let list: JobList = answer.json().await.map_err(|e| format!("GET /callouts answer: {e}"))?;
+    Ok(list.jobs.into_iter().find(|j| j.id == job_id))
 }
 
 pub fn all_sent(job: &JobSummary) -> bool {

@@ -27,3 +27,13 @@ pub struct AddDoNotCall {
     #[serde(default)]
     pub note: Option<String>,
 }
+
+/// The answer of `POST /api/v1/do-not-call`: the entry as stored, and whether it was on the list
+/// already (then its note is kept unless the request gave a new one, and who added it stays).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct DoNotCallAdded {
+    #[serde(flatten)]
+    pub entry: DoNotCallEntry,
+    pub already_listed: bool,
+}

@@ -26,6 +26,10 @@ pub struct CreateCalloutJob {
     /// An uploaded CSV in the template's columns: `country_code,number,extension,nick_name`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv: Option<String>,
+    /// A name or note for the job, shown as its title (at most 200 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 200)))]
+    pub name: Option<String>,
 }
 
 /// `POST /api/v1/dialex/jobs` (with an `Idempotency-Key` header): DialEx calls to a list of numbers,
@@ -46,6 +50,10 @@ pub struct CreateDialExJob {
     /// An uploaded CSV in the template's columns.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub csv: Option<String>,
+    /// A name or note for the job, shown as its title (at most 200 characters).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(length(max = 200)))]
+    pub name: Option<String>,
 }
 
 /// What a job dials.
@@ -157,6 +165,9 @@ pub struct JobCounters {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobSummary {
     pub id: String,
+    /// The name or note given at submit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
     pub kind: JobKind,
     pub account_id: String,
     /// Meeting callouts: the meeting and the Tencent operator the job acts as.
@@ -188,14 +199,49 @@ pub struct CalloutJob {
     pub items: Vec<JobItem>,
 }
 
-/// `GET /api/v1/callouts`: the latest jobs of every kind.
+/// `GET /api/v1/callouts`: every job of every kind, newest first, a page at a time, filtered.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobListQuery {
-    /// 1 to 500, default 50.
+    /// From 1 (the default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 500)))]
-    pub limit: Option<u32>,
+    #[cfg_attr(feature = "schema", schemars(range(min = 1)))]
+    pub page: Option<u32>,
+    /// 1 to 100, default 20.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = 1, max = 100)))]
+    pub page_size: Option<u32>,
+    /// Submitted at or after (Unix milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// Submitted at or before (Unix milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_id: Option<String>,
+    /// The submitter's subject.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created_by: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<JobState>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<JobKind>,
+    /// Words in the job's name, or the start of its id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+}
+
+/// One page of [`JobListQuery`]'s answer.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JobList {
+    pub jobs: Vec<JobSummary>,
+    /// Jobs matching the filters, on every page.
+    pub total: u32,
+    pub page: u32,
+    pub page_size: u32,
 }
 
 /// A submitted row that was not dialled, and why: named in the answer to every dialling request.

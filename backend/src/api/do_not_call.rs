@@ -1,7 +1,7 @@
 //! The do-not-call list: admins add and remove numbers; every dialling path skips them.
 
 use axum::{extract::State, http::StatusCode, Json};
-use callout_shared::dnc::{AddDoNotCall, DoNotCallEntry};
+use callout_shared::dnc::{AddDoNotCall, DoNotCallAdded, DoNotCallEntry};
 
 use crate::{
     app::AppState,
@@ -14,14 +14,14 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> Result<Js
     Ok(Json(state.calls.do_not_call_entries(&user.actor()).await?))
 }
 
-/// Answers with the entry as stored (201 when new, 200 when only its note changed).
+/// Answers with the entry as stored: 201 when new, 200 when it was listed already.
 pub async fn add(
     State(state): State<AppState>,
     user: CurrentUser,
     ApiJson(body): ApiJson<AddDoNotCall>,
-) -> Result<(StatusCode, Json<DoNotCallEntry>), AppError> {
-    let (entry, created) = state.calls.add_do_not_call(&user.actor(), &body).await?;
-    Ok((if created { StatusCode::CREATED } else { StatusCode::OK }, Json(entry)))
+) -> Result<(StatusCode, Json<DoNotCallAdded>), AppError> {
+    let added = state.calls.add_do_not_call(&user.actor(), &body).await?;
+    Ok((if added.already_listed { StatusCode::OK } else { StatusCode::CREATED }, Json(added)))
 }
 
 pub async fn remove(State(state): State<AppState>, user: CurrentUser, ApiPath(e164): ApiPath<String>) -> Result<StatusCode, AppError> {

@@ -8,7 +8,7 @@ use axum::{
     Json,
 };
 use callout_shared::{
-    jobs::{CalloutJob, CreateCalloutJob, JobListQuery, JobSummary, RetryUnknown},
+    jobs::{CalloutJob, CreateCalloutJob, JobList, JobListQuery, RetryUnknown},
     meeting::CancelResult,
     number_list::CSV_TEMPLATE,
 };
@@ -37,8 +37,8 @@ pub async fn list(
     State(state): State<AppState>,
     _user: CurrentUser,
     ApiQuery(q): ApiQuery<JobListQuery>,
-) -> Result<Json<Vec<JobSummary>>, AppError> {
-    Ok(Json(state.calls.recent_jobs(q.limit.unwrap_or(50)).await?))
+) -> Result<Json<JobList>, AppError> {
+    Ok(Json(state.calls.list_jobs(&q).await?))
 }
 
 pub async fn get(State(state): State<AppState>, _user: CurrentUser, ApiPath(id): ApiPath<String>) -> Result<Json<CalloutJob>, AppError> {

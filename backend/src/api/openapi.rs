@@ -224,8 +224,8 @@ pub fn build() -> Value {
             .ok::<jobs::JobCreated>(&mut g, 202)
             .idempotent()
             .errors(PROVIDER),
-        op("get", "/callouts", "Recent jobs of every kind, newest first")
-            .ok::<Vec<jobs::JobSummary>>(&mut g, 200)
+        op("get", "/callouts", "Every job of every kind, newest first, a page at a time, filtered")
+            .ok::<jobs::JobList>(&mut g, 200)
             .query_of::<jobs::JobListQuery>(),
         op("get", "/callouts/template.csv", "The CSV template for number lists").ok_as(200, csv, None),
         op("get", "/callouts/{id}", "One job with every row, its batch, phase, status and reason")
@@ -252,10 +252,14 @@ pub fn build() -> Value {
             .query_of::<audit::AuditQuery>(),
         op("get", "/audit/export.csv", "The audit log as CSV (admins), same filters").ok_as(200, csv, None).query_of::<audit::AuditQuery>(),
         op("get", "/do-not-call", "The do-not-call list").ok::<Vec<dnc::DoNotCallEntry>>(&mut g, 200),
-        op("post", "/do-not-call", "Add a number to the do-not-call list (admins; 200 when it was listed and only its note changed)")
-            .body::<dnc::AddDoNotCall>(&mut g)
-            .ok::<dnc::DoNotCallEntry>(&mut g, 201)
-            .errors(&[409, 422]),
+        op(
+            "post",
+            "/do-not-call",
+            "Add a number to the do-not-call list (admins; 200 when it was listed already: its note is kept unless a new one is given)",
+        )
+        .body::<dnc::AddDoNotCall>(&mut g)
+        .ok::<dnc::DoNotCallAdded>(&mut g, 201)
+        .errors(&[409, 422]),
         op("delete", "/do-not-call/{e164}", "Remove a number from the do-not-call list (admins)")
             .ok_as(204, None, None)
             .errors(&[400, 404, 409]),

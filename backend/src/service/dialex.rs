@@ -14,7 +14,7 @@ use callout_shared::{
 
 use super::{
     audit::{service_outcome, Audit},
-    jobs::{classify, BatchOutcome, Dispatch, Recorded, Rows},
+    jobs::{classify, BatchOutcome, Dispatch, JobSpec, Recorded, Rows},
     pacing::Lane,
     Actor, Calls, ServiceError,
 };
@@ -29,7 +29,7 @@ impl Calls {
         actor.require(Role::Operator)?;
         let recorded = self
             .record_dialex_job(actor, &request.account_id, &request.route, Dispatch::Later, || {
-                Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())
+                Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())?.named(request.name.as_deref())
             })
             .await;
         self.start_recorded_job(actor, "dialex_job", &request.account_id, None, &describe_route(&request.route), recorded).await
@@ -60,7 +60,7 @@ impl Calls {
         let Recorded { job, not_dialled, sending } = self
             .record_dialex_job(actor, &request.account_id, &request.call.route(), Dispatch::AtOnce, || {
                 let number = NumberInput { number: request.call.callee.clone(), ..NumberInput::default() };
-                Ok(Rows { rows: vec![CalloutNumberInput { number, nick_name: None }] })
+                Ok(Rows { rows: vec![CalloutNumberInput { number, nick_name: None }], name: None })
             })
             .await?;
         if let Some(skipped) = not_dialled.into_iter().next() {
@@ -115,7 +115,8 @@ impl Calls {
                 NO_EXTENSIONS.into(),
             );
         }
-        self.record_job(actor, account_id, JobTarget::DialEx(route), 1, items, dispatch).await
+        let job = JobSpec { account_id, target: JobTarget::DialEx(route), cap: 1, name: rows.name };
+        self.record_job(actor, job, items, dispatch).await
     }
 
     /// One DialEx request for the item.

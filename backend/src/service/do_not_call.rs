@@ -4,7 +4,7 @@
 use std::collections::HashSet;
 
 use callout_shared::{
-    dnc::{AddDoNotCall, DoNotCallEntry},
+    dnc::{AddDoNotCall, DoNotCallAdded, DoNotCallEntry},
     error::ErrorCode,
     me::Role,
 };
@@ -45,23 +45,25 @@ impl Calls {
         Ok(entries)
     }
 
-    /// Adds a number (normalised); answers with the stored entry and whether it is new. A number of
-    /// the configuration file is not stored again: a database row would outlive its removal from the file.
-    pub async fn add_do_not_call(&self, actor: &Actor, request: &AddDoNotCall) -> Result<(DoNotCallEntry, bool), ServiceError> {
+    /// Adds a number (normalised); answers with the stored entry and whether it was listed already
+    /// (its note is kept unless a new one is given). A number of the configuration file is not stored
+    /// again: a database row would outlive its removal from the file.
+    pub async fn add_do_not_call(&self, actor: &Actor, request: &AddDoNotCall) -> Result<DoNotCallAdded, ServiceError> {
         actor.require(Role::Admin)?;
         let number = phone::normalize(&request.number, phone::DEFAULT_REGION)
             .map_err(|problem| ServiceError::InvalidNumber { field: "number".into(), problem })?;
         if self.configured_do_not_call.contains(&number.e164) {
             return Err(configured(&number.e164));
         }
-        let added = self.store.add_do_not_call(&number.e164, request.note.as_deref(), &actor.subject).await?;
+        let note = request.note.as_deref().map(str::trim).filter(|n| !n.is_empty());
+        let added = self.store.add_do_not_call(&number.e164, note, &actor.subject).await?;
         let audit = Audit {
             action: "do_not_call_add",
             account_id: None,
             target: Some(&number.e164),
             operator: None,
-            outcome: "ok",
-            detail: request.note.as_deref(),
+            outcome: if added.already_listed { "already_listed" } else { "ok" },
+            detail: note,
         };
         self.audit(actor, audit).await;
         Ok(added)

@@ -10,7 +10,8 @@ use std::{collections::HashMap, sync::Arc};
 use callout_shared::{
     call_status::CallStatus,
     jobs::{
-        CalloutJob, ItemChanged, ItemPhase, JobChanged, JobCreated, JobItem, JobSummary, LiveEvent, NotDialled, RetryResult, RetryUnknown,
+        CalloutJob, ItemChanged, ItemPhase, JobChanged, JobCreated, JobItem, JobList, JobListQuery, JobSummary, LiveEvent, NotDialled,
+        RetryResult, RetryUnknown,
     },
     me::Role,
     meeting::{CalloutNumberInput, CalloutResult, PhoneTarget},
@@ -22,7 +23,7 @@ use super::{audit::Audit, pacing::Lane, Actor, Calls, ServiceError};
 use crate::{
     phone,
     providers::{ProviderError, ProviderErrorBody},
-    store::jobs::{DialItem, ItemOutcome, JobRef, JobTarget, NewItem, NewJob},
+    store::jobs::{DialItem, ItemOutcome, JobFilter, JobRef, JobTarget, NewItem, NewJob},
 };
 
 /// Rows one job may carry.
@@ -36,6 +37,8 @@ const MAX_SAFE_RETRY_ROUNDS: u32 = 8;
 /// A job's rows before they are recorded.
 pub(super) struct Rows {
     pub rows: Vec<CalloutNumberInput>,
+    /// The name or note the job was given at submit, checked.
+    pub name: Option<String>,
 }
 
 impl Rows {
@@ -54,9 +57,30 @@ impl Rows {
         if rows.len() > MAX_JOB_ROWS {
             return Err(ServiceError::invalid("numbers", format!("a job takes at most {MAX_JOB_ROWS} numbers")));
         }
-        Ok(Self { rows })
+        Ok(Self { rows, name: None })
+    }
+
+    /// The list with the job's name (blank means none).
+    pub fn named(mut self, name: Option<&str>) -> Result<Self, ServiceError> {
+        let name = name.map(str::trim).filter(|n| !n.is_empty());
+        if name.is_some_and(|n| n.chars().count() > MAX_NAME_CHARS) {
+            return Err(ServiceError::invalid("name", format!("a job's name is at most {MAX_NAME_CHARS} characters")));
+        }
+        self.name = name.map(str::to_owned);
+        Ok(self)
     }
 }
+
+/// What a job is, before its rows: where its calls go, in batches of how many, under which name.
+pub(super) struct JobSpec<'a> {
+    pub account_id: &'a str,
+    pub target: JobTarget,
+    pub cap: u32,
+    pub name: Option<String>,
+}
+
+/// Longest job name or note.
+const MAX_NAME_CHARS: usize = 200;
 
 /// How a batch ended.
 pub(super) enum BatchOutcome {
@@ -100,7 +124,7 @@ impl Calls {
         actor.require(Role::Operator)?;
         let recorded = self
             .record_meeting_job(actor, &request.account_id, &request.meeting_id, request.operator_id.as_deref(), Dispatch::Later, |_| {
-                Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())
+                Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())?.named(request.name.as_deref())
             })
             .await;
         let about = format!("meeting {}", request.meeting_id);
@@ -127,7 +151,7 @@ impl Calls {
             .plan_items(&rows, cap as u32, &|e164| active.get(e164).map(|job| format!("already being called in this meeting (job {job})")))
             .await?;
         let target = JobTarget::Meeting { meeting_id, operator_id };
-        self.record_job(actor, account_id, target, cap as u32, items, dispatch).await
+        self.record_job(actor, JobSpec { account_id, target, cap: cap as u32, name: rows.name }, items, dispatch).await
     }
 
     /// Normalises and checks every row; numbers that will be dialled get a batch of at most `cap`.
@@ -190,9 +214,7 @@ impl Calls {
     pub(super) async fn record_job(
         &self,
         actor: &Actor,
-        account_id: &str,
-        target: JobTarget,
-        cap: u32,
+        JobSpec { account_id, target, cap, name }: JobSpec<'_>,
         mut items: Vec<NewItem>,
         dispatch: Dispatch,
     ) -> Result<Recorded, ServiceError> {
@@ -208,6 +230,7 @@ impl Calls {
             created_by: actor.subject.clone(),
             created_by_email: actor.email.clone(),
             batch_cap: cap,
+            name,
         };
         let sending = self.store.insert_job(&job, &items).await?;
         let not_dialled = items
@@ -271,11 +294,29 @@ impl Calls {
     }
 
     /// The latest jobs of every kind, newest first.
-    pub async fn recent_jobs(&self, limit: u32) -> Result<Vec<JobSummary>, ServiceError> {
-        if !(1..=500).contains(&limit) {
-            return Err(ServiceError::invalid("limit", "limit is 1 to 500"));
+    /// One page of every job, newest first, narrowed by the query's filters (empty ones are ignored).
+    pub async fn list_jobs(&self, query: &JobListQuery) -> Result<JobList, ServiceError> {
+        let page = query.page.unwrap_or(1);
+        let page_size = query.page_size.unwrap_or(20);
+        if page == 0 {
+            return Err(ServiceError::invalid("page", "pages are numbered from 1"));
         }
-        Ok(self.store.recent_jobs(limit).await?)
+        if !(1..=100).contains(&page_size) {
+            return Err(ServiceError::invalid("page_size", "page_size is 1 to 100"));
+        }
+        let given = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned);
+        let filter = JobFilter {
+            from: query.from,
+            to: query.to,
+            account_id: given(&query.account_id),
+            meeting_id: given(&query.meeting_id),
+            created_by: given(&query.created_by),
+            state: query.state,
+            kind: query.kind,
+            search: given(&query.search),
+        };
+        let (jobs, total) = self.store.list_jobs(&filter, page, page_size).await?;
+        Ok(JobList { jobs, total, page, page_size })
     }
 
     /// A person asked to dial the job's unknown numbers again.

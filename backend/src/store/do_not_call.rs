@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use callout_shared::dnc::DoNotCallEntry;
+use callout_shared::dnc::{DoNotCallAdded, DoNotCallEntry};
 
 use super::{now_ms, Store, StoreError};
 
@@ -20,22 +20,24 @@ impl Store {
             .collect())
     }
 
-    /// Adds `e164`, or replaces the note of a number already listed; answers with the stored row
-    /// and whether it is new.
-    pub async fn add_do_not_call(&self, e164: &str, note: Option<&str>, added_by: &str) -> Result<(DoNotCallEntry, bool), StoreError> {
-        // Only the answer's status depends on this read, so a concurrent add of the same number is harmless.
-        let listed = sqlx::query("SELECT 1 FROM do_not_call WHERE e164 = ?").bind(e164).fetch_optional(self.pool()).await?.is_some();
+    /// Adds `e164`; a number listed already keeps its row, and its note unless `note` is a new one.
+    /// Answers with the stored row and whether it was listed already.
+    pub async fn add_do_not_call(&self, e164: &str, note: Option<&str>, added_by: &str) -> Result<DoNotCallAdded, StoreError> {
+        let mut tx = self.writer().begin().await?;
+        let already_listed = sqlx::query("SELECT 1 FROM do_not_call WHERE e164 = ?").bind(e164).fetch_optional(&mut *tx).await?.is_some();
         let row: EntryRow = sqlx::query_as(
             "INSERT INTO do_not_call (e164, note, added_by, added_at) VALUES (?, ?, ?, ?) \
-             ON CONFLICT (e164) DO UPDATE SET note = excluded.note RETURNING e164, note, added_by, added_at",
+             ON CONFLICT (e164) DO UPDATE SET note = COALESCE(excluded.note, do_not_call.note) \
+             RETURNING e164, note, added_by, added_at",
         )
         .bind(e164)
         .bind(note)
         .bind(added_by)
         .bind(now_ms())
-        .fetch_one(self.writer())
+        .fetch_one(&mut *tx)
         .await?;
-        Ok((row.into_entry(), !listed))
+        tx.commit().await?;
+        Ok(DoNotCallAdded { entry: row.into_entry(), already_listed })
     }
 
     pub async fn remove_do_not_call(&self, e164: &str) -> Result<bool, StoreError> {

@@ -35,6 +35,88 @@ pub struct NewJob {
     pub created_by: String,
     pub created_by_email: Option<String>,
     pub batch_cap: u32,
+    /// The name or note given at submit.
+    pub name: Option<String>,
+}
+
+/// Which jobs a list shows; every field narrows it (`None` does not).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JobFilter {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub account_id: Option<String>,
+    pub meeting_id: Option<String>,
+    /// The submitter's subject or e-mail address.
+    pub created_by: Option<String>,
+    pub state: Option<JobState>,
+    pub kind: Option<JobKind>,
+    /// Words of the name (any case), or the start of the id.
+    pub search: Option<String>,
+}
+
+impl JobFilter {
+    fn push_where(&self, q: &mut sqlx::QueryBuilder<sqlx::Sqlite>) {
+        let mut first = true;
+        let mut and = |q: &mut sqlx::QueryBuilder<sqlx::Sqlite>| {
+            q.push(if std::mem::take(&mut first) { " WHERE " } else { " AND " });
+        };
+        if let Some(from) = self.from {
+            and(q);
+            q.push("created_at >= ").push_bind(from);
+        }
+        if let Some(to) = self.to {
+            and(q);
+            q.push("created_at <= ").push_bind(to);
+        }
+        if let Some(account) = &self.account_id {
+            and(q);
+            q.push("account_id = ").push_bind(account.clone());
+        }
+        if let Some(meeting) = &self.meeting_id {
+            and(q);
+            q.push("meeting_id = ").push_bind(meeting.clone());
+        }
+        if let Some(who) = &self.created_by {
+            and(q);
+            q.push("(created_by = ").push_bind(who.clone()).push(" OR created_by_email = ").push_bind(who.clone()).push(")");
+        }
+        if let Some(state) = self.state {
+            // The state as `summarize` computes it, from the item counts (the stored `state` column
+            // is written after the fact and may lag a moment).
+            let (dialling, following) = (state_clause(JobState::Dialling), state_clause(JobState::Following));
+            and(q);
+            q.push(match state {
+                JobState::Dialling => dialling,
+                JobState::Following => format!("NOT {dialling} AND {following}"),
+                JobState::Finished => format!("NOT {dialling} AND NOT {following}"),
+            });
+        }
+        if let Some(kind) = self.kind {
+            and(q);
+            q.push("kind = ").push_bind(kind.as_str());
+        }
+        if let Some(search) = &self.search {
+            // LIKE is case-insensitive for ASCII in SQLite; `\` escapes the user's own % and _.
+            let pattern = search.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+            and(q);
+            q.push("(name LIKE ").push_bind(format!("%{pattern}%")).push(" ESCAPE '\\' OR id LIKE ");
+            q.push_bind(format!("{pattern}%")).push(" ESCAPE '\\')");
+        }
+    }
+}
+
+/// SQL that is true for a job with an item that makes it `state` (dialling: a row still to send;
+/// following: a sent call not final yet), the words taken from the same rules as [`summarize`].
+fn state_clause(state: JobState) -> String {
+    let quoted = |words: Vec<&str>| words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", ");
+    let condition = match state {
+        JobState::Dialling => format!("phase IN ({})", quoted(vec![ItemPhase::Pending.as_str(), ItemPhase::Sending.as_str()])),
+        JobState::Following | JobState::Finished => {
+            let open = CallStatus::ALL.into_iter().filter(|s| !s.is_final() && *s != CallStatus::Unknown).map(CallStatus::as_str);
+            format!("phase = '{}' AND status IN ({})", ItemPhase::Sent.as_str(), quoted(open.collect()))
+        }
+    };
+    format!("EXISTS (SELECT 1 FROM job_item_counts c WHERE c.job_id = jobs.id AND {condition})")
 }
 
 pub struct NewItem {
@@ -108,6 +190,7 @@ struct JobRow {
     provider: Option<String>,
     created_by: String,
     created_by_email: Option<String>,
+    name: Option<String>,
     /// The state as last stored (the summary computes the current one).
     #[sqlx(try_from = "String")]
     state: JobState,
@@ -150,6 +233,7 @@ impl JobRow {
         };
         Ok(JobSummary {
             id: self.id.clone(),
+            name: self.name.clone(),
             kind: self.kind,
             account_id: self.account_id.clone(),
             meeting_id,
@@ -249,8 +333,12 @@ pub fn summarize(groups: impl IntoIterator<Item = (Option<u32>, ItemPhase, CallS
     let mut following = false;
     for (batch, phase, status, n) in groups {
         c.rows += n;
-        *c.by_status.entry(status.as_str().to_owned()).or_default() += n;
         batches_all.extend(batch);
+        match phase {
+            ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked => {}
+            // Only calls have a call status: a row never dialled is not "canceled" or "failed".
+            _ => *c.by_status.entry(status.as_str().to_owned()).or_default() += n,
+        }
         match phase {
             ItemPhase::Invalid => c.invalid += n,
             ItemPhase::Duplicate => c.duplicates += n,
@@ -312,8 +400,8 @@ impl Store {
         let mut tx = self.write().await?;
         sqlx::query(
             "INSERT INTO jobs (id, kind, account_id, meeting_id, operator_id, instance_id, caller, answer_mode, rout_point, provider, \
-             created_by, created_by_email, state, batch_cap, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dialling', ?, ?, ?)",
+             created_by, created_by_email, name, state, batch_cap, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dialling', ?, ?, ?)",
         )
         .bind(&job.id)
         .bind(job.target.kind().as_str())
@@ -327,6 +415,7 @@ impl Store {
         .bind(route.and_then(|r| r.provider.as_ref()))
         .bind(&job.created_by)
         .bind(&job.created_by_email)
+        .bind(&job.name)
         .bind(i64::from(job.batch_cap))
         .bind(now)
         .bind(now)
@@ -402,25 +491,40 @@ impl Store {
     }
 
     /// Newest first, in two queries whatever the limit: the jobs, then their items' counts.
-    pub async fn recent_jobs(&self, limit: u32) -> Result<Vec<JobSummary>, StoreError> {
-        let rows: Vec<JobRow> =
-            sqlx::query_as("SELECT * FROM jobs ORDER BY created_at DESC, id LIMIT ?").bind(i64::from(limit)).fetch_all(&self.pool).await?;
-        let groups: Vec<ItemGroup> = sqlx::query_as(sqlx::AssertSqlSafe(format!(
-            "{ITEM_GROUPS} WHERE job_id IN (SELECT id FROM jobs ORDER BY created_at DESC, id LIMIT ?)"
-        )))
-        .bind(i64::from(limit))
-        .fetch_all(&self.pool)
-        .await?;
+    /// One page of the jobs matching `filter`, newest first, and how many match in all. Two queries
+    /// for the page (its jobs, then their counters) whatever its size.
+    pub async fn list_jobs(&self, filter: &JobFilter, page: u32, page_size: u32) -> Result<(Vec<JobSummary>, u32), StoreError> {
+        let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM jobs");
+        filter.push_where(&mut count);
+        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let mut select = sqlx::QueryBuilder::new("SELECT * FROM jobs");
+        filter.push_where(&mut select);
+        // Jobs submitted in the same millisecond keep their order of insertion.
+        select.push(" ORDER BY created_at DESC, rowid DESC LIMIT ").push_bind(i64::from(page_size));
+        select.push(" OFFSET ").push_bind(i64::from(page.saturating_sub(1)) * i64::from(page_size));
+        let rows: Vec<JobRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        if rows.is_empty() {
+            return Ok((Vec::new(), total as u32));
+        }
+        let mut groups_query = sqlx::QueryBuilder::new(format!("{ITEM_GROUPS} WHERE job_id IN ("));
+        let mut ids = groups_query.separated(", ");
+        for row in &rows {
+            ids.push_bind(&row.id);
+        }
+        groups_query.push(")");
+        let groups: Vec<ItemGroup> = groups_query.build_query_as().fetch_all(&self.pool).await?;
         let mut by_job: HashMap<&str, Vec<&ItemGroup>> = HashMap::new();
         for g in &groups {
             by_job.entry(g.job_id.as_str()).or_default().push(g);
         }
-        rows.iter()
+        let jobs = rows
+            .iter()
             .map(|row| {
                 let (counters, state) = summarize_groups(by_job.get(row.id.as_str()).into_iter().flatten().copied());
                 row.summary(counters, state)
             })
-            .collect()
+            .collect::<Result<_, _>>()?;
+        Ok((jobs, total as u32))
     }
 
     pub async fn job_ref(&self, id: &str) -> Result<Option<JobRef>, StoreError> {
@@ -779,5 +883,26 @@ impl Store {
         }
         tx.commit().await?;
         Ok(ids.len() as u32)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_never_dialled_have_no_call_status() {
+        let (c, state) = summarize([
+            (None, ItemPhase::Blocked, CallStatus::Canceled, 1),
+            (None, ItemPhase::Invalid, CallStatus::Failed, 2),
+            (None, ItemPhase::Duplicate, CallStatus::Canceled, 1),
+            (Some(1), ItemPhase::Sent, CallStatus::Canceled, 3),
+            (Some(1), ItemPhase::Sent, CallStatus::Completed, 4),
+        ]);
+        assert_eq!(c.by_status.get("canceled"), Some(&3), "the do-not-call row is not a canceled call");
+        assert_eq!(c.by_status.get("failed"), None, "an invalid number is not a failed call");
+        assert_eq!(c.by_status.get("completed"), Some(&4));
+        assert_eq!((c.rows, c.blocked, c.invalid, c.duplicates, c.accepted, c.finished), (11, 1, 2, 1, 7, 7));
+        assert_eq!(state, JobState::Finished);
     }
 }

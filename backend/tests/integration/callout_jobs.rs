@@ -227,7 +227,9 @@ async fn do_not_call_numbers_are_never_dialled() {
     let app = common::spawn_with("do_not_call = [\"+86 139 0000 0099\"]\n[sandbox]\ntime_scale = 0.01\n", &[]).await;
     let added = app.post_json("/api/v1/do-not-call", &json!({ "number": "139-0000-0098", "note": "asked not to be called" })).await;
     assert_eq!(added.status(), 201);
-    assert_eq!(added.json::<Value>().await.unwrap()["e164"], "+8613900000098", "the answer shows the normalised number");
+    let added: Value = added.json().await.unwrap();
+    assert_eq!(added["e164"], "+8613900000098", "the answer shows the normalised number");
+    assert_eq!(added["already_listed"], false);
     let list: Value = app.get("/api/v1/do-not-call").await.json().await.unwrap();
     let listed: Vec<(&str, bool)> =
         list.as_array().unwrap().iter().map(|e| (e["e164"].as_str().unwrap(), e["configured"].as_bool().unwrap())).collect();
@@ -243,9 +245,16 @@ async fn do_not_call_numbers_are_never_dialled() {
     let dials = app.dial_counts().await;
     assert_eq!(dials.keys().collect::<Vec<_>>(), vec!["+8613900000097"]);
 
-    let again = app.post_json("/api/v1/do-not-call", &json!({ "number": "+86 139 0000 0098", "note": "second request" })).await;
-    assert_eq!(again.status(), 200, "a listed number only gets its new note");
-    assert_eq!(again.json::<Value>().await.unwrap()["note"], "second request");
+    let again = app.post_json("/api/v1/do-not-call", &json!({ "number": "+86 139 0000 0098" })).await;
+    assert_eq!(again.status(), 200, "a listed number is not added twice");
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["already_listed"], true, "the answer says it was listed already");
+    assert_eq!(again["note"], "asked not to be called", "re-adding without a note keeps the note");
+    let noted = app.post_json("/api/v1/do-not-call", &json!({ "number": "13900000098", "note": "second request" })).await;
+    assert_eq!(noted.json::<Value>().await.unwrap()["note"], "second request", "a new note replaces the old one");
+    let audit: Value = app.get("/api/v1/audit?action=do_not_call_add").await.json().await.unwrap();
+    let outcomes: Vec<&str> = audit.as_array().unwrap().iter().map(|e| e["outcome"].as_str().unwrap()).collect();
+    assert_eq!(outcomes, ["already_listed", "already_listed", "ok"], "newest first");
     let configured = app.post_json("/api/v1/do-not-call", &json!({ "number": "13900000099" })).await;
     assert_eq!(configured.status(), 409, "a configured number is not stored a second time");
     let refused = app.delete("/api/v1/do-not-call/+8613900000099").await;

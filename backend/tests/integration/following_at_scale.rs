@@ -24,8 +24,8 @@ async fn submit(app: &common::TestApp, text: String) -> String {
 
 /// The job's summary from the jobs list (counters kept by the store, not recomputed from items).
 async fn listed(app: &common::TestApp, job_id: &str) -> Value {
-    let jobs: Value = app.get("/api/v1/callouts?limit=20").await.json().await.unwrap();
-    let jobs = jobs.as_array().cloned().or_else(|| jobs["jobs"].as_array().cloned()).expect("a list of jobs");
+    let jobs: Value = app.get("/api/v1/callouts?page_size=20").await.json().await.unwrap();
+    let jobs = jobs["jobs"].as_array().cloned().expect("a page of jobs");
     jobs.into_iter().find(|j| j["id"] == job_id).unwrap_or_else(|| panic!("job {job_id} is listed"))
 }
 

@@ -302,7 +302,7 @@ async fn every_operation_answers_what_the_document_says() {
     let created = c.call("post", "/api/v1/callouts", "/api/v1/callouts", Some(job_body), 202).await;
     let job_id = created["job_id"].as_str().unwrap().to_owned();
     c.app.wait_for_job(&job_id, |job| job["state"] != "dialling").await;
-    c.call("get", "/api/v1/callouts", "/api/v1/callouts?limit=10", None, 200).await;
+    c.call("get", "/api/v1/callouts", "/api/v1/callouts?page_size=10&state=finished&kind=meeting_callout", None, 200).await;
     c.call("get", "/api/v1/callouts/{id}", &format!("/api/v1/callouts/{job_id}"), None, 200).await;
     c.call("get", "/api/v1/callouts/{id}/export.csv", &format!("/api/v1/callouts/{job_id}/export.csv"), None, 200).await;
     c.call("get", "/api/v1/callouts/template.csv", "/api/v1/callouts/template.csv", None, 200).await;

@@ -88,7 +88,7 @@ async fn a_full_disk_refuses_dialling_before_anything_is_sent_and_recovers() {
     assert_eq!(wait_dialled(&app, 20).await, 20);
     // The job refused while the disk was full was never recorded: nothing of it waits to be dialled.
     let jobs: Value = app.get("/api/v1/callouts").await.json().await.unwrap();
-    assert_eq!(jobs.as_array().map(Vec::len), Some(1), "{jobs}");
+    assert_eq!(jobs["total"], 1, "{jobs}");
 
     // The disk fills up while a job dials: it stops sending, then goes on by itself once space returns.
     let response = app.post_json("/api/v1/callouts", &job_body(1000, 400)).await;
