@@ -8,7 +8,12 @@ import { outputDir, recordResponse } from './backend.mjs';
 export { outputDir };
 export const screenshotDir = path.join(outputDir, 'screenshots');
 
-export async function launchBrowser() {
+/**
+ * A fresh persistent Chromium context. Times are shown in the browser's zone: the tests run in
+ * China's (no daylight saving, 8 hours from UTC) so a time left in UTC is visible. `options` adds
+ * or overrides playwright context options (a phone's viewport, another zone).
+ */
+export async function launchBrowser(options = {}) {
   const executablePath = process.env.CHROMIUM ?? '/usr/bin/chromium';
   const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'callout-e2e-'));
   mkdirSync(screenshotDir, { recursive: true });
@@ -16,10 +21,12 @@ export async function launchBrowser() {
     executablePath,
     headless: true,
     viewport: { width: 1280, height: 800 },
+    timezoneId: 'Asia/Shanghai',
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
+    ...options,
   });
   context.on('response', recordResponse);
   return context;

@@ -34,6 +34,13 @@ test('an admin adds, finds and removes numbers; configured ones stay', async () 
   assert.deepEqual(await numbers(page), ['+8613900000098', CONFIGURED]);
   assert.equal(await page.getByTestId('dnc-number').inputValue(), '', 'the form is ready for the next number');
 
+  // Adding it again, without a note, says so and keeps the note.
+  await page.getByTestId('dnc-number').fill('+86 139 0000 0098');
+  await page.getByTestId('dnc-add').click();
+  await page.getByTestId('global-alert').getByText('+8613900000098 was on the do-not-call list already; its note is kept.').waitFor({ timeout: 10000 });
+  assert.deepEqual(await numbers(page), ['+8613900000098', CONFIGURED]);
+  assert.match(await page.getByTestId('dnc-row').first().textContent(), /asked not to be called/);
+
   await page.getByTestId('dnc-search').fill('asked');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="dnc-row"]').length === 1);
   await screenshot(page, 'do-not-call');

@@ -22,6 +22,10 @@ test('a SIP address is validated as you type, invited, and its status followed',
   assert.ok((await page.getByTestId('invite-id').textContent()).length > 0);
   await page.locator('[data-testid="room-call-status"][data-status]').waitFor({ timeout: 15000 });
   assert.notEqual(await page.getByTestId('room-call-status').textContent(), '…');
+  // The provider's answer state in words (its number kept), and its time in local time with the zone.
+  await page.waitForFunction(() => document.querySelector('[data-testid="room-call-response-time"]')?.textContent !== '', null, { timeout: 15000 });
+  assert.match(await page.getByTestId('room-call-raw-status').textContent(), /^(no answer|not called|joining|rejected|calling|cancelled|left) \(\d\)$/);
+  assert.match(await page.getByTestId('room-call-response-time').textContent(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+8$/);
   await screenshot(page, 'room-call');
 });
 

@@ -62,3 +62,16 @@ test('a viewer sees the dialling pages read-only, with the reason', async () => 
     await viewerBackend.stop();
   }
 });
+
+test('an unknown path shows a real not-found page with the way back', async () => {
+  const page = await ctx.browser.newPage();
+  await page.goto(ctx.backend.base + '/no/such/page');
+  await page.getByTestId('not-found').waitFor({ timeout: 20000 });
+  assert.ok(await page.getByRole('heading', { name: 'Page not found' }).isVisible());
+  assert.equal(await page.getByTestId('not-found-path').textContent(), '/no/such/page');
+  assert.doesNotMatch(await page.getByTestId('not-found').textContent(), /not available yet/);
+  await screenshot(page, 'not-found');
+  await page.getByTestId('not-found-home').click();
+  await page.getByTestId('health-version').waitFor({ timeout: 20000 });
+  assert.equal(new URL(page.url()).pathname, '/');
+});

@@ -5,10 +5,10 @@
 use callout_shared::{
     audit::{AuditEntry, AuditQuery},
     dialex::{DialExResult, StartDialEx},
-    dnc::{AddDoNotCall, DoNotCallEntry},
+    dnc::{AddDoNotCall, DoNotCallAdded, DoNotCallEntry},
     error::ApiErrorBody,
     health::HealthResponse,
-    jobs::{CalloutJob, CreateCalloutJob, CreateDialExJob, JobCreated, JobSummary, RetryResult, RetryUnknown},
+    jobs::{CalloutJob, CreateCalloutJob, CreateDialExJob, JobCreated, JobList, JobListQuery, RetryResult, RetryUnknown},
     me::MeResponse,
     meeting::{CalloutStatusPage, CancelResult, MeetingNumbersRequest, MsOpenIdResult, RoomCallApiRequest, RoomCallInfo, RoomCallResult},
     numbers::{ValidateNumbersRequest, ValidateNumbersResponse},
@@ -65,11 +65,6 @@ pub async fn start_callout(request: &CreateCalloutJob, idempotency_key: &str) ->
     post(url("/callouts"), request, Some(idempotency_key)).await
 }
 
-/// The latest jobs, newest first.
-pub async fn jobs(limit: u32) -> Result<Vec<JobSummary>, ApiError> {
-    get(url(&format!("/callouts?limit={limit}"))).await
-}
-
 pub async fn job(id: &str) -> Result<CalloutJob, ApiError> {
     get(job_url(id, "")).await
 }
@@ -121,8 +116,9 @@ pub async fn do_not_call() -> Result<Vec<DoNotCallEntry>, ApiError> {
     get(url("/do-not-call")).await
 }
 
-/// Adds a number (the backend normalises it) and answers with the entry as stored.
-pub async fn add_do_not_call(request: &AddDoNotCall) -> Result<DoNotCallEntry, ApiError> {
+/// Adds a number (the backend normalises it) and answers with the entry as stored and whether it
+/// was listed already.
+pub async fn add_do_not_call(request: &AddDoNotCall) -> Result<DoNotCallAdded, ApiError> {
     post(url("/do-not-call"), request, None).await
 }
 
@@ -136,8 +132,7 @@ pub async fn audit(query: &AuditQuery) -> Result<Vec<AuditEntry>, ApiError> {
 
 /// `/audit` or `/audit/export.csv` with the filters that are set.
 pub fn audit_url(suffix: &str, query: &AuditQuery) -> String {
-    let text = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(encode);
-    let pairs: Vec<String> = [
+    let pairs = [
         ("user", text(&query.user)),
         ("action", text(&query.action)),
         ("account_id", text(&query.account_id)),
@@ -145,12 +140,40 @@ pub fn audit_url(suffix: &str, query: &AuditQuery) -> String {
         ("to", query.to.map(|v| v.to_string())),
         ("limit", query.limit.map(|v| v.to_string())),
         ("offset", query.offset.map(|v| v.to_string())),
-    ]
-    .into_iter()
-    .filter_map(|(k, v)| v.map(|v| format!("{k}={v}")))
-    .collect();
-    let qs = if pairs.is_empty() { String::new() } else { format!("?{}", pairs.join("&")) };
-    url(&format!("/audit{suffix}{qs}"))
+    ];
+    url(&format!("/audit{suffix}{}", query_string(pairs)))
+}
+
+/// One page of every job, newest first, with the filters that are set.
+pub async fn jobs(query: &JobListQuery) -> Result<JobList, ApiError> {
+    let pairs = [
+        ("page", query.page.map(|v| v.to_string())),
+        ("page_size", query.page_size.map(|v| v.to_string())),
+        ("from", query.from.map(|v| v.to_string())),
+        ("to", query.to.map(|v| v.to_string())),
+        ("account_id", text(&query.account_id)),
+        ("meeting_id", text(&query.meeting_id)),
+        ("created_by", text(&query.created_by)),
+        ("state", query.state.map(|s| s.as_str().to_owned())),
+        ("kind", query.kind.map(|k| k.as_str().to_owned())),
+        ("search", text(&query.search)),
+    ];
+    get(url(&format!("/callouts{}", query_string(pairs)))).await
+}
+
+/// A filter's text, trimmed and URL-encoded; blank is no filter.
+fn text(value: &Option<String>) -> Option<String> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(encode)
+}
+
+/// `?k=v&…` of the pairs that have a value (values already encoded), or nothing.
+fn query_string<const N: usize>(pairs: [(&str, Option<String>); N]) -> String {
+    let pairs: Vec<String> = pairs.into_iter().filter_map(|(k, v)| v.map(|v| format!("{k}={v}"))).collect();
+    if pairs.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", pairs.join("&"))
+    }
 }
 
 /// A fresh key per submit: 128 random bits as 32 hex digits.

@@ -11,10 +11,9 @@ use crate::{
         alert::GlobalAlert,
         layout::{Footer, Header, Navigation},
     },
-    i18n::K,
     pages::{
         audit::AuditPage, callout::CalloutPage, dashboard::Dashboard, dialex::DialExPage, do_not_call::DoNotCallPage, job::JobPage,
-        ms_open_id::MsOpenIdPage, placeholder::Placeholder, room_call::RoomCallPage, status::StatusPage,
+        jobs::JobsPage, ms_open_id::MsOpenIdPage, not_found::NotFound, room_call::RoomCallPage, status::StatusPage,
     },
     state::{alert::provide_alerts, locale::provide_locale, session::provide_session},
 };
@@ -31,9 +30,10 @@ pub fn App() -> impl IntoView {
                 <Navigation />
                 <main id="main" class="content">
                     <GlobalAlert />
-                    <Routes fallback=|| view! { <Placeholder title=K::PageNotFound /> }>
+                    <Routes fallback=NotFound>
                         <Route path=path!("/") view=Dashboard />
                         <Route path=path!("/callout") view=CalloutPage />
+                        <Route path=path!("/jobs") view=JobsPage />
                         <Route path=path!("/callout/jobs/:id") view=JobPage />
                         <Route path=path!("/status") view=StatusPage />
                         <Route path=path!("/ms-open-id") view=MsOpenIdPage />

@@ -184,6 +184,23 @@ pub fn MeetingFields(account: RwSignal<String>, meeting_id: RwSignal<String>, er
     }
 }
 
+/// The optional name or note a job is given at submit, its title in the job list and view.
+#[component]
+pub fn JobNameField(value: RwSignal<String>, errors: FieldErrors) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Field id="name" label=Signal::derive(move || locale.t(K::JobNameLabel)) help=Signal::derive(move || locale.t(K::JobNameHelp))
+            error=errors.text("name")>
+            <input id="name" maxlength="200" autocomplete="off" aria-describedby=described_by("name") bind:value=value data-testid="job-name" />
+        </Field>
+    }
+}
+
+/// The name as the API takes it: blank is no name.
+pub fn job_name(value: RwSignal<String>) -> Option<String> {
+    Some(value.get_untracked().trim().to_owned()).filter(|n| !n.is_empty())
+}
+
 /// The meeting id input every meeting page has.
 #[component]
 pub fn MeetingIdField(value: RwSignal<String>, errors: FieldErrors) -> impl IntoView {

@@ -13,8 +13,9 @@ use crate::{
 };
 
 /// The areas of the product, in the order admins use them, with the least role that sees each.
-const AREAS: [(&str, K, Role); 8] = [
+const AREAS: [(&str, K, Role); 9] = [
     ("/", K::NavDashboard, Role::Viewer),
+    ("/jobs", K::NavJobs, Role::Viewer),
     ("/callout", K::NavCallout, Role::Viewer),
     ("/status", K::NavStatus, Role::Viewer),
     ("/ms-open-id", K::NavMsOpenId, Role::Viewer),

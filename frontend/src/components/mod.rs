@@ -1,5 +1,5 @@
 //! Reusable view pieces: the shell, the global alert, progress, form fields, the number entry and
-//! the confirmation step of list dialling.
+//! the confirmation step of list dialling, the pager.
 
 pub mod alert;
 pub mod confirm;
@@ -7,3 +7,4 @@ pub mod copy;
 pub mod field;
 pub mod layout;
 pub mod number_entry;
+pub mod pager;

@@ -80,10 +80,15 @@ fn NumberRowView(state: NumberEntryState, row: RowFields) -> impl IntoView {
     view! {
         <tr data-testid="number-row">
             <td class="muted">{position}</td>
-            <td><input class="input-cc" inputmode="tel" autocomplete="off" aria-label=move || label(K::ColCountryCode) bind:value=row.country_code /></td>
-            <td><input inputmode="tel" autocomplete="off" aria-label=move || label(K::ColNumber) bind:value=row.number data-testid="row-number" /></td>
-            <td><input class="input-ext" autocomplete="off" aria-label=move || label(K::ColExtension) bind:value=row.extension /></td>
-            <td><input autocomplete="off" aria-label=move || label(K::ColNickname) bind:value=row.nickname /></td>
+                        // Placeholders name the fields where a phone hides the table's header.
+            <td><input class="input-cc" inputmode="tel" autocomplete="off" aria-label=move || label(K::ColCountryCode)
+                placeholder="+86" bind:value=row.country_code /></td>
+            <td><input inputmode="tel" autocomplete="off" aria-label=move || label(K::ColNumber)
+                placeholder=move || locale.t(K::ColNumber) bind:value=row.number data-testid="row-number" /></td>
+            <td><input class="input-ext" autocomplete="off" aria-label=move || label(K::ColExtension)
+                placeholder=move || locale.t(K::ColExtension) bind:value=row.extension /></td>
+            <td><input autocomplete="off" aria-label=move || label(K::ColNickname)
+                placeholder=move || locale.t(K::ColNickname) bind:value=row.nickname /></td>
             <td aria-live="polite">{verdict}</td>
             <td>
                 <button type="button" class="button-link"

@@ -38,7 +38,8 @@ strings! {
     FooterBackend => "backend {version}", "后端 {version}";
     FooterUnreachable => "backend unreachable", "后端无法连接";
     PageNotFound => "Page not found", "页面不存在";
-    NotAvailableYet => "This area is not available yet.", "此功能尚未开放。";
+    PageNotFoundBody => "The console has no page at", "控制台没有这个页面：";
+    PageNotFoundHome => "Back to the dashboard", "返回概览";
     Dismiss => "Dismiss", "关闭";
     Loading => "Loading…", "加载中…";
     Required => "This field is required.", "此项必填。";
@@ -68,11 +69,20 @@ strings! {
     ProviderCcc => "Alibaba Cloud Contact Center", "阿里云云呼叫中心";
     SandboxAccount => "sandbox", "沙箱";
     InstancesLabel => "Instances", "实例";
-    RecentJobsTitle => "Recent callout jobs", "最近的外呼任务";
-    NoJobsYet => "No callout jobs yet.", "还没有外呼任务。";
-    JobStartedAt => "Started (UTC)", "开始时间（UTC）";
+    RecentJobsTitle => "Latest jobs", "最近的任务";
+    NoJobsYet => "No jobs yet.", "还没有任务。";
+    AllJobs => "All jobs", "全部任务";
+    NavJobs => "Jobs", "任务";
+    JobsIntro => "Every callout job and DialEx list, newest first. Filters stay in the address, so a view can be bookmarked.",
+        "全部外呼任务与 DialEx 列表，最新的在前。筛选条件保存在地址中，可收藏。";
+    JobsSearchLabel => "Name or job id", "名称或任务 ID";
+    ClearFilters => "Clear", "清除";
+    NoJobsMatch => "No job matches these filters.", "没有符合条件的任务。";
+    JobsMatching => "{count} jobs", "共 {count} 个任务";
+    JobTitleLabel => "Job", "任务";
+    FinishedOfAccepted => "Finished / accepted", "已结束 / 已受理";
+    JobStartedAt => "Started", "开始时间";
     SubmittedBy => "Submitted by", "提交人";
-    FinishedOfDialled => "Finished / dialled", "已结束 / 已呼叫";
     CallsByStatus => "Calls by status", "各状态呼叫数";
     ViewerReadOnly => "Your role is viewer: you can look around, but only operators and admins can place calls.",
         "您的角色是只读：可以查看，但只有操作员和管理员可以发起呼叫。";
@@ -194,8 +204,8 @@ strings! {
     WaitForChecks => "Wait until every number is checked.", "请等待全部号码校验完成。";
 
     // Live job view
-    JobTitle => "Callout job {job}", "外呼任务 {job}";
-    DialExJobTitle => "DialEx job {job}", "DialEx 外呼任务 {job}";
+    JobTitle => "Callout to meeting {job}", "外呼到会议 {job}";
+    DialExJobTitle => "DialEx calls to {job}", "DialEx 外呼到 {job}";
     JobKindLabel => "Kind", "类型";
     JobTargetLabel => "Meeting or route", "会议或路由";
     CallsSent => "Calls sent", "已发送呼叫";
@@ -227,6 +237,10 @@ strings! {
     ExportCsv => "Export CSV", "导出 CSV";
     CancelRinging => "Cancel ringing calls", "取消振铃中的呼叫";
     CancelDone => "{count} ringing calls canceled.", "已取消 {count} 个振铃中的呼叫。";
+    JobNameLabel => "Job name or note (optional)", "任务名称或备注（可选）";
+    JobNameHelp => "Shown as the job's title in the job list, e.g. \"Board meeting dial-in\".", "在任务列表中作为任务标题显示，例如“董事会电话接入”。";
+    CancelRingingConfirm => "Hang up {count} calls that are ringing or waiting to ring? This cannot be undone.",
+        "挂断 {count} 个正在振铃或等待振铃的呼叫？此操作无法撤销。";
     RetryUnknown => "Retry unknown outcomes", "重试结果未知的号码";
     RetryTitle => "Dial the unknown outcomes again?", "重新呼叫结果未知的号码？";
     RetryWarning => "{count} numbers have an unknown outcome: the provider may already have called them. Retrying can ring them a second time.",
@@ -272,6 +286,13 @@ strings! {
     InvitationTitle => "Invitation", "邀请";
     InviteIdLabel => "Invite ID", "邀请 ID";
     ResponseTime => "Answered at", "响应时间";
+    RoomStateNoAnswer => "no answer", "无应答";
+    RoomStateNotCalled => "not called", "未呼叫";
+    RoomStateJoining => "joining", "入会中";
+    RoomStateRejected => "rejected", "已拒绝";
+    RoomStateCalling => "calling", "呼叫中";
+    RoomStateCancelled => "cancelled", "已取消";
+    RoomStateLeft => "left", "已离会";
     CancelInvitation => "Cancel the invitation", "取消邀请";
     RoomCallCanceled => "The invitation was canceled.", "邀请已取消。";
 
@@ -287,8 +308,8 @@ strings! {
     NavAudit => "Audit log", "审计日志";
     AuditUser => "User", "用户";
     AuditAction => "Action", "操作";
-    AuditFrom => "From (UTC day)", "起始日期（UTC）";
-    AuditTo => "To (UTC day)", "截止日期（UTC）";
+    AuditFrom => "From (day)", "起始日期";
+    AuditTo => "To (day)", "截止日期";
     AuditWhen => "When", "时间";
     AuditTarget => "Target", "对象";
     AuditOutcome => "Outcome", "结果";
@@ -312,13 +333,14 @@ strings! {
     DncNote => "Note", "备注";
     DncAdd => "Add to the list", "加入名单";
     DncAdded => "{number} is on the do-not-call list.", "{number} 已加入禁呼名单。";
+    DncAlreadyListed => "{number} was on the do-not-call list already; its note is kept.", "{number} 已在禁呼名单中，原备注保留。";
     DncRemove => "Remove {number}", "移除 {number}";
     DncRemoveConfirm => "Remove {number} from the do-not-call list? Callout jobs will be able to dial it again.",
         "将 {number} 移出禁呼名单？之后的外呼任务将可以拨打它。";
     DncRemoved => "{number} was removed from the do-not-call list.", "{number} 已移出禁呼名单。";
     DncConfigured => "configuration file", "配置文件";
     DncAddedBy => "Added by", "添加人";
-    DncAddedAt => "Added (UTC)", "添加时间（UTC）";
+    DncAddedAt => "Added", "添加时间";
     DncEmpty => "The list is empty.", "名单为空。";
     RemoveLabel => "Remove", "移除";
 }

@@ -1,5 +1,6 @@
-//! Calendar dates and timestamps in UTC, without the browser: the audit filters send day bounds
-//! as epoch milliseconds, and tables show the backend's epoch milliseconds as text.
+//! Calendar dates and timestamps: the backend speaks epoch milliseconds (UTC); people read local
+//! time with the zone named. The arithmetic is pure (tested natively); only the browser knows the
+//! local offset and zone name.
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -42,9 +43,71 @@ pub fn day_end_ms(date: &str) -> Option<i64> {
 
 /// `2026-11-21 14:02:19 UTC`.
 pub fn format_utc(ms: i64) -> String {
+    format_at_offset(ms, 0, "UTC")
+}
+
+/// `ms` as wall-clock time `offset_minutes` east of UTC, followed by `zone`.
+pub fn format_at_offset(ms: i64, offset_minutes: i64, zone: &str) -> String {
+    let ms = ms + offset_minutes * 60_000;
     let (days, rest) = (ms.div_euclid(DAY_MS), ms.rem_euclid(DAY_MS) / 1000);
     let (y, m, d) = civil_from_days(days);
-    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} UTC", rest / 3600, rest / 60 % 60, rest % 60)
+    format!("{y:04}-{m:02}-{d:02} {:02}:{:02}:{:02} {zone}", rest / 3600, rest / 60 % 60, rest % 60)
+}
+
+/// `Asia/Shanghai` style names are long; a table shows `GMT+8`-style offsets beside the time.
+pub fn offset_label(offset_minutes: i64) -> String {
+    let sign = if offset_minutes < 0 { '-' } else { '+' };
+    let (h, m) = (offset_minutes.abs() / 60, offset_minutes.abs() % 60);
+    if m == 0 {
+        format!("GMT{sign}{h}")
+    } else {
+        format!("GMT{sign}{h}:{m:02}")
+    }
+}
+
+/// `ms` in the browser's time zone, with its offset named: `2026-11-21 22:02:19 GMT+8`.
+#[cfg(target_arch = "wasm32")]
+pub fn format_local(ms: i64) -> String {
+    // The offset of that instant, not of today: daylight saving time changes it.
+    let offset = -(js_sys::Date::new(&wasm_bindgen::JsValue::from_f64(ms as f64)).get_timezone_offset() as i64);
+    format_at_offset(ms, offset, &offset_label(offset))
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn format_local(ms: i64) -> String {
+    format_utc(ms)
+}
+
+/// Epoch seconds as the provider sends them (`"1796152169"`), shown like every other time.
+pub fn format_local_seconds(seconds: &str) -> Option<String> {
+    seconds.trim().parse::<i64>().ok().filter(|s| *s > 0).map(|s| format_local(s * 1000))
+}
+
+/// The browser's own time zone (`Asia/Shanghai`), for the heading that explains the times.
+#[cfg(target_arch = "wasm32")]
+pub fn local_zone_name() -> String {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into()).ok().and_then(|z| z.as_string()).unwrap_or_else(|| "UTC".into())
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn local_zone_name() -> String {
+    "UTC".into()
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+pub fn local_day_bounds(date: &str) -> Option<(i64, i64)> {
+    Some((day_start_ms(date)?, day_end_ms(date)?))
+}
+
+/// A local calendar day's bounds in epoch milliseconds (what `<input type=date>` gives).
+#[cfg(target_arch = "wasm32")]
+pub fn local_day_bounds(date: &str) -> Option<(i64, i64)> {
+    let utc = day_start_ms(date)?;
+    let (y, m, d) = civil_from_days(utc.div_euclid(DAY_MS));
+    let start = js_sys::Date::new_with_year_month_day(y as u32, (m - 1) as i32, d as i32).get_time() as i64;
+    let next = js_sys::Date::new_with_year_month_day(y as u32, m as i32 - 1, d as i32 + 1).get_time() as i64;
+    Some((start, next - 1))
 }
 
 #[cfg(test)]
@@ -67,5 +130,17 @@ mod tests {
         assert_eq!(format_utc(0), "1970-01-01 00:00:00 UTC");
         assert_eq!(format_utc(1_795_219_200_000 + 14 * 3_600_000 + 2 * 60_000 + 19_999), "2026-11-21 14:02:19 UTC");
         assert_eq!(format_utc(951_782_400_000), "2000-02-29 00:00:00 UTC");
+    }
+
+    #[test]
+    fn local_times_name_their_offset() {
+        let at = 1_795_219_200_000 + 14 * 3_600_000 + 2 * 60_000 + 19_999;
+        assert_eq!(format_at_offset(at, 480, &offset_label(480)), "2026-11-21 22:02:19 GMT+8");
+        assert_eq!(format_at_offset(at, -300, &offset_label(-300)), "2026-11-21 09:02:19 GMT-5");
+        assert_eq!(format_at_offset(at, 330, &offset_label(330)), "2026-11-21 19:32:19 GMT+5:30");
+        assert_eq!(format_at_offset(1_795_219_200_000 - 1, 480, "x"), "2026-11-21 07:59:59 x", "crosses midnight");
+        assert_eq!(format_local_seconds("1796152169"), Some(format_utc(1_796_152_169_000)));
+        assert_eq!(format_local_seconds(""), None);
+        assert_eq!(format_local_seconds("0"), None, "no time yet");
     }
 }

@@ -170,7 +170,7 @@ impl JobTable {
             let text = |v: &Option<String>| v.clone().unwrap_or_default().replace(['\t', '\n'], " ");
             lines.push(format!(
                 "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
-                i.row,
+                i.row + 1,
                 i.input.replace(['\t', '\n'], " "),
                 text(&i.e164),
                 text(&i.nick_name),
@@ -197,8 +197,10 @@ impl JobTable {
     }
 
     /// Dialled rows that are not final yet.
-    pub fn open_rows(&self) -> usize {
-        self.items.iter().filter(|i| dialled(i) && !i.status.is_final()).count()
+    /// Calls that "Cancel ringing" would hang up: sent, and queued or ringing at the provider, as
+    /// the backend chooses them (an unknown row may not exist there; an answered one is talking).
+    pub fn ringing_rows(&self) -> usize {
+        self.items.iter().filter(|i| i.phase == ItemPhase::Sent && matches!(i.status, CallStatus::Queued | CallStatus::Ringing)).count()
     }
 }
 
@@ -278,9 +280,15 @@ mod tests {
         assert!(!t.apply(older));
         assert!(!t.apply(newer), "the same row twice changes nothing");
         assert_eq!(t.page(&TableQuery::default()).rows[1].status, CallStatus::Completed);
-        assert_eq!(t.open_rows(), 2, "ringing and answered calls are still open");
+        assert_eq!(t.ringing_rows(), 1, "only the ringing call is canceled; the answered one is talking");
         assert!(t.apply(item(7, CallStatus::Queued)));
         assert_eq!(t.len(), 4);
+        assert_eq!(t.ringing_rows(), 2, "a queued call may still ring");
+        assert!(t.apply(item(8, CallStatus::Unknown)));
+        let mut unsent = item(9, CallStatus::Queued);
+        unsent.phase = ItemPhase::Pending;
+        assert!(t.apply(unsent));
+        assert_eq!(t.ringing_rows(), 2, "an unknown or unsent row rings nowhere");
     }
 
     #[test]
@@ -290,7 +298,7 @@ mod tests {
         let lines: Vec<_> = tsv.lines().collect();
         assert_eq!(lines.len(), 1 + 83);
         assert!(lines[0].starts_with("row\tinput"));
-        assert!(lines[1].starts_with("3\t13800130003\t+8613800130003\t\t1\tanswered"));
+        assert!(lines[1].starts_with("4\t13800130003\t+8613800130003\t\t1\tanswered"), "rows count from 1, as on the form");
     }
 
     #[test]
@@ -300,7 +308,7 @@ mod tests {
         let t = JobTable::new(vec![placed, item(2, CallStatus::Failed)]);
         let found = t.page(&TableQuery { search: "7F3A".into(), ..Default::default() });
         assert_eq!(found.rows.iter().map(|i| i.row).collect::<Vec<_>>(), vec![1]);
-        assert_eq!(t.open_rows(), 0, "a placed call is final: nothing to cancel");
+        assert_eq!(t.ringing_rows(), 0, "a placed call is final: nothing to cancel");
         let tsv = t.to_tsv(&TableQuery::default());
         assert!(tsv.lines().next().unwrap().ends_with("\tms_open_id\ttask_id"));
         assert!(tsv.lines().nth(1).unwrap().ends_with("\tplaced\t\t\t\ttask-7f3a"));

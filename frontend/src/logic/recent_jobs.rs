@@ -76,6 +76,7 @@ mod tests {
     fn job(id: &str, created_at: i64, finished: u32) -> JobSummary {
         JobSummary {
             id: id.into(),
+            name: None,
             kind: JobKind::MeetingCallout,
             account_id: "a".into(),
             meeting_id: Some("m".into()),

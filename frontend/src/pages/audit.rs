@@ -6,10 +6,12 @@ use leptos::prelude::*;
 
 use crate::{
     api,
-    components::alert::{load_failed, loading},
+    components::{
+        alert::{load_failed, loading},
+        pager::Pager,
+    },
     i18n::K,
-    logic::dates::{day_end_ms, day_start_ms, format_utc},
-    pages::job::Pager,
+    logic::dates::{format_local, local_day_bounds},
     state::locale::use_locale,
 };
 
@@ -32,8 +34,8 @@ impl Filters {
             user: text(&self.user),
             action: text(&self.action),
             account_id: text(&self.account),
-            from: day_start_ms(&self.from),
-            to: day_end_ms(&self.to),
+            from: local_day_bounds(&self.from).map(|(start, _)| start),
+            to: local_day_bounds(&self.to).map(|(_, end)| end),
             limit: Some(AUDIT_PAGE + 1),
             offset: Some(page * AUDIT_PAGE),
         }
@@ -69,7 +71,7 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <section>
             <h1>{locale.text(K::NavAudit)}</h1>
-            <form class="card form audit-filters" on:submit=apply>
+            <form class="card form filters" on:submit=apply>
                 {input("audit-user", K::AuditUser, "text", |f| &mut f.user)}
                 {input("audit-action", K::AuditAction, "text", |f| &mut f.action)}
                 {input("audit-account", K::AccountLabel, "text", |f| &mut f.account)}
@@ -112,7 +114,7 @@ fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
                 <tbody>
                     <For each=move || rows.clone() key=|e| e.id let:e>
                         <tr data-testid="audit-row">
-                            <td>{format_utc(e.at)}</td>
+                            <td>{format_local(e.at)}</td>
                             <td>{e.email.clone().unwrap_or_else(|| e.subject.clone())}</td>
                             <td><code data-testid="audit-row-action">{e.action.clone()}</code></td>
                             <td>{e.account_id.clone()}</td>

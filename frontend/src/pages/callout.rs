@@ -8,7 +8,7 @@ use crate::{
     api,
     components::{
         confirm::{review, ConfirmCard, JobRequest},
-        field::{FieldErrors, MeetingFields, Submission, ViewerNote},
+        field::{job_name, FieldErrors, JobNameField, MeetingFields, Submission, ViewerNote},
         number_entry::NumberEntry,
     },
     i18n::K,
@@ -16,7 +16,7 @@ use crate::{
     state::{alert::use_alerts, locale::use_locale, number_entry::NumberEntryState, session::Me},
 };
 
-const FIELDS: [&str; 3] = ["account_id", "meeting_id", "numbers"];
+const FIELDS: [&str; 4] = ["account_id", "meeting_id", "numbers", "name"];
 
 #[component]
 pub fn CalloutPage() -> impl IntoView {
@@ -26,6 +26,7 @@ pub fn CalloutPage() -> impl IntoView {
     let errors = FieldErrors::new();
     let account = RwSignal::new(String::new());
     let meeting_id = RwSignal::new(String::new());
+    let name = RwSignal::new(String::new());
     let numbers = NumberEntryState::new();
     let confirming = RwSignal::new(false);
 
@@ -48,6 +49,7 @@ pub fn CalloutPage() -> impl IntoView {
             numbers: numbers.valid_rows().iter().map(NumberRow::to_callout_input).collect(),
             text: None,
             csv: None,
+            name: job_name(name),
         };
         let key = api::new_idempotency_key();
         Box::pin(async move { api::start_callout(&request, &key).await }) as JobRequest
@@ -63,6 +65,7 @@ pub fn CalloutPage() -> impl IntoView {
                 <MeetingFields account meeting_id errors />
                 <NumberEntry state=numbers />
                 <p class="field-error" data-testid="numbers-error">{errors.text("numbers")}</p>
+                <div class="card"><JobNameField value=name errors /></div>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || busy.get() || !me.may_dial() data-testid="callout-review">
                         {locale.text(K::Review)}
@@ -72,6 +75,9 @@ pub fn CalloutPage() -> impl IntoView {
             <ConfirmCard prefix="callout" title=K::ConfirmTitle numbers batches=true open=confirming dial=start request=confirm>
                 <dt>{locale.text(K::ConfirmMeeting)}</dt><dd data-testid="confirm-meeting">{move || meeting_id.get().trim().to_owned()}</dd>
                 <dt>{locale.text(K::AccountLabel)}</dt><dd>{move || account.get()}</dd>
+                <Show when=move || !name.get().trim().is_empty()>
+                    <dt>{locale.text(K::JobNameLabel)}</dt><dd data-testid="confirm-name">{move || name.get().trim().to_owned()}</dd>
+                </Show>
             </ConfirmCard>
         </section>
     }

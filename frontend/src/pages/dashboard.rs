@@ -2,9 +2,8 @@
 //! in, and the provider accounts they may use.
 
 use callout_shared::{
-    call_status::CallStatus,
     health::Mode,
-    jobs::JobSummary,
+    jobs::JobListQuery,
     me::{AccountSummary, MeResponse, ProviderKind, Role},
 };
 use leptos::prelude::*;
@@ -14,12 +13,8 @@ use crate::{
     components::alert::{load_failed, loading, Progress},
     i18n::K,
     live::{listen, Live},
-    logic::{
-        dates::format_utc,
-        job_table::dialled_count,
-        recent_jobs::{target, RecentJobs, RECENT_JOBS},
-    },
-    pages::job::{job_kind_key, job_state_key, status_key},
+    logic::recent_jobs::{RecentJobs, RECENT_JOBS},
+    pages::jobs::JobsTable,
     state::{
         locale::use_locale,
         session::{Health, Me},
@@ -57,7 +52,7 @@ fn RecentJobsCard() -> impl IntoView {
         latest.set_value(request);
         recent.update(RecentJobs::loading);
         tasks.spawn(async move {
-            let answer = api::jobs(RECENT_JOBS as u32).await;
+            let answer = api::jobs(&JobListQuery { page_size: Some(RECENT_JOBS as u32), ..Default::default() }).await.map(|list| list.jobs);
             if latest.get_value() == request {
                 match answer {
                     Ok(jobs) => {
@@ -79,26 +74,6 @@ fn RecentJobsCard() -> impl IntoView {
         Live::Resync => reload(),
         Live::Item { .. } => {}
     });
-    let row = move |job: JobSummary| {
-        let c = &job.counters;
-        let statuses = CallStatus::ALL
-            .into_iter()
-            .filter_map(|s| c.by_status.get(s.as_str()).filter(|n| **n > 0).map(|n| (s, *n)))
-            .map(|(s, n)| view! { <span class=format!("badge status status-{}", s.as_str()) data-status=s.as_str()>{locale.t(status_key(s))}" "{n}</span> })
-            .collect_view();
-        view! {
-            <tr data-testid="recent-job">
-                <td><a href=format!("/callout/jobs/{}", job.id)>{format_utc(job.created_at)}</a></td>
-                <td data-testid="recent-job-target" data-kind=job.kind.as_str()>
-                    <span class="badge">{locale.t(job_kind_key(job.kind))}</span>" "{target(&job)}<span class="muted">" · "{job.account_id.clone()}</span>
-                </td>
-                <td>{job.created_by.clone()}</td>
-                <td data-testid="recent-job-state" data-state=job.state.as_str()>{locale.t(job_state_key(job.state))}</td>
-                <td data-testid="recent-job-finished">{format!("{} / {}", c.finished, dialled_count(c))}</td>
-                <td class="badges">{statuses}</td>
-            </tr>
-        }
-    };
     view! {
         <div class="card" data-testid="recent-jobs">
             <h2>{locale.text(K::RecentJobsTitle)}</h2>
@@ -106,22 +81,9 @@ fn RecentJobsCard() -> impl IntoView {
                 (None, Some(err)) => load_failed(&err),
                 (None, None) => loading(),
                 (Some(list), _) if list.is_empty() => view! { <p class="muted">{locale.t(K::NoJobsYet)}</p> }.into_any(),
-                (Some(list), _) => view! {
-                    <div class="table-wrap">
-                        <table class="list">
-                            <thead><tr>
-                                <th scope="col">{locale.t(K::JobStartedAt)}</th>
-                                <th scope="col">{locale.t(K::JobTargetLabel)}</th>
-                                <th scope="col">{locale.t(K::SubmittedBy)}</th>
-                                <th scope="col">{locale.t(K::JobStateLabel)}</th>
-                                <th scope="col">{locale.t(K::FinishedOfDialled)}</th>
-                                <th scope="col">{locale.t(K::CallsByStatus)}</th>
-                            </tr></thead>
-                            <tbody>{list.into_iter().map(row).collect_view()}</tbody>
-                        </table>
-                    </div>
-                }.into_any(),
+                (Some(jobs), _) => view! { <JobsTable jobs /> }.into_any(),
             }}
+            <p><a href="/jobs" data-testid="all-jobs">{locale.text(K::AllJobs)}</a></p>
         </div>
     }
 }

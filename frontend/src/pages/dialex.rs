@@ -14,7 +14,7 @@ use crate::{
     components::{
         alert::Progress,
         confirm::{review, ConfirmCard, JobRequest},
-        field::{described_by, AccountSelect, Field, FieldErrors, Submission, ViewerNote},
+        field::{described_by, job_name, AccountSelect, Field, FieldErrors, JobNameField, Submission, ViewerNote},
         number_entry::NumberEntry,
     },
     i18n::K,
@@ -28,7 +28,7 @@ use crate::{
 };
 
 /// Fields the backend may blame, by its names.
-const FIELDS: [&str; 6] = ["account_id", "instance_id", "caller", "callee", "rout_point", "numbers"];
+const FIELDS: [&str; 7] = ["account_id", "instance_id", "caller", "callee", "rout_point", "numbers", "name"];
 
 /// Label, help and example of the route point in each answer mode.
 fn rout_point_words(mode: AnswerMode) -> (K, K, &'static str) {
@@ -65,6 +65,7 @@ pub fn DialExPage() -> impl IntoView {
     // A list of numbers instead of one callee; `confirming` is its confirmation step.
     let list = RwSignal::new(false);
     let numbers = NumberEntryState::new();
+    let name = RwSignal::new(String::new());
     let confirming = RwSignal::new(false);
 
     let instances = Memo::new(move |_| {
@@ -126,6 +127,7 @@ pub fn DialExPage() -> impl IntoView {
             numbers: numbers.valid_rows().iter().map(NumberRow::to_callout_input).collect(),
             text: None,
             csv: None,
+            name: job_name(name),
         };
         let key = api::new_idempotency_key();
         Box::pin(async move { api::start_dialex_job(&request, &key).await }) as JobRequest
@@ -200,6 +202,7 @@ pub fn DialExPage() -> impl IntoView {
                     <p class="muted">{locale.text(K::DialExListHelp)}</p>
                     <NumberEntry state=numbers />
                     <p class="field-error" data-testid="numbers-error">{errors.text("numbers")}</p>
+                    <JobNameField value=name errors />
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || busy.get() || !me.may_dial() data-testid="dialex-submit">

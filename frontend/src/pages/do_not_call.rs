@@ -16,7 +16,7 @@ use crate::{
     },
     i18n::{fill, K},
     logic::{
-        dates::format_utc,
+        dates::format_local,
         do_not_call::{matches, remove, upsert},
     },
     state::{
@@ -83,8 +83,10 @@ fn AddForm(entries: Entries) -> impl IntoView {
             number: NumberInput { number: number.get_untracked().trim().to_owned(), ..Default::default() },
             note: Some(note.get_untracked().trim().to_owned()).filter(|n| !n.is_empty()),
         };
-        add.send(async move { api::add_do_not_call(&request).await }, move |entry| {
-            alerts.show(Alert::Success(K::DncAdded, vec![("number", entry.e164.clone())]));
+        add.send(async move { api::add_do_not_call(&request).await }, move |added| {
+            let said = if added.already_listed { K::DncAlreadyListed } else { K::DncAdded };
+            alerts.show(Alert::Success(said, vec![("number", added.entry.e164.clone())]));
+            let entry = added.entry;
             number.set(String::new());
             note.set(String::new());
             entries.update(|e| {
@@ -153,7 +155,7 @@ fn DoNotCallTable(list: Vec<DoNotCallEntry>, entries: Entries, admin: bool) -> i
                 <td><code data-testid="dnc-row-number">{e.e164}</code></td>
                 <td>{e.note}</td>
                 <td>{e.added_by}</td>
-                <td>{e.added_at.map(format_utc)}</td>
+                <td>{e.added_at.map(format_local)}</td>
                 <td>{action}</td>
             </tr>
         }

@@ -14,10 +14,12 @@ use crate::{
         alert::{load_failed, loading},
         copy::CopyButton,
         field::{FieldErrors, Submission, ViewerNote},
+        pager::Pager,
     },
     i18n::{fill, K},
     live::{listen, Live},
     logic::{
+        dates::format_local,
         job_table::{dialled, dialled_count, JobTable, SortKey, StatusFilter, TableQuery},
         recent_jobs::target,
     },
@@ -71,6 +73,26 @@ pub fn status_badge(item: &JobItem, locale: crate::state::locale::Locale) -> imp
     view! { <span class=format!("badge status status-{class}") data-status=class>{move || locale.t(key)}</span> }
 }
 
+/// A job's title: its name, else what it calls and when.
+pub fn job_title(job: &JobSummary, locale: crate::state::locale::Locale) -> String {
+    match &job.name {
+        Some(name) => name.clone(),
+        None => {
+            let key = if job.kind == JobKind::Dialex { K::DialExJobTitle } else { K::JobTitle };
+            fill(locale.t(key), &[("job", &target(job))])
+        }
+    }
+}
+
+/// The number as dialled (E.164), and what was typed when that differs.
+fn number_cell(item: &JobItem) -> impl IntoView {
+    let typed = Some(item.input.clone()).filter(|input| item.e164.as_deref() != Some(input.as_str()));
+    match item.e164.clone() {
+        Some(e164) => view! { <code>{e164}</code>{typed.map(|t| view! { <br /><span class="muted small">{t}</span> })} }.into_any(),
+        None => view! { <span>{item.input.clone()}</span> }.into_any(),
+    }
+}
+
 #[component]
 pub fn JobPage() -> impl IntoView {
     let locale = use_locale();
@@ -122,7 +144,11 @@ pub fn JobPage() -> impl IntoView {
 
     view! {
         <section>
-            <h1>{move || fill(locale.t(if dialex.get() { K::DialExJobTitle } else { K::JobTitle }), &[("job", &id.get())])}</h1>
+            <h1 data-testid="job-title">{move || summary.with(|s| s.as_ref().map(|s| job_title(s, locale)))}</h1>
+            <p class="muted" data-testid="job-subtitle">
+                {move || summary.with(|s| s.as_ref().map(|s| format!("{} · {}", format_local(s.created_at), s.created_by)))}
+                " · " <code data-testid="job-id">{move || id.get()}</code>
+            </p>
             <p class="muted" aria-live="polite" data-testid="live-state">
                 {move || locale.t(if connected.get() { K::LiveConnected } else { K::LiveReconnecting })}
             </p>
@@ -186,7 +212,8 @@ fn JobCounters(summary: RwSignal<Option<JobSummary>>, dialex: Memo<bool>) -> imp
             {bar(K::Accepted, "count-accepted", Signal::derive(move || counters().accepted), of_dialled)}
             {bar(K::ProviderInvalid, "count-provider-invalid", Signal::derive(move || counters().provider_invalid), of_dialled)}
             {bar(K::StatusUnknown, "count-unknown", Signal::derive(move || counters().unknown), of_dialled)}
-            {bar(K::Finished, "count-finished", Signal::derive(move || counters().finished), of_dialled)}
+            // Calls the provider took: a refused or unknown row never finishes, so it is not in this bar's base.
+            {bar(K::Finished, "count-finished", Signal::derive(move || counters().finished), Signal::derive(move || counters().accepted))}
         </div>
     }
 }
@@ -205,7 +232,13 @@ fn JobActions(
     let confirming = RwSignal::new(false);
     let cancel = Submission::new(FieldErrors::new(), &[]);
     let retry = Submission::new(FieldErrors::new(), &[]);
+    let ringing = move || table.with(|t| t.ringing_rows());
     let cancel_ringing = move |_| {
+        // Hanging up on people is not undone: the browser's own dialog asks first.
+        let question = fill(locale.t(K::CancelRingingConfirm), &[("count", &ringing().to_string())]);
+        if !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
         let id = id.get_untracked();
         cancel.send(async move { api::cancel_ringing(&id).await }, move |done| {
             alerts.show(Alert::Success(K::CancelDone, vec![("count", done.succeeded.len().to_string())]))
@@ -221,7 +254,6 @@ fn JobActions(
     };
     let busy = move || cancel.busy.get() || retry.busy.get() || !me.may_dial();
     let unknown = move || summary.with(|s| s.as_ref().map_or(0, |s| s.counters.unknown));
-    let ringing = move || table.with(|t| t.open_rows());
     view! {
         <ViewerNote />
         <div class="form-actions">
@@ -305,27 +337,25 @@ fn JobRows(table: RwSignal<JobTable>, dialex: Memo<bool>) -> impl IntoView {
                 <table class="list" data-testid="job-table">
                     <thead><tr>
                         <th scope="col">{locale.text(K::SortRow)}</th>
-                        <th scope="col">{locale.text(K::ColInput)}</th>
-                        <th scope="col">"E.164"</th>
+                        <th scope="col">{locale.text(K::ColNumber)}</th>
                         <th scope="col">{locale.text(K::ColNickname)}</th>
-                        <th scope="col">{locale.text(K::ColBatch)}</th>
+                        <th scope="col" class="col-minor">{locale.text(K::ColBatch)}</th>
                         <th scope="col">{locale.text(K::ColStatus)}</th>
-                        <th scope="col">{locale.text(K::ProviderStatusLabel)}</th>
+                        <th scope="col" class="col-wide">{locale.text(K::ProviderStatusLabel)}</th>
                         <th scope="col">{locale.text(K::ColReason)}</th>
                         <th scope="col" data-testid="job-id-column">{move || if dialex.get() { locale.t(K::TaskIdLabel) } else { "ms_open_id" }}</th>
                     </tr></thead>
                     <tbody>
                         <For each=move || page.with(|p| p.rows.clone()) key=|i| (i.id, i.updated_at, i.status) let:item>
                             <tr data-testid="job-row" data-final=(dialled(&item) && item.status.is_final()).to_string()>
-                                <td>{item.row}</td>
-                                <td>{item.input.clone()}</td>
-                                <td><code>{item.e164.clone()}</code></td>
+                                <td data-testid="job-row-index">{item.row + 1}</td>
+                                <td class="number">{number_cell(&item)}</td>
                                 <td>{item.nick_name.clone()}</td>
-                                <td>{item.batch}</td>
-                                <td>{status_badge(&item, locale)}</td>
-                                <td>{item.raw_status.clone()}</td>
-                                <td class="muted">{item.reason.clone()}</td>
-                                <td><code data-testid="row-call-id">{if dialex.get_untracked() { item.task_id.clone() } else { item.ms_open_id.clone() }}</code></td>
+                                <td class="col-minor">{item.batch}</td>
+                                <td title=item.raw_status.clone().unwrap_or_default()>{status_badge(&item, locale)}</td>
+                                <td class="col-wide">{item.raw_status.clone()}</td>
+                                <td class="muted reason" title=item.reason.clone().unwrap_or_default()>{item.reason.clone()}</td>
+                                <td class="call-id"><code data-testid="row-call-id">{if dialex.get_untracked() { item.task_id.clone() } else { item.ms_open_id.clone() }}</code></td>
                             </tr>
                         </For>
                     </tbody>
@@ -333,29 +363,5 @@ fn JobRows(table: RwSignal<JobTable>, dialex: Memo<bool>) -> impl IntoView {
             </div>
             <Pager page=Signal::derive(move || page.with(|p| (p.page, p.pages))) on_page=move |n| query.update(|q| q.page = n) />
         </div>
-    }
-}
-
-fn last_page((at, of): (usize, usize)) -> bool {
-    at + 1 >= of
-}
-
-/// Previous / next and where we are; pages are zero-based inside, one-based on screen.
-#[component]
-pub fn Pager(page: Signal<(usize, usize)>, #[prop(into)] on_page: Callback<usize>) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <nav class="pager" aria-label=locale.text(K::Pages)>
-            <button type="button" disabled=move || page.get().0 == 0 on:click=move |_| on_page.run(page.get_untracked().0.saturating_sub(1)) data-testid="page-prev">
-                {locale.text(K::PreviousPage)}
-            </button>
-            <span data-testid="page-of">{move || {
-                let (at, of) = page.get();
-                fill(locale.t(K::PageOf), &[("page", &(at + 1).to_string()), ("pages", &of.to_string())])
-            }}</span>
-            <button type="button" disabled=move || last_page(page.get()) on:click=move |_| on_page.run(page.get_untracked().0 + 1) data-testid="page-next">
-                {locale.text(K::NextPage)}
-            </button>
-        </nav>
     }
 }

@@ -1,15 +1,19 @@
+//! Any path the router does not know: say so, name the path, and offer the way back.
+
 use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_location};
 
 use crate::{i18n::K, state::locale::use_locale};
 
-/// An area whose page is not built yet.
 #[component]
-pub fn Placeholder(title: K) -> impl IntoView {
+pub fn NotFound() -> impl IntoView {
     let locale = use_locale();
+    let path = use_location().pathname;
     view! {
-        <section>
-            <h1>{move || locale.t(title)}</h1>
-            <p class="muted">{locale.text(K::NotAvailableYet)}</p>
+        <section data-testid="not-found">
+            <h1>{locale.text(K::PageNotFound)}</h1>
+            <p>{locale.text(K::PageNotFoundBody)} " " <code data-testid="not-found-path">{move || path.get()}</code></p>
+            <p><A href="/" attr:class="button primary" attr:data-testid="not-found-home">{locale.text(K::PageNotFoundHome)}</A></p>
         </section>
     }
 }

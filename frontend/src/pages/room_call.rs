@@ -13,6 +13,7 @@ use crate::{
         field::{described_by, Field, FieldErrors, FieldProblem, MeetingFields, Submission, ViewerNote},
     },
     i18n::K,
+    logic::dates::format_local_seconds,
     pages::job::status_key,
     state::{
         alert::{use_alerts, Alert, Alerts},
@@ -178,8 +179,10 @@ pub fn RoomCallPage() -> impl IntoView {
                                     None => "…".to_owned(),
                                 }}
                             </dd>
-                            <dt>{locale.text(K::ProviderStatusLabel)}</dt><dd>{move || info.get().map(|i| i.raw_status)}</dd>
-                            <dt>{locale.text(K::ResponseTime)}</dt><dd>{move || info.get().and_then(|i| i.response_time)}</dd>
+                            <dt>{locale.text(K::ProviderStatusLabel)}</dt>
+                            <dd data-testid="room-call-raw-status">{move || info.get().map(|i| room_state_words(i.raw_status, locale))}</dd>
+                            <dt>{locale.text(K::ResponseTime)}</dt>
+                            <dd data-testid="room-call-response-time">{move || info.get().and_then(|i| i.response_time).and_then(|t| format_local_seconds(&t))}</dd>
                         </dl>
                         <div class="form-actions">
                             <button type="button" on:click=move |_| {
@@ -209,4 +212,19 @@ fn refresh(sent: RwSignal<Option<RoomCallApiRequest>>, info: RwSignal<Option<Roo
             Err(error) => alerts.error(error),
         }
     });
+}
+
+/// The provider's room answer state in words, its number kept for support (`joining (2)`).
+fn room_state_words(raw: i64, locale: crate::state::locale::Locale) -> String {
+    let key = match raw {
+        0 => K::RoomStateNoAnswer,
+        1 => K::RoomStateNotCalled,
+        2 => K::RoomStateJoining,
+        3 => K::RoomStateRejected,
+        4 => K::RoomStateCalling,
+        5 => K::RoomStateCancelled,
+        6 => K::RoomStateLeft,
+        _ => return raw.to_string(),
+    };
+    format!("{} ({raw})", locale.t(key))
 }

@@ -10,6 +10,7 @@ use crate::{
     components::{
         alert::{load_failed, loading},
         field::{FieldErrors, MeetingFields},
+        pager::Pager,
     },
     i18n::K,
     pages::{job::status_key, ms_open_id::show_number},
@@ -35,8 +36,11 @@ pub fn StatusPage() -> impl IntoView {
     let shown_account = Memo::new(move |_| param("account_id"));
 
     let errors = FieldErrors::new();
-    let account = RwSignal::new(param("account_id"));
-    let meeting_id = RwSignal::new(param("meeting_id"));
+    // The form starts from the URL once; reading the query memo here, outside any reactive
+    // context, is what Leptos warns about ("ArcMemo accessed outside a reactive tracking context").
+    let initial = |name: &str| query.with_untracked(|q| q.get(name).unwrap_or_default());
+    let account = RwSignal::new(initial("account_id"));
+    let meeting_id = RwSignal::new(initial("meeting_id"));
     let auto = RwSignal::new(false);
     let tick = RwSignal::new(0u32);
 
@@ -47,8 +51,8 @@ pub fn StatusPage() -> impl IntoView {
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         alerts.clear();
-        if let Some(id) = errors.meeting(&account.get(), &meeting_id.get()) {
-            go.with_value(|go| go(account.get(), id, 1, page_size.get()));
+        if let Some(id) = errors.meeting(&account.get_untracked(), &meeting_id.get_untracked()) {
+            go.with_value(|go| go(account.get_untracked(), id, 1, page_size.get_untracked()));
         }
     };
 
@@ -133,7 +137,7 @@ pub fn StatusPage() -> impl IntoView {
                                     </tbody>
                                 </table>
                             </div>
-                            <crate::pages::job::Pager page=Signal::derive(move || ((at - 1) as usize, pages as usize)) on_page=move |n| to_page(n as u32 + 1) />
+                            <Pager page=Signal::derive(move || ((at - 1) as usize, pages as usize)) on_page=move |n| to_page(n as u32 + 1) />
                         </div>
                     }.into_any()
                 }
