@@ -60,6 +60,7 @@ impl AppError {
             AppError::Service(ServiceError::Provider(err)) => provider_field(err),
             AppError::Service(ServiceError::UnknownAccount { .. }) => Some("account_id".into()),
             AppError::Service(ServiceError::UnknownInstance(_)) => Some("instance_id".into()),
+            AppError::Service(ServiceError::MeetingRefused { .. }) => Some("meeting_id".into()),
             _ => None,
         };
         let problem = match self {
@@ -80,6 +81,7 @@ fn service_parts(err: &ServiceError) -> (StatusCode, ErrorCode, Option<String>) 
             (StatusCode::NOT_FOUND, ErrorCode::NotFound, None)
         }
         ServiceError::Conflict { code, .. } => (StatusCode::CONFLICT, *code, None),
+        ServiceError::MeetingRefused { code, .. } => (StatusCode::UNPROCESSABLE_ENTITY, *code, None),
         ServiceError::Provider(err) => provider_parts(err),
         ServiceError::Store(err) if err.is_unwritable() => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StorageUnavailable, None),
         ServiceError::Store(_) | ServiceError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal, None),

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { screenshot } from '../support/browser.mjs';
-import { openPage, assertNoUnexpectedErrors, useBackendAndBrowser } from '../support/app.mjs';
+import { openPage, assertNoUnexpectedErrors, useBackendAndBrowser, SANDBOX_MEETING } from '../support/app.mjs';
 
 const ctx = useBackendAndBrowser();
 
@@ -34,13 +34,21 @@ test('pasted numbers are checked row by row, duplicates flagged, and the confirm
   assert.match(await rows.nth(4).getByTestId('row-verdict').textContent(), /Duplicate of row 1/);
   assert.equal(await page.getByTestId('numbers-summary').textContent(), '4 valid · 1 invalid · 1 duplicates');
 
-  await page.getByTestId('meeting-id').fill('12345678901234567890');
+  // The 9-digit code people join with: the check resolves it to the meeting's id.
+  await page.getByTestId('meeting-id').fill('530812452');
   await page.getByTestId('callout-review').click();
   const confirm = page.getByTestId('callout-confirm');
   await confirm.waitFor();
   assert.equal(await page.getByTestId('confirm-valid').textContent(), '4');
   assert.equal(await page.getByTestId('confirm-batches').textContent(), '1');
-  assert.equal(await page.getByTestId('confirm-meeting').textContent(), '12345678901234567890');
+  assert.equal(await page.getByTestId('confirm-meeting').textContent(), SANDBOX_MEETING);
+  // The meeting as the provider describes it, looked up before anything is dialled.
+  assert.equal(await page.getByTestId('confirm-subject').textContent(), 'Sandbox callout meeting');
+  assert.equal(await page.getByTestId('confirm-meeting-state').getAttribute('data-state'), 'started');
+  assert.match(await page.getByTestId('confirm-meeting-time').textContent(), /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d GMT\+8 – \d{4}-/);
+  assert.match(await page.getByTestId('confirm-operator').textContent(), /^sandbox-host · a host of this meeting$/);
+  // After a long form the confirmation is scrolled into view.
+  assert.ok(await confirm.evaluate((el) => { const r = el.getBoundingClientRect(); return r.top < window.innerHeight && r.bottom > 0; }));
   assert.match(await page.getByTestId('confirm-skipped').textContent(), /^2 /);
   await screenshot(page, 'callout-confirm');
 
@@ -90,4 +98,20 @@ test('a CSV file becomes rows, and the template offers the same columns', async 
   assert.equal(download.suggestedFilename(), 'numbers-template.csv');
   const template = readFileSync(await download.path(), 'utf8');
   assert.match(template, /^\uFEFFcountry_code,number,extension,nick_name\n/);
+});
+
+test('an ended meeting is refused before a job exists, with words that say why', async () => {
+  const ENDED = '7567173273889276131';
+  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, '/callout');
+  await page.getByTestId('row-number').first().waitFor({ timeout: 20000 });
+  await page.getByTestId('row-number').first().fill('13800138000');
+  await page.locator('[data-testid="row-verdict"][data-state="valid"]').waitFor({ timeout: 10000 });
+  await page.getByTestId('meeting-id').fill(ENDED);
+  await page.getByTestId('callout-review').click();
+  await page.getByTestId('meeting_id-error').getByText(/The meeting has ended\. — the meeting has ended: phones cannot be called into it/).waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId('callout-confirm').count(), 0, 'no confirmation for a meeting that takes no calls');
+  const jobs = await (await fetch(`${ctx.backend.base}/api/v1/callouts?meeting_id=${ENDED}`)).json();
+  assert.equal(jobs.total, 0, 'no job was created');
+  await screenshot(page, 'callout-meeting-ended');
+  assertNoUnexpectedErrors(consoleErrors);
 });

@@ -10,7 +10,10 @@ use callout_shared::{
     health::HealthResponse,
     jobs::{CalloutJob, CreateCalloutJob, CreateDialExJob, JobCreated, JobList, JobListQuery, RetryResult, RetryUnknown},
     me::MeResponse,
-    meeting::{CalloutStatusPage, CancelResult, MeetingNumbersRequest, MsOpenIdResult, RoomCallApiRequest, RoomCallInfo, RoomCallResult},
+    meeting::{
+        CalloutStatusPage, CancelResult, MeetingCheck, MeetingNumbersRequest, MsOpenIdResult, RoomCallApiRequest, RoomCallInfo,
+        RoomCallResult,
+    },
     numbers::{ValidateNumbersRequest, ValidateNumbersResponse},
     API_PREFIX,
 };
@@ -87,6 +90,12 @@ pub async fn retry_unknown(id: &str, idempotency_key: &str) -> Result<RetryResul
 pub async fn cancel_ringing(id: &str) -> Result<CancelResult, ApiError> {
     // The action takes no parameters: an empty JSON object.
     decode(&exchange(Method::Post, &job_url(id, "/cancel-ringing"), Some("{}".to_owned()), None).await?)
+}
+
+/// The meeting (id or 9-digit code) as the provider describes it, before anything is dialled.
+pub async fn check_meeting(meeting: &str, account_id: &str, operator_id: Option<&str>) -> Result<MeetingCheck, ApiError> {
+    let operator = operator_id.map(|o| format!("&operator_id={}", encode(o))).unwrap_or_default();
+    get(url(&format!("/meetings/{}/check?account_id={}{operator}", encode(meeting), encode(account_id)))).await
 }
 
 /// One page of the provider's callout list of a meeting (every callout, whoever placed it).

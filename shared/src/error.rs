@@ -28,6 +28,8 @@ pub enum ErrorCode {
     ProviderCredentialsRejected,
     MeetingNotFound,
     MeetingEnded,
+    /// The meeting exists but takes no callouts (cancelled, recycled, a webinar): nothing was dialled.
+    MeetingNotCallable,
     /// The console's database cannot be written (disk full, read-only): nothing was dialled.
     StorageUnavailable,
     Internal,
@@ -38,7 +40,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tests that walk the enum itself.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::Unauthenticated,
         ErrorCode::Forbidden,
         ErrorCode::CsrfHeaderMissing,
@@ -58,6 +60,7 @@ impl ErrorCode {
         ErrorCode::ProviderCredentialsRejected,
         ErrorCode::MeetingNotFound,
         ErrorCode::MeetingEnded,
+        ErrorCode::MeetingNotCallable,
         ErrorCode::StorageUnavailable,
         ErrorCode::Internal,
         ErrorCode::Unrecognised,

@@ -445,3 +445,69 @@ mod tests {
         assert_eq!(page.meeting_id, "13339451618278424869");
     }
 }
+
+/// `GET /api/v1/meetings/{meeting}/check`: the meeting as the provider describes it, looked up
+/// before anything is dialled. `{meeting}` is the meeting id or its 9-digit meeting code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MeetingCheckQuery {
+    pub account_id: String,
+    /// Admins: act for this operator.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_id: Option<String>,
+}
+
+/// A meeting's state, from the provider's `MEETING_STATE_*` words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MeetingState {
+    /// Booked, nobody has joined yet (`MEETING_STATE_INIT`): callouts start it.
+    Scheduled,
+    Started,
+    Ended,
+    Cancelled,
+    /// Its number was recycled (`MEETING_STATE_RECYCLED`).
+    Recycled,
+    /// Anything else the provider says (`MEETING_STATE_INVALID`, a word this build does not know).
+    Unknown,
+}
+
+crate::wire_words!(MeetingState, "meeting state", {
+    MeetingState::Scheduled => "scheduled",
+    MeetingState::Started => "started",
+    MeetingState::Ended => "ended",
+    MeetingState::Cancelled => "cancelled",
+    MeetingState::Recycled => "recycled",
+    MeetingState::Unknown => "unknown",
+});
+
+/// The answer of the meeting check.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct MeetingCheck {
+    /// The id jobs use (a meeting code is resolved to it).
+    pub meeting_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub meeting_code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    pub state: MeetingState,
+    /// The provider's own word (`MEETING_STATE_STARTED`).
+    pub raw_state: String,
+    /// Booked start and end, Unix milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    /// A webinar (`meeting_type` 6): PSTN callout is not offered there.
+    pub webinar: bool,
+    /// The Tencent user the callouts would be placed as.
+    pub operator_id: String,
+    /// Whether that user is a host or co-host of the meeting (`None`: the provider did not list them).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operator_may_call: Option<bool>,
+    /// Why nothing may be dialled into it now; `None` when it may.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refusal: Option<String>,
+}

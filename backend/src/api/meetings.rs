@@ -3,7 +3,8 @@
 
 use axum::{extract::State, http::StatusCode, response::Response, Json};
 use callout_shared::meeting::{
-    CalloutStatusPage, CalloutStatusQuery, CancelResult, MeetingCalloutRequest, MeetingNumbersRequest, MsOpenIdResult,
+    CalloutStatusPage, CalloutStatusQuery, CancelResult, MeetingCalloutRequest, MeetingCheck, MeetingCheckQuery, MeetingNumbersRequest,
+    MsOpenIdResult,
 };
 
 use super::idempotency::{self, IdempotencyKey};
@@ -25,6 +26,16 @@ pub async fn callout(
     let (calls, actor, request) = (state.calls.clone(), user.actor(), body.clone());
     let work = async move { calls.callout_batch(&actor, &meeting_id, &request).await };
     idempotency::once(&state, &user, key, &route, &body, StatusCode::OK, work).await
+}
+
+/// The meeting (by id or 9-digit code) as the provider describes it, before anything is dialled.
+pub async fn check(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(meeting): ApiPath<String>,
+    ApiQuery(query): ApiQuery<MeetingCheckQuery>,
+) -> Result<Json<MeetingCheck>, AppError> {
+    Ok(Json(state.calls.check_meeting(&user.actor(), &meeting, &query).await?))
 }
 
 pub async fn status(

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/dialex/jobs", post(dialex::create_job))
         .route("/meetings/{meeting_id}/callout", post(meetings::callout))
         .route("/meetings/{meeting_id}/callouts", get(meetings::status))
+        .route("/meetings/{meeting_id}/check", get(meetings::check))
         .route("/meetings/{meeting_id}/callout/cancel", post(meetings::cancel))
         .route("/meetings/{meeting_id}/ms-open-ids", post(meetings::ms_open_ids))
         .route("/room-calls", post(rooms::call))

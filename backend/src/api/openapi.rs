@@ -193,6 +193,14 @@ pub fn build() -> Value {
             .ok::<meeting::CalloutStatusPage>(&mut g, 200)
             .query_of::<meeting::CalloutStatusQuery>()
             .errors(PROVIDER),
+        op(
+            "get",
+            "/meetings/{meeting_id}/check",
+            "The meeting (id, or 9-digit meeting code) as the provider describes it, and whether phones may be called into it",
+        )
+        .ok::<meeting::MeetingCheck>(&mut g, 200)
+        .query_of::<meeting::MeetingCheckQuery>()
+        .errors(PROVIDER),
         op("post", "/meetings/{meeting_id}/callout/cancel", "Cancel ringing callouts")
             .body::<meeting::MeetingNumbersRequest>(&mut g)
             .ok::<meeting::CancelResult>(&mut g, 200)

@@ -100,17 +100,20 @@ pub struct Faults {
     requests: Mutex<Vec<ArrivedRequest>>,
     rng: Mutex<u64>,
     rate_limited: fn() -> Response,
+    spared: fn(&axum::http::Method, &str) -> bool,
 }
 
 impl Faults {
-    /// `rate_limited` builds the provider's own rate-limit answer.
-    pub fn new(rate_limited: fn() -> Response) -> Arc<Self> {
+    /// `rate_limited` builds the provider's own rate-limit answer; requests `spared` says yes to are
+    /// never faulted (the console's look-ups before a dial, so a fault reaches the dial it was set for).
+    pub fn new(rate_limited: fn() -> Response, spared: fn(&axum::http::Method, &str) -> bool) -> Arc<Self> {
         Arc::new(Self {
             settings: Mutex::new(FaultSettings::default()),
             dials: Mutex::new(BTreeMap::new()),
             requests: Mutex::new(Vec::new()),
             rng: Mutex::new(0x9E37_79B9_7F4A_7C15),
             rate_limited,
+            spared,
         })
     }
 
@@ -190,6 +193,9 @@ pub async fn apply(State(faults): State<Arc<Faults>>, request: Request, next: Ne
         path: request.uri().path().to_owned(),
         at_ms,
     });
+    if (faults.spared)(request.method(), request.uri().path()) {
+        return next.run(request).await;
+    }
     let (latency, fault) = faults.next_fault();
     if !latency.is_zero() {
         tokio::time::sleep(latency).await;

@@ -25,6 +25,10 @@ pub enum ServiceError {
     UnknownInstance(String),
     #[error("{message}")]
     Conflict { code: ErrorCode, message: String },
+    /// The meeting pre-check refused the meeting (unknown, ended, cancelled, a webinar): nothing was
+    /// recorded or dialled. Answered 422 beside `meeting_id`.
+    #[error("{message}; nothing was dialled")]
+    MeetingRefused { code: ErrorCode, message: String },
     /// Boxed: provider errors carry whole bodies, and every `Result` pays for its error's size.
     #[error(transparent)]
     Provider(Box<ProviderError>),

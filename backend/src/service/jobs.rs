@@ -122,11 +122,17 @@ impl Calls {
         request: &callout_shared::jobs::CreateCalloutJob,
     ) -> Result<JobCreated, ServiceError> {
         actor.require(Role::Operator)?;
-        let recorded = self
-            .record_meeting_job(actor, &request.account_id, &request.meeting_id, request.operator_id.as_deref(), Dispatch::Later, |_| {
+        let recorded = async {
+            // The meeting first: an unknown, ended or cancelled one, or a webinar, creates no job.
+            let entry = self.tencent(&request.account_id)?;
+            let operator = self.operator_for(actor, entry, request.operator_id.as_deref())?;
+            let meeting_id = self.callable_meeting(entry, &request.meeting_id, &operator).await?;
+            self.record_meeting_job(actor, &request.account_id, &meeting_id, Some(&operator), Dispatch::Later, |_| {
                 Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())?.named(request.name.as_deref())
             })
-            .await;
+            .await
+        }
+        .await;
         let about = format!("meeting {}", request.meeting_id);
         self.start_recorded_job(actor, "callout_job", &request.account_id, request.operator_id.as_deref(), &about, recorded).await
     }

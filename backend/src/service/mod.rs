@@ -10,6 +10,7 @@ pub mod events;
 pub mod follower;
 pub mod idempotency;
 pub mod jobs;
+pub mod meeting_check;
 pub mod meetings;
 pub mod operations;
 pub mod pacing;

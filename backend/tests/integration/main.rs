@@ -25,6 +25,7 @@ mod following_at_scale;
 mod health;
 mod job_list;
 mod load;
+mod meeting_check;
 mod meetings_api;
 mod numbers;
 mod one_call_path;

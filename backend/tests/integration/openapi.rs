@@ -268,6 +268,16 @@ async fn every_operation_answers_what_the_document_says() {
         200,
     )
     .await;
+    c.call(
+        "get",
+        "/api/v1/meetings/{meeting_id}/check",
+        &format!("/api/v1/meetings/{meeting}/check?account_id=sandbox-tencent"),
+        None,
+        200,
+    )
+    .await;
+    c.call("get", "/api/v1/meetings/{meeting_id}/check", "/api/v1/meetings/1234567890123/check?account_id=sandbox-tencent", None, 422)
+        .await;
     let numbers_body = json!({ "account_id": "sandbox-tencent", "numbers": [number("13800138001")] });
     c.call(
         "post",

@@ -21,14 +21,22 @@ use crate::{
 /// A form's "review" step: opens the confirmation once every number is checked and one at least
 /// can be dialled, and otherwise says what to wait for or fix.
 pub fn review(numbers: NumberEntryState, open: RwSignal<bool>, alerts: Alerts) {
+    if numbers_ready(numbers, alerts) {
+        open.set(true);
+    }
+}
+
+/// Whether every number is checked and one at least can be dialled; says what to wait for or fix if not.
+pub fn numbers_ready(numbers: NumberEntryState, alerts: Alerts) -> bool {
     let tally = numbers.tally.get_untracked();
     if tally.pending > 0 || numbers.checking.get_untracked() {
         alerts.show(Alert::Info(K::WaitForChecks));
     } else if tally.valid == 0 {
         alerts.show(Alert::Info(K::NeedValidNumbers));
     } else {
-        open.set(true);
+        return true;
     }
+    false
 }
 
 /// The request that starts a job, boxed so that one compiled start serves every form.
@@ -62,9 +70,16 @@ pub fn ConfirmCard(
             navigate.with_value(|go| go(&format!("/callout/jobs/{}", created.job_id), Default::default()));
         });
     };
+    // After a long list the card opens below the fold: bring it into view.
+    let card = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if let Some(card) = card.get() {
+            card.scroll_into_view();
+        }
+    });
     view! {
         <Show when=move || open.get()>
-            <div class="card card-confirm" data-testid=format!("{prefix}-confirm") role="region" aria-labelledby="confirm-title">
+            <div class="card card-confirm" node_ref=card data-testid=format!("{prefix}-confirm") role="region" aria-labelledby="confirm-title">
                 <h2 id="confirm-title">{locale.text(title)}</h2>
                 <dl class="facts">
                     {children()}

@@ -71,6 +71,7 @@ pub fn error_code_key(code: ErrorCode) -> K {
         ErrorCode::ProviderCredentialsRejected => K::ErrProviderCredentialsRejected,
         ErrorCode::MeetingNotFound => K::ErrMeetingNotFound,
         ErrorCode::MeetingEnded => K::ErrMeetingEnded,
+        ErrorCode::MeetingNotCallable => K::ErrMeetingNotCallable,
         ErrorCode::StorageUnavailable => K::ErrStorageUnavailable,
         ErrorCode::Internal => K::ErrInternal,
         // A newer backend's code: the generic sentence, with the backend's own message as detail.

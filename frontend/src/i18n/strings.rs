@@ -108,6 +108,7 @@ strings! {
     ErrProviderCredentialsRejected => "The provider rejected the account's credentials. Ask an admin to check them.", "服务商拒绝了账号凭据，请联系管理员检查。";
     ErrMeetingNotFound => "The meeting does not exist.", "会议不存在。";
     ErrMeetingEnded => "The meeting has ended.", "会议已结束。";
+    ErrMeetingNotCallable => "This meeting takes no phone callouts.", "该会议不支持电话外呼。";
     ErrStorageUnavailable => "The console cannot record anything (its disk is full or read-only), so nothing was dialled.", "控制台无法写入记录（磁盘已满或只读），未拨打任何号码。";
     ErrInternal => "The backend hit an internal error.", "后端发生内部错误。";
     ErrUnknownCode => "The request failed.", "请求失败。";
@@ -237,6 +238,17 @@ strings! {
     ExportCsv => "Export CSV", "导出 CSV";
     CancelRinging => "Cancel ringing calls", "取消振铃中的呼叫";
     CancelDone => "{count} ringing calls canceled.", "已取消 {count} 个振铃中的呼叫。";
+    ActAsLabel => "Calls go out as", "呼叫发起人";
+    ActAsHelp => "Admins: the Tencent Meeting userid to act for (a host or co-host of the meeting); empty means your own.",
+        "管理员：代为操作的腾讯会议 userid（须为会议主持人或联席主持人）；留空则为您本人。";
+    CheckingMeeting => "Checking the meeting…", "正在查询会议…";
+    MeetingSubjectLabel => "Subject", "会议主题";
+    MeetingTimeLabel => "Booked", "预定时间";
+    MeetingScheduled => "Not started yet (the calls start it)", "尚未开始（外呼后开始）";
+    MeetingStarted => "In progress", "进行中";
+    OperatorHosts => "a host of this meeting", "是本会议的主持人";
+    OperatorNotHost => "not a host or co-host of this meeting: the provider will refuse the calls", "不是本会议的主持人或联席主持人：服务商将拒绝呼叫";
+    OperatorHostUnknown => "the provider did not list the hosts", "服务商未列出主持人";
     JobNameLabel => "Job name or note (optional)", "任务名称或备注（可选）";
     JobNameHelp => "Shown as the job's title in the job list, e.g. \"Board meeting dial-in\".", "在任务列表中作为任务标题显示，例如“董事会电话接入”。";
     CancelRingingConfirm => "Hang up {count} calls that are ringing or waiting to ring? This cannot be undone.",

@@ -241,6 +241,22 @@ impl TencentMeetingClient {
         Ok(())
     }
 
+    /// GET `/v1/meetings/{id}?userid=&instanceid=`: the meeting, as `userid` may see it.
+    pub async fn meeting(&self, meeting_id: &str, userid: &str) -> Result<Option<MeetingDetails>, ProviderError> {
+        let query = meeting_query(&[("userid", userid)]);
+        let path = format!("/v1/meetings/{}?{query}", segment(meeting_id));
+        let answer: wire::MeetingQueryResponse = self.call("meeting", Method::GET, &path, None::<&()>).await?;
+        Ok(answer.meeting_info_list.into_iter().next().map(MeetingDetails::from))
+    }
+
+    /// GET `/v1/meetings?meeting_code=&userid=&instanceid=`: the meeting people join with this 9-digit code.
+    pub async fn meeting_by_code(&self, meeting_code: &str, userid: &str) -> Result<Option<MeetingDetails>, ProviderError> {
+        let query = meeting_query(&[("meeting_code", meeting_code), ("userid", userid)]);
+        let answer: wire::MeetingQueryResponse =
+            self.call("meeting_by_code", Method::GET, &format!("/v1/meetings?{query}"), None::<&()>).await?;
+        Ok(answer.meeting_info_list.into_iter().next().map(MeetingDetails::from))
+    }
+
     /// Refuses, without sending, a batch the provider would refuse (empty or over the cap).
     fn check_batch(&self, len: usize) -> Result<(), Box<ProviderError>> {
         let cap = self.account.callout_batch_cap;
@@ -301,6 +317,47 @@ impl TencentMeetingClient {
             http_status: None,
             raw: Some(text),
         })
+    }
+}
+
+/// The query of the meeting look-ups, in the SDK's order, the device type last.
+fn meeting_query(pairs: &[(&str, &str)]) -> String {
+    let mut query = form_urlencoded::Serializer::new(String::new());
+    for (name, value) in pairs {
+        query.append_pair(name, value);
+    }
+    query.append_pair("instanceid", &INSTANCE_ID_PC.to_string()).finish()
+}
+
+/// What the callout pre-check needs to know of a meeting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingDetails {
+    pub meeting_id: String,
+    pub meeting_code: Option<String>,
+    pub subject: Option<String>,
+    /// `MEETING_STATE_STARTED` and its siblings, as sent.
+    pub status: String,
+    /// Unix seconds.
+    pub start_time: Option<i64>,
+    pub end_time: Option<i64>,
+    pub meeting_type: Option<i64>,
+    /// Hosts and co-hosts, booked and current; empty when the answer listed none.
+    pub hosts: Vec<String>,
+}
+
+impl From<wire::MeetingInfoIn> for MeetingDetails {
+    fn from(m: wire::MeetingInfoIn) -> Self {
+        let hosts = m.hosts.iter().chain(&m.current_hosts).chain(&m.current_co_hosts).filter_map(|u| u.userid.clone()).collect();
+        Self {
+            start_time: wire::seconds(&m.start_time),
+            end_time: wire::seconds(&m.end_time),
+            meeting_id: m.meeting_id,
+            meeting_code: m.meeting_code.filter(|c| !c.is_empty()),
+            subject: m.subject.filter(|s| !s.is_empty()),
+            status: m.status.unwrap_or_default(),
+            meeting_type: m.meeting_type,
+            hosts,
+        }
     }
 }
 

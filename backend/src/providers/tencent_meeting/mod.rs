@@ -12,7 +12,7 @@ mod wire;
 
 use callout_shared::call_status::CallStatus;
 
-pub use client::{TencentAccount, TencentMeetingClient, DEFAULT_CALLOUT_BATCH_CAP, MAX_PAGE_SIZE};
+pub use client::{MeetingDetails, TencentAccount, TencentMeetingClient, DEFAULT_CALLOUT_BATCH_CAP, MAX_PAGE_SIZE};
 
 /// Error codes that mean "refused for rate limiting, nothing done": per minute, per day, per interface.
 pub const RATE_LIMIT_CODES: [&str; 3] = ["190310", "190311", "190313"];

@@ -161,3 +161,53 @@ pub fn code_text(v: &Value) -> String {
         other => other.to_string(),
     }
 }
+
+/// `GET /v1/meetings/{id}` and `GET /v1/meetings?meeting_code=`: a list of (usually one) meetings.
+#[derive(Debug, Deserialize)]
+pub struct MeetingQueryResponse {
+    #[serde(default)]
+    pub meeting_info_list: Vec<MeetingInfoIn>,
+}
+
+/// The fields of a meeting the callout pre-check reads. Times come as strings of Unix seconds from
+/// the by-id query and as numbers elsewhere: both are read.
+#[derive(Debug, Deserialize)]
+pub struct MeetingInfoIn {
+    #[serde(default)]
+    pub meeting_id: String,
+    #[serde(default)]
+    pub meeting_code: Option<String>,
+    #[serde(default)]
+    pub subject: Option<String>,
+    #[serde(default)]
+    pub status: Option<String>,
+    #[serde(default)]
+    pub start_time: Option<Value>,
+    #[serde(default)]
+    pub end_time: Option<Value>,
+    /// 0 one-off, 1 recurring, 2 WeChat, 3/4 Rooms screen-cast, 5 personal meeting id, 6 webinar.
+    #[serde(default)]
+    pub meeting_type: Option<i64>,
+    #[serde(default)]
+    pub hosts: Vec<UserIn>,
+    #[serde(default)]
+    pub current_hosts: Vec<UserIn>,
+    #[serde(default)]
+    pub current_co_hosts: Vec<UserIn>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UserIn {
+    #[serde(default)]
+    pub userid: Option<String>,
+}
+
+/// Unix seconds given as a number or a string of digits; 0 and blanks are no time.
+pub fn seconds(value: &Option<Value>) -> Option<i64> {
+    let seconds = match value.as_ref()? {
+        Value::Number(n) => n.as_i64()?,
+        Value::String(s) => s.trim().parse().ok()?,
+        _ => return None,
+    };
+    (seconds > 0).then_some(seconds)
+}

@@ -110,7 +110,7 @@ impl AliyunEmulator {
 
 /// Starts the emulator on `bind` (port 0 picks a free port).
 pub async fn start(bind: SocketAddr, config: AliyunEmulatorConfig) -> io::Result<AliyunEmulator> {
-    let faults = Faults::new(gateway::throttled);
+    let faults = Faults::new(gateway::throttled, |_, _| false);
     let state = Arc::new(EmulatorState {
         config,
         nonces: NonceLedger::default(),

@@ -171,6 +171,38 @@ pub async fn cancel_call(State(emulator): State<Arc<Emulator>>, Path(meeting_id)
     Ok(Json(json!({"success_list": succeeded, "failed_list": failed})))
 }
 
+/// The `userid` and `instanceid` every meeting query carries.
+fn query_user(query: Option<String>) -> Result<Vec<(String, String)>, ApiError> {
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(query.unwrap_or_default().as_bytes()).into_owned().collect();
+    let has = |name: &str| pairs.iter().any(|(k, v)| k == name && !v.is_empty());
+    if !has("userid") {
+        return Err(ApiError::invalid_param("userid is required"));
+    }
+    if !pairs.iter().any(|(k, v)| k == "instanceid" && v.parse::<u8>().is_ok_and(|i| (1..=8).contains(&i))) {
+        return Err(ApiError::invalid_param("instanceid is required (1 to 8)"));
+    }
+    Ok(pairs)
+}
+
+/// GET /v1/meetings/{meeting_id}?userid=&instanceid= — the meeting's details.
+pub async fn meeting(State(emulator): State<Arc<Emulator>>, Path(meeting_id): Path<String>, RawQuery(query): RawQuery) -> Answer {
+    query_user(query)?;
+    let meeting = emulator.meeting(&meeting_id)?;
+    Ok(Json(json!({"meeting_number": 1, "meeting_info_list": [lifecycle::meeting_details(meeting)]})))
+}
+
+/// GET /v1/meetings?meeting_code=&userid=&instanceid= — the meeting joined with this code. An unknown
+/// code answers an empty list here; what the real service answers then is not documented.
+pub async fn meeting_by_code(State(emulator): State<Arc<Emulator>>, RawQuery(query): RawQuery) -> Answer {
+    let pairs = query_user(query)?;
+    let code = pairs.iter().find(|(k, _)| k == "meeting_code").map(|(_, v)| v.as_str()).unwrap_or_default();
+    if code.len() != 9 || !code.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(ApiError::invalid_param("meeting_code must be the 9-digit meeting code"));
+    }
+    let list: Vec<Value> = emulator.config.meetings.iter().filter(|m| m.meeting_code == code).map(lifecycle::meeting_details).collect();
+    Ok(Json(json!({"meeting_number": list.len(), "meeting_info_list": list})))
+}
+
 /// POST /v1/meetings/{meeting_id}/phone/ms-open-id — one entry per identity, history included.
 pub async fn ms_open_ids(State(emulator): State<Arc<Emulator>>, Path(meeting_id): Path<String>, body: Bytes) -> Answer {
     let request = emulator.phone_batch(&meeting_id, &body, false)?;

@@ -85,6 +85,24 @@ pub fn start_room_call(emulator: &Arc<Emulator>, invite_id: &str, key: &RoomKey)
     });
 }
 
+/// A meeting as the meeting queries describe it. Booked times follow the clock (the current hour and
+/// the next two; an ended meeting's two hours before), so they look like a meeting of today.
+pub fn meeting_details(m: &EmulatedMeeting) -> Value {
+    let hour = chrono::Utc::now().timestamp() / 3600 * 3600;
+    let (start, end, status) = match m.kind {
+        MeetingKind::Ended => (hour - 3 * 3600, hour - 3600, "MEETING_STATE_ENDED"),
+        MeetingKind::Normal | MeetingKind::Webinar => (hour, hour + 2 * 3600, "MEETING_STATE_STARTED"),
+    };
+    let users = |ids: &[String]| ids.iter().map(|u| json!({ "userid": u })).collect::<Vec<_>>();
+    json!({
+        "subject": m.subject, "meeting_id": m.meeting_id, "meeting_code": m.meeting_code, "status": status,
+        // Strings of Unix seconds, as the by-id query sends them.
+        "start_time": start.to_string(), "end_time": end.to_string(),
+        "meeting_type": if m.kind == MeetingKind::Webinar { 6 } else { 0 },
+        "hosts": users(&m.hosts), "current_co_hosts": users(&m.co_hosts),
+    })
+}
+
 fn meeting_info(meeting: Option<&EmulatedMeeting>, meeting_id: &str) -> Value {
     match meeting {
         Some(m) => json!({

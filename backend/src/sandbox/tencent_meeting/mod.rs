@@ -289,7 +289,7 @@ impl TencentEmulator {
 
 /// Starts the emulator on `bind` (port 0 picks a free port). A configured webhook is verified first.
 pub async fn start(bind: SocketAddr, config: TencentEmulatorConfig) -> io::Result<TencentEmulator> {
-    let faults = Faults::new(auth::rate_limited_fault);
+    let faults = Faults::new(auth::rate_limited_fault, is_meeting_query);
     let webhook = config.webhook.clone();
     let emulator = state::Emulator::new(config, faults.clone());
     if webhook.is_some() {
@@ -298,6 +298,8 @@ pub async fn start(bind: SocketAddr, config: TencentEmulatorConfig) -> io::Resul
     let provider = Router::new()
         .route("/v1/meeting/{meeting_id}/phone/callout", post(handlers::callout).get(handlers::callout_list))
         .route("/v1/meeting/{meeting_id}/phone/cancelcall", post(handlers::cancel_call))
+        .route("/v1/meetings", get(handlers::meeting_by_code))
+        .route("/v1/meetings/{meeting_id}", get(handlers::meeting))
         .route("/v1/meetings/{meeting_id}/phone/ms-open-id", post(handlers::ms_open_ids))
         .route("/v1/meeting-rooms/room-call", put(handlers::room_call))
         .route("/v1/meeting-rooms/room-call-info", post(handlers::room_call_info))
@@ -311,6 +313,12 @@ pub async fn start(bind: SocketAddr, config: TencentEmulatorConfig) -> io::Resul
     let router = admin.merge(faults.admin_router()).merge(provider);
     let server = super::serve("tencent-meeting", bind, router).await?;
     Ok(TencentEmulator { server, emulator, faults })
+}
+
+/// `GET /v1/meetings/{id}` and `GET /v1/meetings?meeting_code=`: the pre-check before a job, which
+/// the fault knobs leave alone.
+fn is_meeting_query(method: &axum::http::Method, path: &str) -> bool {
+    method == axum::http::Method::GET && path.strip_prefix("/v1/meetings").is_some_and(|rest| !rest[rest.len().min(1)..].contains('/'))
 }
 
 async fn get_webhook(State(emulator): State<Arc<state::Emulator>>) -> Json<Option<String>> {
