@@ -32,7 +32,7 @@ test('pasted numbers are checked row by row, duplicates flagged, and the confirm
   assert.equal(await rows.nth(0).getByTestId('row-verdict').textContent(), '+8613800138000');
   assert.match(await rows.nth(2).getByTestId('row-verdict').textContent(), /short|not a phone|numbering plan/i);
   assert.match(await rows.nth(4).getByTestId('row-verdict').textContent(), /Duplicate of row 1/);
-  assert.equal(await page.getByTestId('numbers-summary').textContent(), '4 valid · 1 invalid · 1 duplicates');
+  assert.equal(await page.getByTestId('numbers-summary').textContent(), '4 valid · 1 invalid · 1 duplicates · 0 do-not-call');
 
   // The 9-digit code people join with: the check resolves it to the meeting's id.
   await page.getByTestId('meeting-id').fill('530812452');
@@ -58,6 +58,12 @@ test('pasted numbers are checked row by row, duplicates flagged, and the confirm
   await page.getByTestId('job-table').waitFor({ timeout: 15000 });
   assert.equal(await page.getByTestId('callout-confirm').count(), 0);
   await screenshot(page, 'callout-submitted');
+  // Going back shows the form as it was left.
+  await page.goBack();
+  await page.getByTestId('paste-numbers').waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId('meeting-id').inputValue(), '530812452');
+  assert.equal(await page.getByTestId('number-row').count(), 6);
+  assert.equal(await page.getByTestId('numbers-summary').textContent(), '4 valid · 1 invalid · 1 duplicates · 0 do-not-call');
   assertNoUnexpectedErrors(consoleErrors, [/Failed to load resource/]);
 });
 

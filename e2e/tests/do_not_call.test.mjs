@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startBackend } from '../support/backend.mjs';
 import { screenshot } from '../support/browser.mjs';
-import { openPage, assertNoUnexpectedErrors, useBackendAndBrowser } from '../support/app.mjs';
+import { openPage, assertNoUnexpectedErrors, useBackendAndBrowser, SANDBOX_MEETING } from '../support/app.mjs';
 
 const CONFIGURED = '+8613900000099';
 const ctx = useBackendAndBrowser({ env: { CALLOUT__DO_NOT_CALL: JSON.stringify([CONFIGURED]) } });
@@ -85,4 +85,20 @@ test('an operator reads the list without changing it; a viewer does not see it',
     await operator.stop();
     await viewer.stop();
   }
+});
+
+test('the callout form flags a do-not-call number as it is typed and does not count it', async () => {
+  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, '/callout');
+  await page.getByTestId('paste-numbers').waitFor({ timeout: 20000 });
+  await page.getByTestId('paste-numbers').fill(`${CONFIGURED}\n13800138000`);
+  await page.getByRole('button', { name: 'Add these numbers' }).click();
+  await page.locator('[data-testid="row-verdict"][data-state="blocked"]').waitFor({ timeout: 15000 });
+  assert.match(await page.locator('[data-testid="row-verdict"][data-state="blocked"]').textContent(), /^\+8613900000099 · on the do-not-call list/);
+  assert.equal(await page.getByTestId('numbers-summary').textContent(), '1 valid · 0 invalid · 0 duplicates · 1 do-not-call');
+  await page.getByTestId('meeting-id').fill(SANDBOX_MEETING);
+  await page.getByTestId('callout-review').click();
+  await page.getByTestId('callout-confirm').waitFor({ timeout: 15000 });
+  assert.equal(await page.getByTestId('confirm-valid').textContent(), '1', 'only the other number is to be called');
+  assert.match(await page.getByTestId('confirm-skipped').textContent(), /^1 invalid, duplicate or do-not-call/);
+  assertNoUnexpectedErrors(consoleErrors);
 });

@@ -79,13 +79,20 @@ test('the audit log shows the job', async () => {
   await page.getByTestId('audit-table').waitFor({ timeout: 20000 });
   const nav = page.getByRole('navigation', { name: 'Main' });
   assert.equal(await nav.getByRole('link', { name: 'Audit log' }).count(), 1, 'admins see the audit log');
-  await page.getByTestId('audit-row-action').filter({ hasText: 'callout_job' }).first().waitFor();
+  await page.locator('[data-testid="audit-row-action"][data-action="callout_job"]').first().waitFor();
+  assert.equal(await page.locator('[data-testid="audit-row-action"][data-action="callout_job"]').first().textContent(), 'Callout job', 'actions in words');
   const targets = await page.getByTestId('audit-row-target').allTextContents();
   assert.ok(targets.some((t) => t.includes(MEETING)), `meeting ${MEETING} among ${targets.join(', ')}`);
   assert.ok(jobId);
-  await page.getByLabel('Action').fill('callout_job');
+  // Actions are picked from a list, not typed as codes.
+  await page.getByLabel('Action').selectOption('callout_job');
   await page.getByTestId('audit-apply').click();
-  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-row-action"]')].every((e) => e.textContent === 'callout_job'));
+  await page.waitForFunction(() => [...document.querySelectorAll('[data-testid="audit-row-action"]')].every((e) => e.dataset.action === 'callout_job'));
+  assert.equal(await page.getByTestId('audit-row-outcome').first().textContent(), 'done');
+  await page.getByTestId('language').selectOption('zh-CN');
+  await page.getByTestId('audit-row-action').first().getByText('外呼任务').waitFor();
+  assert.equal(await page.getByTestId('audit-row-outcome').first().textContent(), '成功');
+  await page.getByTestId('language').selectOption('en');
   assert.match(await page.getByTestId('audit-export').getAttribute('href'), /\/audit\/export\.csv\?action=callout_job/);
   await screenshot(page, 'audit');
 });

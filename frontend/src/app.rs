@@ -15,7 +15,7 @@ use crate::{
         audit::AuditPage, callout::CalloutPage, dashboard::Dashboard, dialex::DialExPage, do_not_call::DoNotCallPage, job::JobPage,
         jobs::JobsPage, ms_open_id::MsOpenIdPage, not_found::NotFound, room_call::RoomCallPage, status::StatusPage,
     },
-    state::{alert::provide_alerts, locale::provide_locale, session::provide_session},
+    state::{alert::provide_alerts, drafts::provide_drafts, locale::provide_locale, session::provide_session},
 };
 
 #[component]
@@ -23,6 +23,7 @@ pub fn App() -> impl IntoView {
     provide_locale();
     provide_alerts();
     provide_session();
+    provide_drafts();
     view! {
         <Router>
             <div class="shell">

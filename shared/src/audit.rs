@@ -13,12 +13,12 @@ pub struct AuditEntry {
     pub auth_mode: String,
     /// The Tencent Meeting operator acted as, when it differs from the user's own.
     pub on_behalf_of: Option<String>,
-    /// `callout_job`, `callout_retry_unknown`, `callout_cancel`, `room_call`, `room_call_cancel`, `dialex`…
+    /// An [`AuditAction`] word.
     pub action: String,
     pub account_id: Option<String>,
     /// Meeting, number, task or invite the action was about.
     pub target: Option<String>,
-    /// `ok`, `rejected`, `unknown`, `failed`…
+    /// An [`AuditOutcome`] word.
     pub outcome: String,
     pub detail: Option<String>,
 }
@@ -37,3 +37,60 @@ pub struct AuditQuery {
     pub limit: Option<u32>,
     pub offset: Option<u32>,
 }
+
+/// What an audit row records; stored and filtered by these words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuditAction {
+    CalloutJob,
+    DialexJob,
+    MeetingCallout,
+    CalloutRetryUnknown,
+    CalloutCancel,
+    RoomCall,
+    RoomCallCancel,
+    Dialex,
+    DoNotCallAdd,
+    DoNotCallRemove,
+}
+
+crate::wire_words!(AuditAction, "audit action", {
+    AuditAction::CalloutJob => "callout_job",
+    AuditAction::DialexJob => "dialex_job",
+    AuditAction::MeetingCallout => "meeting_callout",
+    AuditAction::CalloutRetryUnknown => "callout_retry_unknown",
+    AuditAction::CalloutCancel => "callout_cancel",
+    AuditAction::RoomCall => "room_call",
+    AuditAction::RoomCallCancel => "room_call_cancel",
+    AuditAction::Dialex => "dialex",
+    AuditAction::DoNotCallAdd => "do_not_call_add",
+    AuditAction::DoNotCallRemove => "do_not_call_remove",
+});
+
+/// How an audited action ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AuditOutcome {
+    Ok,
+    /// A rule of the console refused it (nothing reached the provider).
+    Refused,
+    /// The provider refused it.
+    Rejected,
+    /// Sent, but no trustworthy answer came back.
+    Unknown,
+    /// The provider could not be reached or kept refusing for its rate limit.
+    NotSent,
+    /// A do-not-call number that was on the list already.
+    AlreadyListed,
+}
+
+crate::wire_words!(AuditOutcome, "audit outcome", {
+    AuditOutcome::Ok => "ok",
+    AuditOutcome::Refused => "refused",
+    AuditOutcome::Rejected => "rejected",
+    AuditOutcome::Unknown => "unknown",
+    AuditOutcome::NotSent => "not_sent",
+    AuditOutcome::AlreadyListed => "already_listed",
+});

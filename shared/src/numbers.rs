@@ -74,8 +74,16 @@ impl NumberProblem {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(tag = "result", rename_all = "snake_case")]
 pub enum NumberValidation {
-    Valid { number: NormalizedNumber },
-    Invalid { problem: NumberProblem, message: String },
+    Valid {
+        number: NormalizedNumber,
+        /// On the do-not-call list: no job will dial it (told to operators and admins only).
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        do_not_call: bool,
+    },
+    Invalid {
+        problem: NumberProblem,
+        message: String,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

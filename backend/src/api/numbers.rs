@@ -1,31 +1,14 @@
-use axum::Json;
-use callout_shared::numbers::{NumberValidation, ValidateNumbersRequest, ValidateNumbersResponse};
+//! `POST /numbers/validate`: the forms' check of every row as it is typed or pasted.
 
-use crate::{error::AppError, extract::ApiJson, phone, security::CurrentUser};
+use axum::{extract::State, Json};
+use callout_shared::numbers::{ValidateNumbersRequest, ValidateNumbersResponse};
 
-/// Rows per validation call: a whole pasted list, but bounded.
-pub const MAX_NUMBERS_PER_VALIDATION: usize = 5_000;
+use crate::{app::AppState, error::AppError, extract::ApiJson, security::CurrentUser};
 
 pub async fn validate(
-    _user: CurrentUser,
+    State(state): State<AppState>,
+    user: CurrentUser,
     ApiJson(request): ApiJson<ValidateNumbersRequest>,
 ) -> Result<Json<ValidateNumbersResponse>, AppError> {
-    if request.numbers.len() > MAX_NUMBERS_PER_VALIDATION {
-        return Err(AppError::invalid("numbers", format!("at most {MAX_NUMBERS_PER_VALIDATION} numbers per request")));
-    }
-    let region = match request.default_region.as_deref() {
-        None => phone::DEFAULT_REGION,
-        Some(code) => {
-            phone::region(code).ok_or_else(|| AppError::invalid("default_region", format!("`{code}` is not an ISO 3166 country code")))?
-        }
-    };
-    let results = request
-        .numbers
-        .iter()
-        .map(|input| match phone::normalize(input, region) {
-            Ok(number) => NumberValidation::Valid { number },
-            Err(problem) => NumberValidation::Invalid { problem, message: problem.message().to_owned() },
-        })
-        .collect();
-    Ok(Json(ValidateNumbersResponse { results }))
+    Ok(Json(state.calls.validate_numbers(&user.actor(), &request).await?))
 }

@@ -7,7 +7,11 @@ use callout_shared::{
     dnc::{AddDoNotCall, DoNotCallAdded, DoNotCallEntry},
     error::ErrorCode,
     me::Role,
+    numbers::{NumberValidation, ValidateNumbersRequest, ValidateNumbersResponse},
 };
+
+/// Rows per validation call: a whole pasted list, but bounded.
+pub const MAX_NUMBERS_PER_VALIDATION: usize = 5_000;
 
 use super::{audit::Audit, Actor, Calls, ServiceError};
 use crate::phone;
@@ -29,6 +33,32 @@ impl Calls {
         let mut listed = self.store.do_not_call_numbers().await?;
         listed.extend(self.configured_do_not_call.iter().cloned());
         Ok(DoNotCall { listed })
+    }
+
+    /// The forms' check: each row normalised, and a number on the list flagged so the form counts
+    /// it as not to be called before the job says so. Viewers, who may not read the list, are not told.
+    pub async fn validate_numbers(&self, actor: &Actor, request: &ValidateNumbersRequest) -> Result<ValidateNumbersResponse, ServiceError> {
+        if request.numbers.len() > MAX_NUMBERS_PER_VALIDATION {
+            return Err(ServiceError::invalid("numbers", format!("at most {MAX_NUMBERS_PER_VALIDATION} numbers per request")));
+        }
+        let region = match request.default_region.as_deref() {
+            None => phone::DEFAULT_REGION,
+            Some(code) => phone::region(code)
+                .ok_or_else(|| ServiceError::invalid("default_region", format!("`{code}` is not an ISO 3166 country code")))?,
+        };
+        let listed = if actor.role >= Role::Operator { Some(self.do_not_call().await?) } else { None };
+        let results = request
+            .numbers
+            .iter()
+            .map(|input| match phone::normalize(input, region) {
+                Ok(number) => {
+                    let do_not_call = listed.as_ref().is_some_and(|l| l.contains(&number.e164));
+                    NumberValidation::Valid { number, do_not_call }
+                }
+                Err(problem) => NumberValidation::Invalid { problem, message: problem.message().to_owned() },
+            })
+            .collect();
+        Ok(ValidateNumbersResponse { results })
     }
 
     pub async fn do_not_call_entries(&self, actor: &Actor) -> Result<Vec<DoNotCallEntry>, ServiceError> {

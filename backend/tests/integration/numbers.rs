@@ -38,3 +38,16 @@ async fn a_malformed_body_names_the_field() {
     let text = app.http.post(app.url("/api/v1/numbers/validate")).header("x-csrf", "1").body("numbers=1").send().await.unwrap();
     assert_eq!(text.status(), 400, "only JSON bodies are read");
 }
+
+#[tokio::test]
+async fn a_do_not_call_number_is_flagged_for_operators_but_not_told_to_viewers() {
+    let config = "do_not_call = [\"+86 139 0000 0099\"]\n";
+    let body = json!({ "numbers": [{ "number": "139 0000 0099" }, { "number": "13800138000" }] });
+    let admin = common::spawn_with(config, &[]).await;
+    let results = admin.post_json("/api/v1/numbers/validate", &body).await.json::<Value>().await.unwrap()["results"].clone();
+    assert_eq!((results[0]["result"].as_str(), results[0]["do_not_call"].as_bool()), (Some("valid"), Some(true)));
+    assert!(results[1].get("do_not_call").is_none(), "a number not listed carries no flag: {results}");
+    let viewer = common::spawn_with(&format!("{config}[auth.dev]\ngroups = [\"callout-viewers\"]\n"), &[]).await;
+    let results = viewer.post_json("/api/v1/numbers/validate", &body).await.json::<Value>().await.unwrap()["results"].clone();
+    assert!(results[0].get("do_not_call").is_none(), "viewers may not read the list: {results}");
+}

@@ -379,6 +379,16 @@ async fn every_operation_answers_what_the_document_says() {
     c.call("post", "/api/v1/numbers/validate", "/api/v1/numbers/validate", Some(json!({ "numbers": "13800138000" })), 400).await;
     c.call("get", "/api/v1/audit", "/api/v1/audit?from=yesterday", None, 400).await;
 
+    // Every action and outcome the backend audited is one of the words the shared types declare
+    // (the audit page translates them and offers them as filters).
+    let audit: Value = c.app.get("/api/v1/audit?limit=500").await.json().await.unwrap();
+    for entry in audit.as_array().unwrap() {
+        let (action, outcome) = (entry["action"].as_str().unwrap(), entry["outcome"].as_str().unwrap());
+        assert!(action.parse::<callout_shared::audit::AuditAction>().is_ok(), "audit action `{action}` is not declared in shared");
+        assert!(outcome.parse::<callout_shared::audit::AuditOutcome>().is_ok(), "audit outcome `{outcome}` is not declared in shared");
+    }
+    assert!(audit.as_array().unwrap().len() >= 8, "the operations above were audited: {audit}");
+
     let untested: Vec<String> = c
         .doc
         .operations()

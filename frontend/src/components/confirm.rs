@@ -90,7 +90,7 @@ pub fn ConfirmCard(
                 </dl>
                 {move || {
                     let t = tally.get();
-                    let skipped = t.invalid + t.duplicates;
+                    let skipped = t.invalid + t.duplicates + t.blocked;
                     (skipped > 0).then(|| view! {
                         <p class="muted" data-testid="confirm-skipped">{fill(locale.t(K::ConfirmSkipped), &[("count", &skipped.to_string())])}</p>
                     })

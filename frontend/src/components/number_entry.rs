@@ -70,6 +70,7 @@ fn NumberRowView(state: NumberEntryState, row: RowFields) -> impl IntoView {
             RowState::Blank => ("blank", String::new()),
             RowState::Pending => ("pending", locale.t(K::Checking).to_owned()),
             RowState::Valid { e164 } => ("valid", e164),
+            RowState::Blocked { e164 } => ("blocked", format!("{e164} · {}", locale.t(K::OnDoNotCallList))),
             RowState::Invalid { problem } => ("invalid", locale.t(number_problem_key(problem)).to_owned()),
             RowState::Duplicate { e164, first } => {
                 ("duplicate", format!("{e164} · {}", fill(locale.t(K::DuplicateOf), &[("row", &(first + 1).to_string())])))
@@ -106,7 +107,12 @@ fn Summary(state: NumberEntryState) -> impl IntoView {
         let t = state.tally.get();
         fill(
             locale.t(K::NumbersSummary),
-            &[("valid", &t.valid.to_string()), ("invalid", &t.invalid.to_string()), ("duplicates", &t.duplicates.to_string())],
+            &[
+                ("valid", &t.valid.to_string()),
+                ("invalid", &t.invalid.to_string()),
+                ("duplicates", &t.duplicates.to_string()),
+                ("blocked", &t.blocked.to_string()),
+            ],
         )
     };
     view! {

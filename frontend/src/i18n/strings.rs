@@ -182,7 +182,9 @@ strings! {
     DuplicateOf => "Duplicate of row {row}", "与第 {row} 行重复";
     CheckFailed => "The numbers could not be checked.", "号码校验失败。";
     RowsAdded => "{count} rows added.", "已添加 {count} 行。";
-    NumbersSummary => "{valid} valid · {invalid} invalid · {duplicates} duplicates", "有效 {valid} · 无效 {invalid} · 重复 {duplicates}";
+    NumbersSummary => "{valid} valid · {invalid} invalid · {duplicates} duplicates · {blocked} do-not-call",
+        "有效 {valid} · 无效 {invalid} · 重复 {duplicates} · 禁呼 {blocked}";
+    OnDoNotCallList => "on the do-not-call list: it will not be called", "在禁呼名单中：不会呼叫";
 
     // Meeting callout
     CalloutTitle => "Meeting callout", "会议外呼";
@@ -197,7 +199,7 @@ strings! {
     ConfirmValid => "Valid numbers to call", "将呼叫的有效号码";
     ConfirmBatches => "Batches of 50", "批次（每批 50 个）";
     ConfirmMeeting => "Meeting", "会议";
-    ConfirmSkipped => "{count} invalid or duplicate rows will not be called.", "{count} 行无效或重复的号码不会被呼叫。";
+    ConfirmSkipped => "{count} invalid, duplicate or do-not-call rows will not be called.", "{count} 行无效、重复或禁呼的号码不会被呼叫。";
     StartCalling => "Start calling", "开始呼叫";
     Starting => "Starting…", "正在启动…";
     Back => "Back", "返回修改";
@@ -249,6 +251,21 @@ strings! {
     OperatorHosts => "a host of this meeting", "是本会议的主持人";
     OperatorNotHost => "not a host or co-host of this meeting: the provider will refuse the calls", "不是本会议的主持人或联席主持人：服务商将拒绝呼叫";
     OperatorHostUnknown => "the provider did not list the hosts", "服务商未列出主持人";
+    ActionCalloutJob => "Callout job", "外呼任务";
+    ActionDialexJob => "DialEx list", "DialEx 列表";
+    ActionMeetingCallout => "One-batch callout", "单批外呼";
+    ActionRetryUnknown => "Retry unknown outcomes", "重试结果未知的呼叫";
+    ActionCalloutCancel => "Cancel ringing calls", "取消振铃";
+    ActionRoomCall => "Room call", "会议室呼叫";
+    ActionRoomCallCancel => "Cancel room call", "取消会议室呼叫";
+    ActionDialex => "DialEx call", "DialEx 呼叫";
+    ActionDncAdd => "Do-not-call: add", "禁呼名单：添加";
+    ActionDncRemove => "Do-not-call: remove", "禁呼名单：移除";
+    OutcomeOk => "done", "成功";
+    OutcomeRefused => "refused by the console", "被控制台拒绝";
+    OutcomeRejected => "refused by the provider", "被服务商拒绝";
+    OutcomeNotSent => "not sent", "未发送";
+    OutcomeAlreadyListed => "listed already", "已在名单中";
     JobNameLabel => "Job name or note (optional)", "任务名称或备注（可选）";
     JobNameHelp => "Shown as the job's title in the job list, e.g. \"Board meeting dial-in\".", "在任务列表中作为任务标题显示，例如“董事会电话接入”。";
     CancelRingingConfirm => "Hang up {count} calls that are ringing or waiting to ring? This cannot be undone.",

@@ -94,6 +94,10 @@ pub enum RowState {
         e164: String,
         first: usize,
     },
+    /// Valid, but on the do-not-call list: it will not be called.
+    Blocked {
+        e164: String,
+    },
 }
 
 /// Judges each row from the validator's answer for it (`None` while unchecked). The first
@@ -109,7 +113,8 @@ pub fn classify(rows: &[NumberRow], checks: &[Option<NumberValidation>]) -> Vec<
             match checks.get(i).cloned().flatten() {
                 None => RowState::Pending,
                 Some(NumberValidation::Invalid { problem, .. }) => RowState::Invalid { problem },
-                Some(NumberValidation::Valid { number }) => match seen.get(&number.e164) {
+                Some(NumberValidation::Valid { number, do_not_call: true }) => RowState::Blocked { e164: number.e164 },
+                Some(NumberValidation::Valid { number, .. }) => match seen.get(&number.e164) {
                     Some(&first) => RowState::Duplicate { e164: number.e164, first },
                     None => {
                         seen.insert(number.e164.clone(), i);
@@ -127,6 +132,8 @@ pub struct Tally {
     pub valid: usize,
     pub invalid: usize,
     pub duplicates: usize,
+    /// On the do-not-call list.
+    pub blocked: usize,
     pub pending: usize,
 }
 
@@ -139,6 +146,7 @@ impl Tally {
                 RowState::Valid { .. } => t.valid += 1,
                 RowState::Invalid { .. } => t.invalid += 1,
                 RowState::Duplicate { .. } => t.duplicates += 1,
+                RowState::Blocked { .. } => t.blocked += 1,
             }
             t
         })
@@ -165,6 +173,7 @@ mod tests {
                 extension: None,
                 region: Some("CN".into()),
             },
+            do_not_call: false,
         })
     }
 
@@ -235,6 +244,19 @@ mod tests {
     }
 
     #[test]
+    fn a_do_not_call_number_is_counted_apart_and_not_to_call() {
+        let rows = vec![NumberRow::new("", "a", "", ""); 2];
+        let mut listed = valid("+8613900000098");
+        if let Some(NumberValidation::Valid { do_not_call, .. }) = &mut listed {
+            *do_not_call = true;
+        }
+        let states = classify(&rows, &[listed, valid("+8613800138000")]);
+        assert_eq!(states[0], RowState::Blocked { e164: "+8613900000098".into() });
+        let tally = Tally::of(&states);
+        assert_eq!((tally.valid, tally.blocked), (1, 1));
+    }
+
+    #[test]
     fn blank_rows_are_neither_checked_nor_counted() {
         let rows = vec![NumberRow::default(), NumberRow::new("", "x", "", "")];
         let states = classify(&rows, &[None, invalid(NumberProblem::NotANumber)]);
@@ -254,7 +276,7 @@ mod tests {
             valid("+8613600136000"),
         ];
         let tally = Tally::of(&classify(&rows, &checks));
-        assert_eq!(tally, Tally { valid: 4, invalid: 1, duplicates: 1, pending: 0 });
+        assert_eq!(tally, Tally { valid: 4, invalid: 1, duplicates: 1, blocked: 0, pending: 0 });
         assert_eq!(tally.batches(), 1);
     }
 

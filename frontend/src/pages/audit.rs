@@ -1,7 +1,7 @@
 //! `/audit` (admins): who did what, filtered by user, action, account and day, a page at a time,
 //! with a CSV export of the same filters.
 
-use callout_shared::audit::{AuditEntry, AuditQuery};
+use callout_shared::audit::{AuditAction, AuditEntry, AuditOutcome, AuditQuery};
 use leptos::prelude::*;
 
 use crate::{
@@ -73,7 +73,13 @@ pub fn AuditPage() -> impl IntoView {
             <h1>{locale.text(K::NavAudit)}</h1>
             <form class="card form filters" on:submit=apply>
                 {input("audit-user", K::AuditUser, "text", |f| &mut f.user)}
-                {input("audit-action", K::AuditAction, "text", |f| &mut f.action)}
+                <div class="field">
+                    <label for="audit-action">{locale.text(K::AuditAction)}</label>
+                    <select id="audit-action" data-testid="audit-action" on:change=move |ev| typed.update(|f| f.action = event_target_value(&ev))>
+                        <option value="">{locale.text(K::FilterAll)}</option>
+                        {AuditAction::ALL.iter().map(|a| view! { <option value=a.as_str()>{locale.text(action_key(*a))}</option> }).collect_view()}
+                    </select>
+                </div>
                 {input("audit-account", K::AccountLabel, "text", |f| &mut f.account)}
                 {input("audit-from", K::AuditFrom, "date", |f| &mut f.from)}
                 {input("audit-to", K::AuditTo, "date", |f| &mut f.to)}
@@ -116,14 +122,49 @@ fn AuditTable(rows: Vec<AuditEntry>) -> impl IntoView {
                         <tr data-testid="audit-row">
                             <td>{format_local(e.at)}</td>
                             <td>{e.email.clone().unwrap_or_else(|| e.subject.clone())}</td>
-                            <td><code data-testid="audit-row-action">{e.action.clone()}</code></td>
+                            <td data-testid="audit-row-action" data-action=e.action.clone() title=e.action.clone()>
+                                {let action = e.action.clone(); move || words(&action, action_key, locale)}
+                            </td>
                             <td>{e.account_id.clone()}</td>
                             <td><code data-testid="audit-row-target">{e.target.clone()}</code></td>
-                            <td title=e.detail.clone().unwrap_or_default()>{e.outcome.clone()}</td>
+                            <td title=e.detail.clone().unwrap_or_default() data-testid="audit-row-outcome" data-outcome=e.outcome.clone()>
+                                {let outcome = e.outcome.clone(); move || words(&outcome, outcome_key, locale)}
+                            </td>
                         </tr>
                     </For>
                 </tbody>
             </table>
         </div>
+    }
+}
+
+/// A stored word in the reader's language; a word this build does not know is shown as it is.
+fn words<T: std::str::FromStr>(word: &str, key: fn(T) -> K, locale: crate::state::locale::Locale) -> String {
+    word.parse::<T>().map(|w| locale.t(key(w)).to_owned()).unwrap_or_else(|_| word.to_owned())
+}
+
+fn action_key(action: AuditAction) -> K {
+    match action {
+        AuditAction::CalloutJob => K::ActionCalloutJob,
+        AuditAction::DialexJob => K::ActionDialexJob,
+        AuditAction::MeetingCallout => K::ActionMeetingCallout,
+        AuditAction::CalloutRetryUnknown => K::ActionRetryUnknown,
+        AuditAction::CalloutCancel => K::ActionCalloutCancel,
+        AuditAction::RoomCall => K::ActionRoomCall,
+        AuditAction::RoomCallCancel => K::ActionRoomCallCancel,
+        AuditAction::Dialex => K::ActionDialex,
+        AuditAction::DoNotCallAdd => K::ActionDncAdd,
+        AuditAction::DoNotCallRemove => K::ActionDncRemove,
+    }
+}
+
+fn outcome_key(outcome: AuditOutcome) -> K {
+    match outcome {
+        AuditOutcome::Ok => K::OutcomeOk,
+        AuditOutcome::Refused => K::OutcomeRefused,
+        AuditOutcome::Rejected => K::OutcomeRejected,
+        AuditOutcome::Unknown => K::StatusUnknown,
+        AuditOutcome::NotSent => K::OutcomeNotSent,
+        AuditOutcome::AlreadyListed => K::OutcomeAlreadyListed,
     }
 }

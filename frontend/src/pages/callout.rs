@@ -19,7 +19,7 @@ use crate::{
     },
     i18n::K,
     logic::{dates::format_local, numbers::NumberRow},
-    state::{alert::use_alerts, locale::use_locale, number_entry::NumberEntryState, session::Me, tasks::Tasks},
+    state::{alert::use_alerts, drafts::CalloutDraft, locale::use_locale, session::Me, tasks::Tasks},
 };
 
 const FIELDS: [&str; 5] = ["account_id", "meeting_id", "operator_id", "numbers", "name"];
@@ -30,11 +30,7 @@ pub fn CalloutPage() -> impl IntoView {
     let alerts = use_alerts();
     let me = expect_context::<Me>();
     let errors = FieldErrors::new();
-    let account = RwSignal::new(String::new());
-    let meeting_id = RwSignal::new(String::new());
-    let operator = RwSignal::new(String::new());
-    let name = RwSignal::new(String::new());
-    let numbers = NumberEntryState::new();
+    let CalloutDraft { account, meeting_id, operator, name, numbers } = expect_context::<CalloutDraft>();
     let confirming = RwSignal::new(false);
     let meeting = RwSignal::new(None::<MeetingCheck>);
     let checking = RwSignal::new(false);
