@@ -69,8 +69,38 @@ test('60 pasted numbers, 2 invalid, are followed live until every dialled number
   assert.ok(await page.getByTestId('page-next').isDisabled(), 'one page only');
   assert.ok(await page.getByTestId('retry-unknown').isDisabled(), 'nothing unknown to retry');
   assert.ok(await page.getByTestId('cancel-ringing').isDisabled(), 'nothing ringing to cancel');
-  assert.match(await page.getByTestId('job-export').getAttribute('href'), /\/export\.csv$/);
+  assert.match(await page.getByTestId('job-export').getAttribute('href'), /\/export\.csv\?utc_offset_minutes=480$/, 'times in the browser\'s zone');
+  // The outcome report: counts and shares of every dialled call, medians, a chart of the ends.
+  const counts = await page.getByTestId('report-count').allTextContents();
+  assert.equal(counts.map(Number).reduce((a, b) => a + b, 0), 58, `every dialled call is counted: ${counts}`);
+  const rates = await page.getByTestId('report-rate').allTextContents();
+  assert.ok(rates.every((r) => /^\d+ %$/.test(r)), rates.join());
+  assert.match(await page.getByTestId('report-median-answer').textContent(), /^\d+ s$|^\d+ min \d+ s$/);
+  assert.match(await page.getByTestId('report-median-length').textContent(), /^\d+ s$|^\d+ min \d+ s$/);
+  assert.ok(await page.getByTestId('report-chart').locator('rect').count() > 0, 'the chart has bars');
+  assert.match(await page.getByTestId('report-chart').locator('figcaption').textContent(), /GMT\+8 – /);
+  const exported = await (await fetch(new URL(await page.getByTestId('job-export').getAttribute('href'), ctx.backend.base))).text();
+  const header = exported.split('\n')[0];
+  assert.match(header, /sent_at,answered_at,ended_at,seconds_to_answer,call_seconds/);
+  assert.match(exported.split('\n')[1], /\+08:00/, 'times in the browser\'s zone');
   await screenshot(page, 'job-view');
+
+  // Calling the not-answered again is a new job, after a yes.
+  const again = page.getByTestId('retry-not-answered');
+  const notAnswered = Number((await again.textContent()).match(/\d+/)[0]);
+  assert.ok(notAnswered > 0, 'numbers ending 6 to 9 ring out or are rejected');
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/callouts')) posts.push(r.url()); });
+  page.once('dialog', (d) => d.dismiss());
+  await again.click();
+  assert.deepEqual(posts, [], 'saying no starts nothing');
+  page.once('dialog', (d) => d.accept());
+  await again.click();
+  await page.waitForURL((url) => url.pathname.startsWith('/callout/jobs/') && !url.pathname.endsWith(jobId), { timeout: 15000 });
+  await page.getByTestId('job-table').waitFor({ timeout: 15000 });
+  assert.match(await page.getByTestId('job-title').textContent(), /· not answered, again$/);
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid="job-row"]').length === n, notAnswered, { timeout: 15000 })
+    .catch(async (e) => { throw new Error(`${e.message}: ${await page.getByTestId('job-row').count()} rows, want ${notAnswered}; ${await page.getByTestId('job-matching').textContent()}`); });
   assertNoUnexpectedErrors(consoleErrors, [/Failed to load resource/]);
 });
 

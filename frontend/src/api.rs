@@ -77,9 +77,14 @@ pub fn events_url() -> String {
     url("/events")
 }
 
-/// Where the browser downloads a job's rows as CSV.
+/// Where the browser downloads a job's rows as CSV, its times in the browser's zone.
 pub fn job_export_url(id: &str) -> String {
-    job_url(id, "/export.csv")
+    format!("{}?utc_offset_minutes={}", job_url(id, "/export.csv"), utc_offset_minutes())
+}
+
+/// The browser's offset from UTC now, minutes east (480 in China).
+pub fn utc_offset_minutes() -> i32 {
+    -(js_sys::Date::new_0().get_timezone_offset() as i32)
 }
 
 /// Re-dialling needs an explicit yes in the body, not only the button.
@@ -149,6 +154,7 @@ pub fn audit_url(suffix: &str, query: &AuditQuery) -> String {
         ("to", query.to.map(|v| v.to_string())),
         ("limit", query.limit.map(|v| v.to_string())),
         ("offset", query.offset.map(|v| v.to_string())),
+        ("utc_offset_minutes", query.utc_offset_minutes.map(|v| v.to_string())),
     ];
     url(&format!("/audit{suffix}{}", query_string(pairs)))
 }

@@ -36,6 +36,10 @@ pub struct AuditQuery {
     pub to: Option<i64>,
     pub limit: Option<u32>,
     pub offset: Option<u32>,
+    /// CSV export: the reader's time zone, minutes east of UTC; times are written in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = -840, max = 840)))]
+    pub utc_offset_minutes: Option<i32>,
 }
 
 /// What an audit row records; stored and filtered by these words.

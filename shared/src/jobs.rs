@@ -139,6 +139,36 @@ pub struct JobItem {
     pub task_id: Option<String>,
     /// Unix milliseconds.
     pub updated_at: i64,
+    /// When the provider took the call, it was answered, and it ended (Unix milliseconds, as the
+    /// console learned them: the provider's answer and its status events).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
+}
+
+impl JobItem {
+    /// Milliseconds from sending to answer.
+    pub fn time_to_answer(&self) -> Option<i64> {
+        Some(self.answered_at? - self.sent_at?).filter(|ms| *ms >= 0)
+    }
+
+    /// Milliseconds from answer to the end of the call.
+    pub fn call_length(&self) -> Option<i64> {
+        Some(self.ended_at? - self.answered_at?).filter(|ms| *ms >= 0)
+    }
+}
+
+/// `GET /api/v1/callouts/{id}/export.csv`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct ExportQuery {
+    /// The reader's time zone, minutes east of UTC (480 in China): times are written in it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(range(min = -840, max = 840)))]
+    pub utc_offset_minutes: Option<i32>,
 }
 
 /// Progress numbers the UI draws its bars from.

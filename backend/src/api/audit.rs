@@ -3,7 +3,7 @@
 use axum::{extract::State, response::Response, Json};
 use callout_shared::audit::{AuditEntry, AuditQuery};
 
-use super::jobs::{csv_cell, csv_response, csv_time};
+use super::jobs::{csv_cell, csv_response, csv_time, csv_zone};
 use crate::{app::AppState, error::AppError, extract::ApiQuery, security::CurrentUser, service::ServiceError};
 
 pub async fn list(
@@ -16,6 +16,7 @@ pub async fn list(
 
 pub async fn export(State(state): State<AppState>, user: CurrentUser, ApiQuery(mut q): ApiQuery<AuditQuery>) -> Result<Response, AppError> {
     q.limit = Some(q.limit.unwrap_or(10_000));
+    let zone = csv_zone(q.utc_offset_minutes)?;
     let entries = state.calls.audit_entries(&user.actor(), &q).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let w = |e: csv::Error| AppError::from(ServiceError::Internal(e.to_string()));
@@ -24,7 +25,7 @@ pub async fn export(State(state): State<AppState>, user: CurrentUser, ApiQuery(m
     for e in entries {
         out.write_record([
             e.id.to_string(),
-            csv_time(e.at),
+            csv_time(e.at, zone),
             csv_cell(&e.subject),
             csv_cell(e.email.as_deref().unwrap_or_default()),
             e.auth_mode,

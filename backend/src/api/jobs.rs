@@ -8,7 +8,7 @@ use axum::{
     Json,
 };
 use callout_shared::{
-    jobs::{CalloutJob, CreateCalloutJob, JobList, JobListQuery, RetryUnknown},
+    jobs::{CalloutJob, CreateCalloutJob, ExportQuery, JobList, JobListQuery, RetryUnknown},
     meeting::CancelResult,
     number_list::CSV_TEMPLATE,
 };
@@ -45,8 +45,15 @@ pub async fn get(State(state): State<AppState>, _user: CurrentUser, ApiPath(id):
     Ok(Json(state.calls.job(&id).await?))
 }
 
-/// Every row of the job as CSV, for people without a CRM.
-pub async fn export(State(state): State<AppState>, _user: CurrentUser, ApiPath(id): ApiPath<String>) -> Result<Response, AppError> {
+/// Every row of the job as CSV, for people without a CRM: times in the reader's zone, the time to
+/// answer and the call's length in seconds.
+pub async fn export(
+    State(state): State<AppState>,
+    _user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(q): ApiQuery<ExportQuery>,
+) -> Result<Response, AppError> {
+    let zone = csv_zone(q.utc_offset_minutes)?;
     let job = state.calls.job(&id).await?;
     let mut out = csv::Writer::from_writer(Vec::new());
     let w = |e: csv::Error| AppError::from(ServiceError::Internal(e.to_string()));
@@ -63,6 +70,11 @@ pub async fn export(State(state): State<AppState>, _user: CurrentUser, ApiPath(i
         "ms_open_id",
         "task_id",
         "updated_at",
+        "sent_at",
+        "answered_at",
+        "ended_at",
+        "seconds_to_answer",
+        "call_seconds",
     ])
     .map_err(w)?;
     for i in &job.items {
@@ -78,7 +90,12 @@ pub async fn export(State(state): State<AppState>, _user: CurrentUser, ApiPath(i
             csv_cell(i.reason.as_deref().unwrap_or_default()),
             csv_cell(i.ms_open_id.as_deref().unwrap_or_default()),
             csv_cell(i.task_id.as_deref().unwrap_or_default()),
-            csv_time(i.updated_at),
+            csv_time(i.updated_at, zone),
+            i.sent_at.map(|t| csv_time(t, zone)).unwrap_or_default(),
+            i.answered_at.map(|t| csv_time(t, zone)).unwrap_or_default(),
+            i.ended_at.map(|t| csv_time(t, zone)).unwrap_or_default(),
+            i.time_to_answer().map(seconds).unwrap_or_default(),
+            i.call_length().map(seconds).unwrap_or_default(),
         ])
         .map_err(w)?;
     }
@@ -102,11 +119,25 @@ pub fn csv_cell(text: &str) -> String {
     }
 }
 
-/// A stored time (Unix milliseconds) as a spreadsheet reads it: RFC 3339 in UTC, to the millisecond.
-pub fn csv_time(unix_ms: i64) -> String {
+/// The zone an export writes its times in: the reader's offset from UTC, UTC when not given.
+pub fn csv_zone(utc_offset_minutes: Option<i32>) -> Result<chrono::FixedOffset, AppError> {
+    let minutes = utc_offset_minutes.unwrap_or(0);
+    chrono::FixedOffset::east_opt(minutes * 60)
+        .filter(|_| minutes.abs() <= 840)
+        .ok_or_else(|| AppError::invalid("utc_offset_minutes", "an offset from UTC is -840 to 840 minutes"))
+}
+
+/// A stored time (Unix milliseconds) as a spreadsheet reads it: ISO 8601 / RFC 3339 in the reader's
+/// zone with its offset written out, to the millisecond.
+pub fn csv_time(unix_ms: i64, zone: chrono::FixedOffset) -> String {
     chrono::DateTime::from_timestamp_millis(unix_ms)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
+        .map(|t| t.with_timezone(&zone).to_rfc3339_opts(chrono::SecondsFormat::Millis, true))
         .unwrap_or_else(|| unix_ms.to_string())
+}
+
+/// Milliseconds as seconds with one decimal.
+fn seconds(ms: i64) -> String {
+    format!("{:.1}", ms as f64 / 1000.0)
 }
 
 /// A CSV download. It starts with a UTF-8 byte order mark: without it Excel reads the file in the

@@ -239,7 +239,10 @@ pub fn build() -> Value {
         op("get", "/callouts/{id}", "One job with every row, its batch, phase, status and reason")
             .ok::<jobs::CalloutJob>(&mut g, 200)
             .errors(&[400, 404]),
-        op("get", "/callouts/{id}/export.csv", "One job's rows as CSV").ok_as(200, csv, None).errors(&[400, 404]),
+        op("get", "/callouts/{id}/export.csv", "One job's rows as CSV, times in the reader's zone, time to answer and call length")
+            .ok_as(200, csv, None)
+            .query_of::<jobs::ExportQuery>()
+            .errors(&[400, 404]),
         op(
             "post",
             "/callouts/{id}/retry-unknown",

@@ -271,6 +271,9 @@ struct ItemRow {
     ms_open_id: Option<String>,
     task_id: Option<String>,
     updated_at: i64,
+    sent_at: Option<i64>,
+    answered_at: Option<i64>,
+    ended_at: Option<i64>,
 }
 
 impl ItemRow {
@@ -292,6 +295,9 @@ impl ItemRow {
             raw_status: self.raw_status,
             ms_open_id: self.ms_open_id,
             task_id: self.task_id,
+            sent_at: self.sent_at,
+            answered_at: self.answered_at,
+            ended_at: self.ended_at,
             updated_at: self.updated_at,
         }
     }
@@ -665,12 +671,16 @@ impl Store {
         let mut recorded = Vec::with_capacity(outcomes.len());
         for o in outcomes {
             let row: Option<ItemRow> = sqlx::query_as(
-                "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, task_id = ?, updated_at = ? WHERE id = ? RETURNING *",
+                "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, task_id = ?, updated_at = ?, \
+                 sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ? RETURNING *",
             )
             .bind(o.status.as_str())
             .bind(&o.raw_status)
             .bind(&o.reason)
             .bind(&o.task_id)
+            .bind(now)
+            // Taken by the provider: the call's clock starts (a refusal or an unknown outcome has none).
+            .bind(!matches!(o.status, CallStatus::Failed | CallStatus::Unknown))
             .bind(now)
             .bind(o.item_id)
             .fetch_optional(&mut *tx)
@@ -780,7 +790,9 @@ impl Store {
             let row: ItemRow = sqlx::query_as(
                 "UPDATE job_items SET status = CASE WHEN ? THEN ? ELSE status END, \
                  raw_status = CASE WHEN ? THEN ? ELSE raw_status END, ms_open_id = COALESCE(?, ms_open_id), \
-                 reason = CASE WHEN status = 'unknown' AND ? THEN NULL ELSE reason END, updated_at = ? WHERE id = ? RETURNING *",
+                 reason = CASE WHEN status = 'unknown' AND ? THEN NULL ELSE reason END, updated_at = ?, \
+                 answered_at = CASE WHEN ? THEN COALESCE(answered_at, ?) ELSE answered_at END, \
+                 ended_at = CASE WHEN ? THEN COALESCE(ended_at, ?) ELSE ended_at END WHERE id = ? RETURNING *",
             )
             .bind(progress)
             .bind(m.next.as_str())
@@ -788,6 +800,11 @@ impl Store {
             .bind(&m.raw_status)
             .bind(new_ms)
             .bind(progress)
+            .bind(now)
+            // The first word of an answer, and of an end, is when it happened (to the console).
+            .bind(progress && m.next == CallStatus::Answered)
+            .bind(now)
+            .bind(progress && m.next.is_final())
             .bind(now)
             .bind(m.item_id)
             .fetch_one(&mut *tx)

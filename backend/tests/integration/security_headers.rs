@@ -157,6 +157,43 @@ async fn exports_open_in_a_spreadsheet_with_chinese_names_and_readable_times() {
     assert!(export.contains("张三"), "{export}");
 }
 
+/// A job's export gives each call's times in the reader's zone, its time to answer and its length.
+#[tokio::test]
+async fn a_job_export_has_local_times_time_to_answer_and_call_length() {
+    let app = common::spawn_with("[sandbox]\ntime_scale = 0.01\n", &[]).await;
+    // Last digit 4: answered, a short call; 8: rejected.
+    let body = json!({ "account_id": "sandbox-tencent", "meeting_id": callout_console::sandbox::tencent_meeting::SANDBOX_MEETING_ID,
+                       "text": "13800000004\n13800000008" });
+    let created: Value = app.post_json("/api/v1/callouts", &body).await.json().await.unwrap();
+    let id = created["job_id"].as_str().unwrap().to_owned();
+    let job = app.wait_for_job(&id, |j| j["state"] == "finished").await;
+    let answered = &job["items"][0];
+    let (sent, picked_up, ended) =
+        (answered["sent_at"].as_i64().unwrap(), answered["answered_at"].as_i64().unwrap(), answered["ended_at"].as_i64().unwrap());
+    assert!(sent <= picked_up && picked_up <= ended, "{answered}");
+    assert!(job["items"][1]["answered_at"].is_null(), "a rejected call was never answered: {}", job["items"][1]);
+    assert!(job["items"][1]["ended_at"].is_i64(), "but it ended");
+
+    let text = app.get(&format!("/api/v1/callouts/{id}/export.csv?utc_offset_minutes=480")).await.text().await.unwrap();
+    let mut rows = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let headers = rows.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("{name} in {headers:?}"));
+    let records: Vec<csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+    let first = &records[0];
+    for name in ["updated_at", "sent_at", "answered_at", "ended_at"] {
+        assert!(first[col(name)].ends_with("+08:00"), "{name} in the reader's zone: {}", &first[col(name)]);
+    }
+    let to_answer: f64 = first[col("seconds_to_answer")].parse().unwrap();
+    let length: f64 = first[col("call_seconds")].parse().unwrap();
+    assert!(to_answer >= 0.0 && length >= 0.0, "{to_answer} {length}");
+    assert_eq!(&records[1][col("seconds_to_answer")], "", "no answer, no time to answer");
+    let refused = app.get(&format!("/api/v1/callouts/{id}/export.csv?utc_offset_minutes=9999")).await;
+    assert_eq!(refused.status(), 400);
+    assert_eq!(refused.json::<Value>().await.unwrap()["field"], "utc_offset_minutes");
+    let audit = app.get("/api/v1/audit/export.csv?utc_offset_minutes=-300").await.text().await.unwrap();
+    assert!(audit.lines().nth(1).unwrap().contains("-05:00"), "{audit}");
+}
+
 /// What a JSON body, path, query or header extractor refuses answers the usual JSON error body, and a
 /// valid JSON body followed by more bytes is refused, not read as the value before them.
 #[tokio::test]

@@ -266,6 +266,18 @@ strings! {
     OutcomeRejected => "refused by the provider", "被服务商拒绝";
     OutcomeNotSent => "not sent", "未发送";
     OutcomeAlreadyListed => "listed already", "已在名单中";
+    ReportTitle => "Outcomes", "呼叫结果";
+    ReportCalls => "Calls", "呼叫数";
+    ReportRate => "Share", "占比";
+    ReportMedianAnswer => "Median time to answer", "接听用时（中位数）";
+    ReportMedianLength => "Median call length", "通话时长（中位数）";
+    ReportChart => "Calls ended over time, by outcome", "各时段结束的呼叫（按结果）";
+    RetryNotAnswered => "Call the {count} not answered again", "重新呼叫 {count} 个未接听的号码";
+    RetryNotAnsweredConfirm => "Start a new job calling the {count} numbers that did not answer, in the same meeting?",
+        "新建任务，在同一会议中重新呼叫 {count} 个未接听的号码？";
+    RetryNotAnsweredName => "{job} · not answered, again", "{job} · 未接听重呼";
+    ColAnsweredAfter => "Answered after", "接听用时";
+    ColCallLength => "Length", "通话时长";
     JobNameLabel => "Job name or note (optional)", "任务名称或备注（可选）";
     JobNameHelp => "Shown as the job's title in the job list, e.g. \"Board meeting dial-in\".", "在任务列表中作为任务标题显示，例如“董事会电话接入”。";
     CancelRingingConfirm => "Hang up {count} calls that are ringing or waiting to ring? This cannot be undone.",

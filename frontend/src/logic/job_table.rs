@@ -131,6 +131,11 @@ impl JobTable {
         self.items.len()
     }
 
+    /// Every row, in row order.
+    pub fn items(&self) -> &[JobItem] {
+        &self.items
+    }
+
     pub fn is_empty(&self) -> bool {
         self.items.is_empty()
     }
@@ -231,6 +236,9 @@ mod tests {
             ms_open_id: None,
             task_id: None,
             updated_at: 1,
+            sent_at: None,
+            answered_at: None,
+            ended_at: None,
         }
     }
 

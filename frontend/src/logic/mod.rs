@@ -6,3 +6,4 @@ pub mod errors;
 pub mod job_table;
 pub mod numbers;
 pub mod recent_jobs;
+pub mod report;

@@ -38,6 +38,7 @@ impl Filters {
             to: local_day_bounds(&self.to).map(|(_, end)| end),
             limit: Some(AUDIT_PAGE + 1),
             offset: Some(page * AUDIT_PAGE),
+            utc_offset_minutes: None,
         }
     }
 }
@@ -58,7 +59,10 @@ pub fn AuditPage() -> impl IntoView {
         page.set(0);
         applied.set(typed.get());
     };
-    let export = move || api::audit_url("/export.csv", &AuditQuery { limit: None, offset: None, ..applied.get().query(0) });
+    let export = move || {
+        let query = AuditQuery { limit: None, offset: None, utc_offset_minutes: Some(api::utc_offset_minutes()), ..applied.get().query(0) };
+        api::audit_url("/export.csv", &query)
+    };
     let input = move |id: &'static str, key: K, kind: &'static str, field: fn(&mut Filters) -> &mut String| {
         view! {
             <div class="field">

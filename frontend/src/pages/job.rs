@@ -22,7 +22,9 @@ use crate::{
         dates::format_local,
         job_table::{dialled, dialled_count, JobTable, SortKey, StatusFilter, TableQuery},
         recent_jobs::target,
+        report::duration,
     },
+    pages::job_report::JobReport,
     state::{
         alert::{use_alerts, Alert},
         locale::use_locale,
@@ -130,6 +132,9 @@ pub fn JobPage() -> impl IntoView {
     };
     Effect::new(move |_| {
         id.track();
+        // Another job (a link from this one): nothing of the last one may mix into it.
+        summary.set(None);
+        table.set(JobTable::default());
         reload();
     });
     let loaded = Memo::new(move |_| summary.with(Option::is_some));
@@ -161,6 +166,7 @@ pub fn JobPage() -> impl IntoView {
                 (true, _) => view! {
                     <JobCounters summary dialex />
                     <JobActions id summary table reload dialex />
+                    <JobReport summary table />
                     <JobRows table dialex />
                 }.into_any(),
             }}
@@ -342,6 +348,8 @@ fn JobRows(table: RwSignal<JobTable>, dialex: Memo<bool>) -> impl IntoView {
                         <th scope="col" class="col-minor">{locale.text(K::ColBatch)}</th>
                         <th scope="col">{locale.text(K::ColStatus)}</th>
                         <th scope="col" class="col-wide">{locale.text(K::ProviderStatusLabel)}</th>
+                        <th scope="col" class="col-minor">{locale.text(K::ColAnsweredAfter)}</th>
+                        <th scope="col" class="col-minor">{locale.text(K::ColCallLength)}</th>
                         <th scope="col">{locale.text(K::ColReason)}</th>
                         <th scope="col" data-testid="job-id-column">{move || if dialex.get() { locale.t(K::TaskIdLabel) } else { "ms_open_id" }}</th>
                     </tr></thead>
@@ -354,6 +362,8 @@ fn JobRows(table: RwSignal<JobTable>, dialex: Memo<bool>) -> impl IntoView {
                                 <td class="col-minor">{item.batch}</td>
                                 <td title=item.raw_status.clone().unwrap_or_default()>{status_badge(&item, locale)}</td>
                                 <td class="col-wide">{item.raw_status.clone()}</td>
+                                <td class="col-minor nowrap" data-testid="row-answered-after">{item.time_to_answer().map(duration)}</td>
+                                <td class="col-minor nowrap" data-testid="row-call-length">{item.call_length().map(duration)}</td>
                                 <td class="muted reason" title=item.reason.clone().unwrap_or_default()>{item.reason.clone()}</td>
                                 <td class="call-id"><code data-testid="row-call-id">{if dialex.get_untracked() { item.task_id.clone() } else { item.ms_open_id.clone() }}</code></td>
                             </tr>
