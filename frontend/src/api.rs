@@ -212,12 +212,18 @@ async fn exchange(method: Method, url: &str, body: Option<String>, idempotency_k
     if response.ok() {
         return Ok(text);
     }
-    Err(match serde_json::from_str::<ApiErrorBody>(&text) {
+    Err(match from_json::<ApiErrorBody>(&text) {
         Ok(body) => ApiError::Api { status, body },
         Err(_) => ApiError::Status { status, text },
     })
 }
 
 fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+    from_json(text).map_err(ApiError::Decode)
+}
+
+/// Parses JSON with the browser's own parser and reads the value as `T`.
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    let value = js_sys::JSON::parse(text).map_err(|e| String::from(js_sys::Error::from(e).message()))?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
