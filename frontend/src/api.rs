@@ -8,14 +8,14 @@ use callout_shared::{
     dnc::{AddDoNotCall, DoNotCallEntry},
     error::ApiErrorBody,
     health::HealthResponse,
-    jobs::{CalloutJob, CreateCalloutJob, CreateDialExJob, JobCreated, JobSummary, RetryResult, RetryUnknown},
+    jobs::{CalloutJob, CreateCalloutJob, CreateDialExJob, JobCreated, JobItem, JobSummary, RetryResult, RetryUnknown},
     me::MeResponse,
     meeting::{CalloutStatusPage, CancelResult, MeetingNumbersRequest, MsOpenIdResult, RoomCallApiRequest, RoomCallInfo, RoomCallResult},
     numbers::{ValidateNumbersRequest, ValidateNumbersResponse},
     API_PREFIX,
 };
 use gloo_net::http::Request;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// Why a call to the backend did not give the expected answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -71,7 +71,16 @@ pub async fn jobs(limit: u32) -> Result<Vec<JobSummary>, ApiError> {
 }
 
 pub async fn job(id: &str) -> Result<CalloutJob, ApiError> {
-    get(job_url(id, "")).await
+    // Read as its two halves: decoding the flattened summary would compile a second, buffered
+    // decoder for the summary and everything in it.
+    #[derive(Deserialize)]
+    struct Items {
+        items: Vec<JobItem>,
+    }
+    let value = parse(&exchange(Method::Get, &job_url(id, ""), None, None).await?).map_err(ApiError::Decode)?;
+    let summary = read(value.clone()).map_err(ApiError::Decode)?;
+    let Items { items } = read(value).map_err(ApiError::Decode)?;
+    Ok(CalloutJob { summary, items })
 }
 
 /// The live event stream (server-sent events).
@@ -224,6 +233,13 @@ fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
 
 /// Parses JSON with the browser's own parser and reads the value as `T`.
 pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
-    let value = js_sys::JSON::parse(text).map_err(|e| String::from(js_sys::Error::from(e).message()))?;
+    read(parse(text)?)
+}
+
+fn parse(text: &str) -> Result<wasm_bindgen::JsValue, String> {
+    js_sys::JSON::parse(text).map_err(|e| String::from(js_sys::Error::from(e).message()))
+}
+
+fn read<T: DeserializeOwned>(value: wasm_bindgen::JsValue) -> Result<T, String> {
     serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
 }
