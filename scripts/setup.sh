@@ -10,8 +10,8 @@ TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=$(sed -n 's/^wasm-bindgen = "=\(.*\)"/\1/p' Cargo.toml)
 BINARYEN_VERSION=132.0.0
 CARGO_FUZZ_VERSION=0.13.2
-# fonts-wqy-microhei: Chinese glyphs in headless screenshots.
-DEBIAN_PACKAGES=(chromium chromium-driver fonts-wqy-microhei)
+# fonts-wqy-microhei: Chinese glyphs in headless screenshots. brotli: the release build's precompressed assets.
+DEBIAN_PACKAGES=(chromium chromium-driver fonts-wqy-microhei brotli)
 
 say() { printf '[setup] %s\n' "$*"; }
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }

@@ -3,6 +3,10 @@
 //! Trunk names every asset after its content hash (`app-0123456789abcdef_bg.wasm`), so those may be
 //! cached for a year; `index.html` names the current hashes and must be revalidated on every load.
 //! Unknown paths outside `/api` get `index.html`, so client-side routes survive a reload.
+//!
+//! The release build leaves `name.br` and `name.gz` next to each asset (`scripts/precompress.sh`):
+//! a browser that accepts them gets those bytes as they are, with `Content-Encoding`, instead of a
+//! fresh (and weaker) compression per request. Anything without such a file is compressed on the fly.
 
 use std::path::Path;
 
@@ -22,7 +26,7 @@ const IMMUTABLE: &str = "public, max-age=31536000, immutable";
 const REVALIDATE: &str = "no-cache";
 
 pub fn router(dist: &Path) -> Router {
-    let spa = ServeDir::new(dist).fallback(ServeFile::new(dist.join("index.html")));
+    let spa = ServeDir::new(dist).precompressed_br().precompressed_gzip().fallback(ServeFile::new(dist.join("index.html")));
     Router::new().fallback_service(spa).layer(middleware::from_fn(cache_policy)).layer(CompressionLayer::new())
 }
 
@@ -34,7 +38,12 @@ async fn cache_policy(request: Request, next: Next) -> Response {
     }
     let mut response = next.run(request).await;
     let policy = if is_content_hashed(&path) && response.status().is_success() { IMMUTABLE } else { REVALIDATE };
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(policy));
+    // The bytes depend on Accept-Encoding (precompressed or not): caches must keep them apart.
+    if !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     response
 }
 
@@ -65,13 +74,14 @@ pub fn inline_script_hashes(dist: &Path) -> Vec<String> {
     hashes
 }
 
-/// True for trunk's hashed file names: `<name>-<16 hex digits>[_bg].<ext>`.
+/// True for trunk's hashed file names: `<name>-<hash>[_bg].<ext>`, the hash a 64-bit number in hex.
+/// Trunk writes it without leading zeros (one build in 16 has 15 digits), so 12 to 16 digits count.
 pub fn is_content_hashed(path: &str) -> bool {
     let file = path.rsplit('/').next().unwrap_or_default();
     let Some((stem, _ext)) = file.rsplit_once('.') else { return false };
     let stem = stem.strip_suffix("_bg").unwrap_or(stem);
     let Some((_, hash)) = stem.rsplit_once('-') else { return false };
-    hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    (12..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 #[cfg(test)]
@@ -93,6 +103,8 @@ mod tests {
         assert!(is_content_hashed("/callout-frontend-3f9a0c1b2d4e5f67_bg.wasm"));
         assert!(is_content_hashed("/callout-frontend-3f9a0c1b2d4e5f67.js"));
         assert!(is_content_hashed("/style-0123456789abcdef.css"));
+        // A hash with a leading zero digit, as trunk names it.
+        assert!(is_content_hashed("/callout-frontend-c05625bea361070_bg.wasm"));
     }
 
     #[test]

@@ -8,7 +8,7 @@ use callout_shared::{
     dnc::{AddDoNotCall, DoNotCallAdded, DoNotCallEntry},
     error::ApiErrorBody,
     health::HealthResponse,
-    jobs::{CalloutJob, CreateCalloutJob, CreateDialExJob, JobCreated, JobList, JobListQuery, RetryResult, RetryUnknown},
+    jobs::{CalloutJob, CreateCalloutJob, CreateDialExJob, JobCreated, JobItem, JobList, JobListQuery, RetryResult, RetryUnknown},
     me::MeResponse,
     meeting::{
         CalloutStatusPage, CancelResult, MeetingCheck, MeetingNumbersRequest, MsOpenIdResult, RoomCallApiRequest, RoomCallInfo,
@@ -18,7 +18,7 @@ use callout_shared::{
     API_PREFIX,
 };
 use gloo_net::http::Request;
-use serde::{de::DeserializeOwned, Serialize};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
 
 /// Why a call to the backend did not give the expected answer.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,7 +52,8 @@ pub async fn me() -> Result<MeResponse, ApiError> {
 }
 
 pub async fn validate_numbers(request: &ValidateNumbersRequest) -> Result<ValidateNumbersResponse, ApiError> {
-    post(url("/numbers/validate"), request, None).await
+    let answer: wire::Validations = post(url("/numbers/validate"), request, None).await?;
+    answer.into_response().map_err(ApiError::Decode)
 }
 
 pub async fn dialex(request: &StartDialEx, idempotency_key: &str) -> Result<DialExResult, ApiError> {
@@ -69,7 +70,16 @@ pub async fn start_callout(request: &CreateCalloutJob, idempotency_key: &str) ->
 }
 
 pub async fn job(id: &str) -> Result<CalloutJob, ApiError> {
-    get(job_url(id, "")).await
+    // Read as its two halves: decoding the flattened summary would compile a second, buffered
+    // decoder for the summary and everything in it.
+    #[derive(Deserialize)]
+    struct Items {
+        items: Vec<JobItem>,
+    }
+    let value = parse(&exchange(Method::Get, &job_url(id, ""), None, None).await?).map_err(ApiError::Decode)?;
+    let summary = read(value.clone()).map_err(ApiError::Decode)?;
+    let Items { items } = read(value).map_err(ApiError::Decode)?;
+    Ok(CalloutJob { summary, items })
 }
 
 /// The live event stream (server-sent events).
@@ -106,7 +116,8 @@ pub async fn check_meeting(meeting: &str, account_id: &str, operator_id: Option<
 /// One page of the provider's callout list of a meeting (every callout, whoever placed it).
 pub async fn callout_status(meeting_id: &str, account_id: &str, page: u32, page_size: u32) -> Result<CalloutStatusPage, ApiError> {
     let path = format!("/meetings/{}/callouts?account_id={}&page={page}&page_size={page_size}", encode(meeting_id), encode(account_id));
-    get(url(&path)).await
+    let page: wire::StatusPage = get(url(&path)).await?;
+    Ok(page.into())
 }
 
 pub async fn ms_open_ids(meeting_id: &str, request: &MeetingNumbersRequest) -> Result<MsOpenIdResult, ApiError> {
@@ -250,12 +261,134 @@ async fn exchange(method: Method, url: &str, body: Option<String>, idempotency_k
     if response.ok() {
         return Ok(text);
     }
-    Err(match serde_json::from_str::<ApiErrorBody>(&text) {
+    Err(match from_json::<ApiErrorBody>(&text) {
         Ok(body) => ApiError::Api { status, body },
         Err(_) => ApiError::Status { status, text },
     })
 }
 
 fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
-    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
+    from_json(text).map_err(ApiError::Decode)
+}
+
+/// Parses JSON with the browser's own parser and reads the value as `T`.
+pub(crate) fn from_json<T: DeserializeOwned>(text: &str) -> Result<T, String> {
+    read(parse(text)?)
+}
+
+fn parse(text: &str) -> Result<wasm_bindgen::JsValue, String> {
+    js_sys::JSON::parse(text).map_err(|e| String::from(js_sys::Error::from(e).message()))
+}
+
+fn read<T: DeserializeOwned>(value: wasm_bindgen::JsValue) -> Result<T, String> {
+    serde_wasm_bindgen::from_value(value).map_err(|e| e.to_string())
+}
+
+/// Plain mirrors of the answers whose shared types use `#[serde(flatten)]` or an internally tagged
+/// enum: serde decodes those through a buffered copy of every field, which compiles a second decoder
+/// for each type inside them (several KB of the bundle). The JSON read is the same.
+mod wire {
+    use callout_shared::{
+        call_status::CallStatus,
+        meeting::{CalloutStatusItem, CalloutStatusPage, ConsoleCallout, PhoneTarget},
+        numbers::{NormalizedNumber, NumberProblem, NumberValidation, ValidateNumbersResponse},
+    };
+    use serde::Deserialize;
+
+    /// [`CalloutStatusPage`], its items' callee fields inline.
+    #[derive(Deserialize)]
+    pub struct StatusPage {
+        meeting_id: String,
+        items: Vec<StatusItem>,
+        current_page: u32,
+        page_size: u32,
+        total_count: u32,
+        total_page: u32,
+    }
+
+    #[derive(Deserialize)]
+    struct StatusItem {
+        area: u32,
+        phone: String,
+        #[serde(default)]
+        extension: Option<String>,
+        #[serde(default)]
+        nick_name: Option<String>,
+        raw_status: String,
+        #[serde(default)]
+        ms_open_id: Option<String>,
+        status: CallStatus,
+        #[serde(default)]
+        console: Option<ConsoleCallout>,
+    }
+
+    impl From<StatusPage> for CalloutStatusPage {
+        fn from(page: StatusPage) -> Self {
+            let items = page
+                .items
+                .into_iter()
+                .map(|i| CalloutStatusItem {
+                    callee: PhoneTarget { area: i.area, phone: i.phone, extension: i.extension, nick_name: i.nick_name },
+                    raw_status: i.raw_status,
+                    ms_open_id: i.ms_open_id,
+                    status: i.status,
+                    console: i.console,
+                })
+                .collect();
+            CalloutStatusPage {
+                meeting_id: page.meeting_id,
+                items,
+                current_page: page.current_page,
+                page_size: page.page_size,
+                total_count: page.total_count,
+                total_page: page.total_page,
+            }
+        }
+    }
+
+    /// [`ValidateNumbersResponse`], each verdict's `result` tag as a plain field.
+    #[derive(Deserialize)]
+    pub struct Validations {
+        results: Vec<Verdict>,
+    }
+
+    #[derive(Deserialize)]
+    struct Verdict {
+        result: VerdictKind,
+        #[serde(default)]
+        number: Option<NormalizedNumber>,
+        #[serde(default)]
+        problem: Option<NumberProblem>,
+        #[serde(default)]
+        message: Option<String>,
+        #[serde(default)]
+        do_not_call: bool,
+    }
+
+    #[derive(Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum VerdictKind {
+        Valid,
+        Invalid,
+    }
+
+    impl Validations {
+        pub fn into_response(self) -> Result<ValidateNumbersResponse, String> {
+            let missing = |field: &str| format!("missing field `{field}`");
+            let results = self
+                .results
+                .into_iter()
+                .map(|v| match v.result {
+                    VerdictKind::Valid => {
+                        Ok(NumberValidation::Valid { number: v.number.ok_or_else(|| missing("number"))?, do_not_call: v.do_not_call })
+                    }
+                    VerdictKind::Invalid => Ok(NumberValidation::Invalid {
+                        problem: v.problem.ok_or_else(|| missing("problem"))?,
+                        message: v.message.ok_or_else(|| missing("message"))?,
+                    }),
+                })
+                .collect::<Result<_, String>>()?;
+            Ok(ValidateNumbersResponse { results })
+        }
+    }
 }

@@ -27,7 +27,7 @@ pub enum Live {
 /// The JSON data of a message event, when it is what the event's name says.
 fn data<T: DeserializeOwned>(event: &Event) -> Option<T> {
     let text = event.dyn_ref::<MessageEvent>()?.data().as_string()?;
-    serde_json::from_str(&text).ok()
+    crate::api::from_json(&text).ok()
 }
 
 /// A named DOM event listener of the stream.
