@@ -56,7 +56,7 @@ impl Report {
         if self.dialled == 0 {
             0
         } else {
-            ((n as f64 * 100.0) / self.dialled as f64).round() as u32
+            ((n * 200 + self.dialled) / (2 * self.dialled)) as u32
         }
     }
 }

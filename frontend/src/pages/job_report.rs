@@ -22,8 +22,9 @@ use crate::{
     state::{locale::use_locale, session::Me},
 };
 
-const CHART_W: f64 = 600.0;
-const CHART_H: f64 = 140.0;
+/// The chart's own units (it scales to its box); whole numbers keep float formatting out of the bundle.
+const CHART_W: usize = 1200;
+const CHART_H: usize = 140;
 
 #[component]
 pub fn JobReport(summary: RwSignal<Option<JobSummary>>, table: RwSignal<JobTable>) -> impl IntoView {
@@ -78,8 +79,8 @@ fn Chart(report: Memo<Report>) -> impl IntoView {
     let locale = use_locale();
     move || {
         report.with(|r| r.timeline.clone()).map(|t| {
-            let peak = t.peak().max(1) as f64;
-            let slot = CHART_W / BUCKETS as f64;
+            let peak = t.peak().max(1);
+            let slot = CHART_W / BUCKETS;
             let bars = t
                 .buckets
                 .iter()
@@ -91,11 +92,11 @@ fn Chart(report: Memo<Report>) -> impl IntoView {
                         .zip(&t.final_statuses)
                         .filter(|(n, _)| **n > 0)
                         .map(|(n, s)| {
-                            let h = *n as f64 / peak * (CHART_H - 4.0);
+                            let h = (n * (CHART_H - 4) / peak).max(1);
                             top -= h;
                             view! {
-                                <rect class=format!("bar status-{}", s.as_str()) x=format!("{:.1}", b as f64 * slot + 2.0) y=format!("{top:.1}")
-                                    width=format!("{:.1}", slot - 4.0) height=format!("{h:.1}")>
+                                <rect class=format!("bar status-{}", s.as_str()) x=(b * slot + 4).to_string() y=top.to_string()
+                                    width=(slot - 8).to_string() height=h.to_string()>
                                     <title>{format!("{} {n}", locale.t(status_key(*s)))}</title>
                                 </rect>
                             }
