@@ -62,6 +62,10 @@ test('60 pasted numbers, 2 invalid, are followed live until every dialled number
   await page.getByTestId('job-filter').selectOption('all');
   await page.getByTestId('job-search').fill('13800000057');
   assert.equal(await page.getByTestId('job-row').count(), 1);
+  // A number that joined twice shows both of its in-meeting ids.
+  await page.getByTestId('job-search').fill('13800000003');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="job-row"]').length === 1);
+  await page.waitForFunction(() => document.querySelector('[data-testid="row-call-id"]').textContent.split('\n').length === 2, null, { timeout: 10000 });
   await page.getByTestId('job-search').fill('');
   await page.getByTestId('job-sort').selectOption('status');
   assert.equal(await page.getByTestId('job-row').count(), 58);

@@ -133,7 +133,11 @@ pub struct JobItem {
     pub reason: Option<String>,
     /// The provider's own status word.
     pub raw_status: Option<String>,
+    /// The latest in-meeting id of the call.
     pub ms_open_id: Option<String>,
+    /// Every in-meeting id the call had, oldest first (a number that joined twice has two).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ms_open_ids: Vec<String>,
     /// DialEx: the contact center's task id once it accepted the call.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,

@@ -88,7 +88,7 @@ pub async fn export(
             i.status.as_str().to_owned(),
             csv_cell(i.raw_status.as_deref().unwrap_or_default()),
             csv_cell(i.reason.as_deref().unwrap_or_default()),
-            csv_cell(i.ms_open_id.as_deref().unwrap_or_default()),
+            csv_cell(&if i.ms_open_ids.is_empty() { i.ms_open_id.clone().unwrap_or_default() } else { i.ms_open_ids.join(" ") }),
             csv_cell(i.task_id.as_deref().unwrap_or_default()),
             csv_time(i.updated_at, zone),
             i.sent_at.map(|t| csv_time(t, zone)).unwrap_or_default(),

@@ -12,6 +12,7 @@ use std::{
     time::Duration,
 };
 
+use callout_shared::call_status::CallStatus;
 use tokio::sync::mpsc;
 
 use super::{Calls, ServiceError};
@@ -42,7 +43,26 @@ impl Calls {
         }
         match &event.kind {
             EventKind::PhoneStatusUpdated(updates) => self.queue_status_events(account_id, updates),
-            EventKind::ParticipantJoined(items) | EventKind::ParticipantLeft(items) => {
+            EventKind::ParticipantJoined(items) => {
+                // A phone that joins names its in-meeting id: one per time it joined, each kept on
+                // the call's row (a move that is no progress changes only the ids).
+                let phones: Vec<PhoneStatusUpdate> = items
+                    .iter()
+                    .filter(|i| i.operator.pstn_number.is_some() && i.operator.ms_open_id.is_some())
+                    .map(|i| PhoneStatusUpdate {
+                        meeting_id: i.meeting_id.clone(),
+                        operate_time_ms: i.operate_time_ms,
+                        operator: i.operator.clone(),
+                        raw_status: String::new(),
+                        status: CallStatus::Queued,
+                    })
+                    .collect();
+                self.queue_status_events(account_id, &phones);
+                for item in items {
+                    self.poke(account_id, &item.meeting_id);
+                }
+            }
+            EventKind::ParticipantLeft(items) => {
                 for item in items {
                     self.poke(account_id, &item.meeting_id);
                 }

@@ -274,6 +274,7 @@ struct ItemRow {
     sent_at: Option<i64>,
     answered_at: Option<i64>,
     ended_at: Option<i64>,
+    ms_open_ids: Option<String>,
 }
 
 impl ItemRow {
@@ -298,6 +299,7 @@ impl ItemRow {
             sent_at: self.sent_at,
             answered_at: self.answered_at,
             ended_at: self.ended_at,
+            ms_open_ids: self.ms_open_ids.map(|ids| ids.split_whitespace().map(str::to_owned).collect()).unwrap_or_default(),
             updated_at: self.updated_at,
         }
     }
@@ -790,6 +792,8 @@ impl Store {
             let row: ItemRow = sqlx::query_as(
                 "UPDATE job_items SET status = CASE WHEN ? THEN ? ELSE status END, \
                  raw_status = CASE WHEN ? THEN ? ELSE raw_status END, ms_open_id = COALESCE(?, ms_open_id), \
+                 ms_open_ids = CASE WHEN ? IS NULL THEN ms_open_ids WHEN ms_open_ids IS NULL THEN ? \
+                   WHEN instr(' ' || ms_open_ids || ' ', ' ' || ? || ' ') > 0 THEN ms_open_ids ELSE ms_open_ids || ' ' || ? END, \
                  reason = CASE WHEN status = 'unknown' AND ? THEN NULL ELSE reason END, updated_at = ?, \
                  answered_at = CASE WHEN ? THEN COALESCE(answered_at, ?) ELSE answered_at END, \
                  ended_at = CASE WHEN ? THEN COALESCE(ended_at, ?) ELSE ended_at END WHERE id = ? RETURNING *",
@@ -798,6 +802,11 @@ impl Store {
             .bind(m.next.as_str())
             .bind(progress)
             .bind(&m.raw_status)
+            .bind(new_ms)
+            // Every ms_open_id the call had, in order, each once.
+            .bind(new_ms)
+            .bind(new_ms)
+            .bind(new_ms)
             .bind(new_ms)
             .bind(progress)
             .bind(now)

@@ -277,3 +277,23 @@ async fn do_not_call_numbers_are_never_dialled() {
     let viewer = common::spawn_with("[auth.dev]\ngroups = [\"callout-viewers\"]\n", &[]).await;
     assert_eq!(viewer.get("/api/v1/do-not-call").await.status(), 403, "viewers do not see the list");
 }
+
+/// A number that joins the meeting twice (the sandbox's numbers ending in 3) keeps both in-meeting
+/// ids on its row, from the participant-joined events.
+#[tokio::test]
+async fn a_call_that_joined_twice_keeps_both_ms_open_ids() {
+    let app = common::spawn_with(FAST, &[]).await;
+    let body = json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID, "text": "13800000003\n13800000001" });
+    let created: Value = app.post_json("/api/v1/callouts", &body).await.json().await.unwrap();
+    let id = created["job_id"].as_str().unwrap().to_owned();
+    let job = app
+        .wait_for_job(&id, |j| j["state"] == "finished" && j["items"][0]["ms_open_ids"].as_array().is_some_and(|ids| ids.len() == 2))
+        .await;
+    let twice = &job["items"][0];
+    let ids: Vec<&str> = twice["ms_open_ids"].as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect();
+    assert_ne!(ids[0], ids[1], "{twice}");
+    assert!(ids.contains(&twice["ms_open_id"].as_str().unwrap()), "the latest is one of them: {twice}");
+    assert_eq!(job["items"][1]["ms_open_ids"].as_array().map(Vec::len), Some(1), "a number that joined once has one: {}", job["items"][1]);
+    let export = app.get(&format!("/api/v1/callouts/{id}/export.csv")).await.text().await.unwrap();
+    assert!(export.contains(&format!("{} {}", ids[0], ids[1])), "the export lists both: {export}");
+}

@@ -183,7 +183,7 @@ impl JobTable {
                 i.status.as_str(),
                 text(&i.raw_status),
                 text(&i.reason),
-                text(&i.ms_open_id),
+                if i.ms_open_ids.is_empty() { text(&i.ms_open_id) } else { i.ms_open_ids.join(" ") },
                 text(&i.task_id),
             ));
         }
@@ -214,7 +214,9 @@ fn matches_search(item: &JobItem, needle: &str) -> bool {
         return true;
     }
     let has = |v: &str| v.to_lowercase().contains(needle);
-    has(&item.input) || [&item.e164, &item.nick_name, &item.ms_open_id, &item.task_id, &item.reason].into_iter().flatten().any(|v| has(v))
+    has(&item.input)
+        || [&item.e164, &item.nick_name, &item.ms_open_id, &item.task_id, &item.reason].into_iter().flatten().any(|v| has(v))
+        || item.ms_open_ids.iter().any(|v| has(v))
 }
 
 #[cfg(test)]
@@ -234,6 +236,7 @@ mod tests {
             reason: None,
             raw_status: None,
             ms_open_id: None,
+            ms_open_ids: Vec::new(),
             task_id: None,
             updated_at: 1,
             sent_at: None,

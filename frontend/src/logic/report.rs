@@ -120,6 +120,7 @@ mod tests {
             reason: None,
             raw_status: None,
             ms_open_id: None,
+            ms_open_ids: Vec::new(),
             task_id: None,
             updated_at: 1,
             sent_at: times.0,

@@ -86,6 +86,18 @@ pub fn job_title(job: &JobSummary, locale: crate::state::locale::Locale) -> Stri
     }
 }
 
+/// What names the call at the provider: the DialEx task, or every ms_open_id the number had in the
+/// meeting (one per time it joined), one a line.
+fn call_ids(item: &JobItem, dialex: bool) -> String {
+    if dialex {
+        item.task_id.clone().unwrap_or_default()
+    } else if item.ms_open_ids.is_empty() {
+        item.ms_open_id.clone().unwrap_or_default()
+    } else {
+        item.ms_open_ids.join("\n")
+    }
+}
+
 /// The number as dialled (E.164), and what was typed when that differs.
 fn number_cell(item: &JobItem) -> impl IntoView {
     let typed = Some(item.input.clone()).filter(|input| item.e164.as_deref() != Some(input.as_str()));
@@ -365,7 +377,7 @@ fn JobRows(table: RwSignal<JobTable>, dialex: Memo<bool>) -> impl IntoView {
                                 <td class="col-minor nowrap" data-testid="row-answered-after">{item.time_to_answer().map(duration)}</td>
                                 <td class="col-minor nowrap" data-testid="row-call-length">{item.call_length().map(duration)}</td>
                                 <td class="muted reason" title=item.reason.clone().unwrap_or_default()>{item.reason.clone()}</td>
-                                <td class="call-id"><code data-testid="row-call-id">{if dialex.get_untracked() { item.task_id.clone() } else { item.ms_open_id.clone() }}</code></td>
+                                <td class="call-id"><code data-testid="row-call-id">{call_ids(&item, dialex.get_untracked())}</code></td>
                             </tr>
                         </For>
                     </tbody>
