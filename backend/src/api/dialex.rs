@@ -8,8 +8,10 @@ use crate::{app::AppState, extract::ApiJson, security::CurrentUser};
 
 pub async fn start(State(state): State<AppState>, user: CurrentUser, key: IdempotencyKey, ApiJson(body): ApiJson<StartDialEx>) -> Response {
     let (calls, actor, request) = (state.calls.clone(), user.actor(), body.clone());
-    let work = async move { calls.dialex(&actor, &request).await };
-    idempotency::once(&state, &user, key, "POST /dialex", &body, StatusCode::OK, work).await
+    idempotency::keyed(&user, key, "POST /dialex", &body, StatusCode::OK, move |key, answering| async move {
+        calls.dialex(&actor, &key, answering, &request).await
+    })
+    .await
 }
 
 pub async fn create_job(

@@ -9,7 +9,6 @@ use axum::{
     http::{request::Parts, HeaderValue, StatusCode},
     response::{IntoResponse, Response},
 };
-use callout_shared::error::ErrorCode;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use tracing::Instrument;
@@ -18,7 +17,10 @@ use crate::{
     app::AppState,
     error::AppError,
     security::CurrentUser,
-    service::{idempotency::Claim, ServiceError},
+    service::{
+        idempotency::{Answer, Answered, Answering, RequestKey},
+        ServiceError,
+    },
 };
 
 const HEADER: &str = "idempotency-key";
@@ -42,7 +44,7 @@ impl<S: Send + Sync> FromRequestParts<S> for IdempotencyKey {
 }
 
 /// Runs `work` once per (user, key) in a task of its own, answering `status` and its JSON on success;
-/// replays the stored answer for a repeat.
+/// replays the stored answer for a repeat. The key is claimed and answered in commits of their own.
 pub async fn once<B, T, Fut>(
     state: &AppState,
     user: &CurrentUser,
@@ -57,75 +59,56 @@ where
     T: Serialize + Send + 'static,
     Fut: Future<Output = Result<T, ServiceError>> + Send + 'static,
 {
-    match run(state, user, key, route, body, status, work).await {
-        Ok(response) => response,
-        Err(err) => err.into_response(),
-    }
+    let calls = state.calls.clone();
+    keyed(user, key, route, body, status, move |key, answering| async move { calls.once(&key, answering, work).await }).await
 }
 
-async fn run<B, T, Fut>(
-    state: &AppState,
+/// Runs a service function that takes the request's key itself (and claims it and stores its answer
+/// in its own transactions) in a task of its own, answering what it answered or replayed.
+pub async fn keyed<B, F, Fut>(
     user: &CurrentUser,
     IdempotencyKey(key): IdempotencyKey,
     route: &str,
     body: &B,
     status: StatusCode,
-    work: Fut,
-) -> Result<Response, AppError>
+    run: F,
+) -> Response
 where
     B: Serialize,
-    T: Serialize + Send + 'static,
-    Fut: Future<Output = Result<T, ServiceError>> + Send + 'static,
+    F: FnOnce(RequestKey, Answering) -> Fut,
+    Fut: Future<Output = Result<Answered, ServiceError>> + Send + 'static,
 {
     let mut hasher = Sha256::new();
     hasher.update(route.as_bytes());
     hasher.update([0]);
-    hasher.update(serde_json::to_vec(body).map_err(|e| ServiceError::Internal(e.to_string()))?);
-    let hash = hex::encode(hasher.finalize());
-    let subject = user.identity.subject.clone();
-    let (status, text) = match state.calls.claim_key(&subject, &key, &hash).await? {
-        Claim::Replay { status, body } => {
-            let mut response = json_response(StatusCode::from_u16(status).unwrap_or(StatusCode::OK), body);
+    match serde_json::to_vec(body) {
+        Ok(bytes) => hasher.update(bytes),
+        Err(e) => return AppError::from(ServiceError::Internal(e.to_string())).into_response(),
+    }
+    let key = RequestKey { subject: user.identity.subject.clone(), key, request_hash: hex::encode(hasher.finalize()) };
+    let answering = Answering { success: status.as_u16(), error: error_answer };
+    // The dial and its records finish even if this request's future is dropped.
+    // In the request's span: the dial's log lines, provider calls included, carry its request id.
+    let task = tokio::spawn(Instrument::in_current_span(run(key, answering)));
+    match task.await {
+        Ok(Ok(Answered::Fresh(answer))) => json_response(answer),
+        Ok(Ok(Answered::Replay(answer))) => {
+            let mut response = json_response(answer);
             response.headers_mut().insert("idempotent-replayed", HeaderValue::from_static("true"));
-            return Ok(response);
+            response
         }
-        Claim::Mismatch => {
-            let message = "this Idempotency-Key was used for a different request".into();
-            return Err(ServiceError::Conflict { code: ErrorCode::IdempotencyKeyReused, message }.into());
-        }
-        Claim::InProgress => {
-            let message = "a request with this Idempotency-Key is still being processed".into();
-            return Err(ServiceError::Conflict { code: ErrorCode::IdempotencyKeyInProgress, message }.into());
-        }
-        Claim::Fresh => {
-            let calls = state.calls.clone();
-            // The dial and its records finish even if this request's future is dropped.
-            // In the request's span: the dial's log lines, provider calls included, carry its request id.
-            let task = tokio::spawn(Instrument::in_current_span(async move {
-                let (status, text) = match work.await {
-                    Ok(value) => match serde_json::to_string(&value) {
-                        Ok(text) => (status, text),
-                        Err(e) => answer(AppError::from(ServiceError::Internal(e.to_string()))),
-                    },
-                    Err(err) => answer(err.into()),
-                };
-                if let Err(err) = calls.finish_key(&subject, &key, status.as_u16(), &text).await {
-                    tracing::error!(%err, "the answer of an idempotent request could not be stored");
-                }
-                (status, text)
-            }));
-            task.await.map_err(|e| ServiceError::Internal(format!("the request's task failed: {e}")))?
-        }
-    };
-    Ok(json_response(status, text))
+        Ok(Err(err)) => AppError::from(err).into_response(),
+        Err(e) => AppError::from(ServiceError::Internal(format!("the request's task failed: {e}"))).into_response(),
+    }
 }
 
-fn answer(err: AppError) -> (StatusCode, String) {
-    let (status, body) = err.status_and_body();
+/// The status and JSON body of a failed request, as a replay answers it.
+fn error_answer(err: ServiceError) -> (u16, String) {
+    let (status, body) = AppError::from(err).status_and_body();
     let text = serde_json::to_string(&body).unwrap_or_else(|_| r#"{"code":"internal","message":"unserialisable error"}"#.into());
-    (status, text)
+    (status.as_u16(), text)
 }
 
-fn json_response(status: StatusCode, body: String) -> Response {
-    (status, [("content-type", "application/json")], body).into_response()
+fn json_response(Answer { status, body }: Answer) -> Response {
+    (StatusCode::from_u16(status).unwrap_or(StatusCode::OK), [("content-type", "application/json")], body).into_response()
 }

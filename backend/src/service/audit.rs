@@ -98,21 +98,10 @@ impl Calls {
     /// Records one action. A failure to write is logged, never hidden: the action has already
     /// happened and must not be reported as failed because of its record.
     pub(super) async fn audit(&self, actor: &Actor, entry: Audit<'_>) {
-        let on_behalf_of = entry.operator.filter(|op| Some(*op) != actor.operator_id.as_deref());
-        let row = NewAuditEntry {
-            subject: &actor.subject,
-            email: actor.email.as_deref(),
-            auth_mode: actor.auth_mode,
-            on_behalf_of,
-            action: entry.action,
-            account_id: entry.account_id,
-            target: entry.target,
-            outcome: entry.outcome,
-            detail: entry.detail,
-        };
+        let (action, subject) = (entry.action, &actor.subject);
         crate::metrics::audited(entry.action, entry.outcome);
-        if let Err(err) = self.store.audit(row).await {
-            tracing::error!(%err, action = entry.action, subject = %actor.subject, "the audit log could not be written");
+        if let Err(err) = self.store.audit(audit_row(actor, entry)).await {
+            tracing::error!(%err, action, %subject, "the audit log could not be written");
         }
     }
 
@@ -120,5 +109,21 @@ impl Calls {
     pub async fn audit_entries(&self, actor: &Actor, query: &AuditQuery) -> Result<Vec<AuditEntry>, ServiceError> {
         actor.require(Role::Admin)?;
         Ok(self.store.audit_entries(query).await?)
+    }
+}
+
+/// The row that records `entry`: written by [`Calls::audit`], or inside the transaction of the
+/// dial it records (which counts it with `metrics::audited` once written).
+pub(super) fn audit_row<'a>(actor: &'a Actor, entry: Audit<'a>) -> NewAuditEntry<'a> {
+    NewAuditEntry {
+        subject: &actor.subject,
+        email: actor.email.as_deref(),
+        auth_mode: actor.auth_mode,
+        on_behalf_of: entry.operator.filter(|op| Some(*op) != actor.operator_id.as_deref()),
+        action: entry.action,
+        account_id: entry.account_id,
+        target: entry.target,
+        outcome: entry.outcome,
+        detail: entry.detail,
     }
 }

@@ -16,7 +16,7 @@ use callout_shared::{
     me::Role,
     meeting::{CalloutNumberInput, CalloutResult, PhoneTarget},
     number_list,
-    numbers::NumberInput,
+    numbers::{NormalizedNumber, NumberInput},
 };
 
 use super::{audit::Audit, pacing::Lane, Actor, Calls, ServiceError};
@@ -39,9 +39,16 @@ pub(super) struct Rows {
     pub rows: Vec<CalloutNumberInput>,
     /// The name or note the job was given at submit, checked.
     pub name: Option<String>,
+    /// The numbers of the first rows, already normalised by a caller that had to check them first
+    /// (a single call): not normalised again.
+    pub normalised: Vec<NormalizedNumber>,
 }
 
 impl Rows {
+    pub fn new(rows: Vec<CalloutNumberInput>) -> Self {
+        Self { rows, name: None, normalised: Vec::new() }
+    }
+
     /// Form rows, pasted text and CSV, in that order.
     pub fn collect(numbers: &[CalloutNumberInput], text: Option<&str>, csv: Option<&str>) -> Result<Self, ServiceError> {
         let mut rows = numbers.to_vec();
@@ -57,7 +64,7 @@ impl Rows {
         if rows.len() > MAX_JOB_ROWS {
             return Err(ServiceError::invalid("numbers", format!("a job takes at most {MAX_JOB_ROWS} numbers")));
         }
-        Ok(Self { rows, name: None })
+        Ok(Self::new(rows))
     }
 
     /// The list with the job's name (blank means none).
@@ -112,6 +119,50 @@ pub(super) struct Recorded {
     pub job: JobRef,
     pub not_dialled: Vec<NotDialled>,
     pub sending: Vec<DialItem>,
+}
+
+/// A job and its rows, checked and ready to be recorded.
+pub(super) struct PlannedJob {
+    pub job: NewJob,
+    pub items: Vec<NewItem>,
+}
+
+impl PlannedJob {
+    /// The job as recorded, with the rows the store recorded as `sending`.
+    pub fn recorded(self, sending: Vec<DialItem>) -> Recorded {
+        let not_dialled = self
+            .items
+            .into_iter()
+            .filter(|i| matches!(i.phase, ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked))
+            .map(|i| NotDialled { row: i.row, input: i.input, e164: i.e164, phase: i.phase, reason: i.reason.unwrap_or_default() })
+            .collect();
+        let NewJob { id, account_id, target, .. } = self.job;
+        Recorded { job: JobRef { id, account_id, target }, not_dialled, sending }
+    }
+}
+
+/// The job of `items`; sent at once, its rows to dial are recorded as `sending` with it.
+pub(super) fn plan_job(
+    actor: &Actor,
+    JobSpec { account_id, target, cap, name }: JobSpec<'_>,
+    mut items: Vec<NewItem>,
+    dispatch: Dispatch,
+) -> PlannedJob {
+    if dispatch == Dispatch::AtOnce {
+        for item in items.iter_mut().filter(|i| i.phase == ItemPhase::Pending) {
+            item.phase = ItemPhase::Sending;
+        }
+    }
+    let job = NewJob {
+        id: uuid::Uuid::new_v4().to_string(),
+        account_id: account_id.to_owned(),
+        target,
+        created_by: actor.subject.clone(),
+        created_by_email: actor.email.clone(),
+        batch_cap: cap,
+        name,
+    };
+    PlannedJob { job, items }
 }
 
 impl Calls {
@@ -178,7 +229,11 @@ impl Calls {
                 let row = row as u32;
                 let text = describe(&input.number);
                 let nick_name = input.nick_name.clone().map(|n| n.trim().to_owned()).filter(|n| !n.is_empty());
-                let number = match phone::normalize(&input.number, phone::DEFAULT_REGION) {
+                let normalised = match rows.normalised.get(row as usize) {
+                    Some(number) => Ok(number.clone()),
+                    None => phone::normalize(&input.number, phone::DEFAULT_REGION),
+                };
+                let number = match normalised {
                     Ok(n) => n,
                     Err(problem) => {
                         return NewItem::not_dialled(row, text, None, nick_name, ItemPhase::Invalid, problem.message().to_owned());
@@ -220,37 +275,17 @@ impl Calls {
     pub(super) async fn record_job(
         &self,
         actor: &Actor,
-        JobSpec { account_id, target, cap, name }: JobSpec<'_>,
-        mut items: Vec<NewItem>,
+        job: JobSpec<'_>,
+        items: Vec<NewItem>,
         dispatch: Dispatch,
     ) -> Result<Recorded, ServiceError> {
-        if dispatch == Dispatch::AtOnce {
-            for item in items.iter_mut().filter(|i| i.phase == ItemPhase::Pending) {
-                item.phase = ItemPhase::Sending;
-            }
-        }
-        let job = NewJob {
-            id: uuid::Uuid::new_v4().to_string(),
-            account_id: account_id.to_owned(),
-            target,
-            created_by: actor.subject.clone(),
-            created_by_email: actor.email.clone(),
-            batch_cap: cap,
-            name,
-        };
-        let sending = self.store.insert_job(&job, &items).await?;
-        let not_dialled = items
-            .iter()
-            .filter(|i| matches!(i.phase, ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked))
-            .map(|i| NotDialled {
-                row: i.row,
-                input: i.input.clone(),
-                e164: i.e164.clone(),
-                phase: i.phase,
-                reason: i.reason.clone().unwrap_or_default(),
-            })
-            .collect();
-        Ok(Recorded { job: JobRef { id: job.id, account_id: job.account_id, target: job.target }, not_dialled, sending })
+        self.insert_planned(plan_job(actor, job, items, dispatch)).await
+    }
+
+    /// Records a planned job and all its rows in one transaction.
+    pub(super) async fn insert_planned(&self, planned: PlannedJob) -> Result<Recorded, ServiceError> {
+        let sending = self.store.insert_job(&planned.job, &planned.items).await?;
+        Ok(planned.recorded(sending))
     }
 
     /// Audits a job's submission (its counts, or why it was refused) and, once recorded, publishes it
@@ -299,7 +334,6 @@ impl Calls {
         self.store.job(id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {id}")))
     }
 
-    /// The latest jobs of every kind, newest first.
     /// One page of every job, newest first, narrowed by the query's filters (empty ones are ignored).
     pub async fn list_jobs(&self, query: &JobListQuery) -> Result<JobList, ServiceError> {
         let page = query.page.unwrap_or(1);
@@ -408,8 +442,7 @@ impl Calls {
 
     /// Items that were provably never sent, given up on: they fail with `reason`.
     pub(super) async fn fail_unsent(&self, items: &[DialItem], reason: &str) -> Result<(), ServiceError> {
-        let outcomes: Vec<ItemOutcome> = items.iter().map(|i| ItemOutcome::of(i, CallStatus::Failed, Some(reason.to_owned()))).collect();
-        self.publish_items(self.store.record_outcomes(&outcomes).await?);
+        self.publish_items(self.store.record_outcomes(&unsent_outcomes(items, reason)).await?);
         self.publish_job(&items[0].job_id).await?;
         Ok(())
     }
@@ -428,47 +461,14 @@ impl Calls {
         let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
         let outcome = match &job.target {
             JobTarget::Meeting { meeting_id, operator_id } => self.send_callout_batch(job, meeting_id, operator_id, items, lane).await?,
-            JobTarget::DialEx(route) => self.send_dialex_call(&job.account_id, route, &items[0], lane).await?,
+            JobTarget::DialEx(route) => self.send_dialex_call(job, route, &items[0], lane).await?,
         };
         super::audit::count_dials(&job.target, &outcome, items.len());
-        let every = |status: CallStatus, reason: &str| -> Vec<ItemOutcome> {
-            items.iter().map(|i| ItemOutcome::of(i, status, Some(reason.to_owned()))).collect()
-        };
-        let changed = match &outcome {
-            BatchOutcome::Answered(result) => {
-                let outcomes: Vec<ItemOutcome> = items
-                    .iter()
-                    .map(|item| {
-                        let same = |n: &callout_shared::meeting::PhoneNumber| {
-                            n.area == item.area && n.phone == item.phone && n.extension == item.extension
-                        };
-                        if let Some(accepted) = result.accepted.iter().find(|a| same(&a.number)) {
-                            let status = if accepted.status == CallStatus::Unknown { CallStatus::Queued } else { accepted.status };
-                            ItemOutcome { raw_status: Some(accepted.raw_status.clone()), ..ItemOutcome::of(item, status, None) }
-                        } else if let Some(refused) = result.invalid.iter().find(|r| same(&r.number)) {
-                            ItemOutcome::of(item, CallStatus::Failed, Some(format!("refused by the provider: {}", refused.reason)))
-                        } else {
-                            ItemOutcome::of(item, CallStatus::Unknown, Some("the provider's answer did not mention this number".into()))
-                        }
-                    })
-                    .collect();
-                self.store.record_outcomes(&outcomes).await?
-            }
-            BatchOutcome::Placed(result) => {
-                let placed = ItemOutcome {
-                    raw_status: result.status_code.clone(),
-                    task_id: Some(result.task_id.clone()),
-                    ..ItemOutcome::of(&items[0], CallStatus::Placed, None)
-                };
-                self.store.record_outcomes(&[placed]).await?
-            }
-            BatchOutcome::Refused(err) => self.store.record_outcomes(&every(CallStatus::Failed, &refusal_reason(err))).await?,
-            BatchOutcome::NotSent(_) => self.store.mark_pending_again(&ids).await?,
-            BatchOutcome::Unknown(err) => {
-                self.store.record_outcomes(&every(CallStatus::Unknown, &format!("{err}; not re-dialled automatically"))).await?
-            }
+        let changed = match (item_outcomes(items, &outcome), &outcome) {
+            (Some(outcomes), _) => self.store.record_outcomes(&outcomes).await?,
+            (None, BatchOutcome::NotSent(_)) => self.store.mark_pending_again(&ids).await?,
             // The items were put into new batches.
-            BatchOutcome::Split => self.store.items(&ids).await?,
+            (None, _) => self.store.items(&ids).await?,
         };
         self.publish_items(changed);
         self.publish_job(&job.id).await?;
@@ -540,6 +540,49 @@ pub(super) fn classify(err: ProviderError) -> BatchOutcome {
         err @ (ProviderError::RateLimited { .. } | ProviderError::NotSent { .. }) => BatchOutcome::NotSent(err),
         err @ ProviderError::Unknown { .. } => BatchOutcome::Unknown(err),
     }
+}
+
+/// What a sent batch's outcome records for its items; `None` when they are to be sent again
+/// (not sent, or put in smaller batches).
+pub(super) fn item_outcomes(items: &[DialItem], outcome: &BatchOutcome) -> Option<Vec<ItemOutcome>> {
+    let every = |status: CallStatus, reason: &str| -> Vec<ItemOutcome> {
+        items.iter().map(|i| ItemOutcome::of(i, status, Some(reason.to_owned()))).collect()
+    };
+    Some(match outcome {
+        BatchOutcome::Answered(result) => items
+            .iter()
+            .map(|item| {
+                let same = |n: &callout_shared::meeting::PhoneNumber| {
+                    n.area == item.area && n.phone == item.phone && n.extension == item.extension
+                };
+                if let Some(accepted) = result.accepted.iter().find(|a| same(&a.number)) {
+                    let status = if accepted.status == CallStatus::Unknown { CallStatus::Queued } else { accepted.status };
+                    ItemOutcome { raw_status: Some(accepted.raw_status.clone()), ..ItemOutcome::of(item, status, None) }
+                } else if let Some(refused) = result.invalid.iter().find(|r| same(&r.number)) {
+                    ItemOutcome::of(item, CallStatus::Failed, Some(format!("refused by the provider: {}", refused.reason)))
+                } else {
+                    ItemOutcome::of(item, CallStatus::Unknown, Some("the provider's answer did not mention this number".into()))
+                }
+            })
+            .collect(),
+        BatchOutcome::Placed(result) => items
+            .iter()
+            .take(1)
+            .map(|item| ItemOutcome {
+                raw_status: result.status_code.clone(),
+                task_id: Some(result.task_id.clone()),
+                ..ItemOutcome::of(item, CallStatus::Placed, None)
+            })
+            .collect(),
+        BatchOutcome::Refused(err) => every(CallStatus::Failed, &refusal_reason(err)),
+        BatchOutcome::Unknown(err) => every(CallStatus::Unknown, &format!("{err}; not re-dialled automatically")),
+        BatchOutcome::NotSent(_) | BatchOutcome::Split => return None,
+    })
+}
+
+/// The outcome of items given up on after they were provably not sent.
+pub(super) fn unsent_outcomes(items: &[DialItem], reason: &str) -> Vec<ItemOutcome> {
+    items.iter().map(|i| ItemOutcome::of(i, CallStatus::Failed, Some(reason.to_owned()))).collect()
 }
 
 pub(super) fn refusal_reason(err: &ProviderError) -> String {

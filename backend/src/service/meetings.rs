@@ -78,7 +78,7 @@ impl Calls {
                 // Answered at once, so a bad or repeated row refuses the request before anything is recorded.
                 let inputs: Vec<NumberInput> = request.numbers.iter().map(|n| n.number.clone()).collect();
                 provider_numbers(&inputs)?;
-                Ok(Rows { rows: request.numbers.clone(), name: None })
+                Ok(Rows::new(request.numbers.clone()))
             })
             .await?;
         let mut answer = BatchCalloutResult {

@@ -3,6 +3,8 @@
 
 use callout_shared::audit::{AuditEntry, AuditQuery};
 
+use sqlx::SqliteConnection;
+
 use super::{now_ms, Store, StoreError};
 
 /// One thing to record; `at` is set on insert.
@@ -20,22 +22,8 @@ pub struct NewAuditEntry<'a> {
 
 impl Store {
     pub async fn audit(&self, e: NewAuditEntry<'_>) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO audit_log (at, subject, email, auth_mode, on_behalf_of, action, account_id, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(now_ms())
-        .bind(e.subject)
-        .bind(e.email)
-        .bind(e.auth_mode)
-        .bind(e.on_behalf_of)
-        .bind(e.action)
-        .bind(e.account_id)
-        .bind(e.target)
-        .bind(e.outcome)
-        .bind(e.detail)
-        .execute(self.writer())
-        .await?;
-        Ok(())
+        let mut conn = self.writer().acquire().await?;
+        insert(&mut conn, &e).await
     }
 
     /// Newest first, filtered.
@@ -99,4 +87,24 @@ impl AuditRow {
         let AuditRow { id, at, subject, email, auth_mode, on_behalf_of, action, account_id, target, outcome, detail } = self;
         AuditEntry { id, at, subject, email, auth_mode, on_behalf_of, action, account_id, target, outcome, detail }
     }
+}
+
+/// Appends one entry inside the caller's transaction.
+pub(super) async fn insert(conn: &mut SqliteConnection, e: &NewAuditEntry<'_>) -> Result<(), StoreError> {
+    sqlx::query(
+        "INSERT INTO audit_log (at, subject, email, auth_mode, on_behalf_of, action, account_id, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(now_ms())
+    .bind(e.subject)
+    .bind(e.email)
+    .bind(e.auth_mode)
+    .bind(e.on_behalf_of)
+    .bind(e.action)
+    .bind(e.account_id)
+    .bind(e.target)
+    .bind(e.outcome)
+    .bind(e.detail)
+    .execute(conn)
+    .await?;
+    Ok(())
 }

@@ -10,6 +10,8 @@ use callout_shared::{
     meeting::ConsoleCallout,
 };
 
+use sqlx::SqliteConnection;
+
 use super::{now_ms, Store, StoreError};
 
 /// What a job calls: a meeting's participants, or customers through a contact-center route.
@@ -400,70 +402,8 @@ impl Store {
     /// (a call sent at once, its write-ahead record in the same commit).
     pub async fn insert_job(&self, job: &NewJob, items: &[NewItem]) -> Result<Vec<DialItem>, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("insert_job");
-        let now = now_ms();
-        let (meeting_id, operator_id, route) = match &job.target {
-            JobTarget::Meeting { meeting_id, operator_id } => (Some(meeting_id), Some(operator_id), None),
-            JobTarget::DialEx(route) => (None, None, Some(route)),
-        };
         let mut tx = self.write().await?;
-        sqlx::query(
-            "INSERT INTO jobs (id, kind, account_id, meeting_id, operator_id, instance_id, caller, answer_mode, rout_point, provider, \
-             created_by, created_by_email, name, state, batch_cap, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dialling', ?, ?, ?)",
-        )
-        .bind(&job.id)
-        .bind(job.target.kind().as_str())
-        .bind(&job.account_id)
-        .bind(meeting_id)
-        .bind(operator_id)
-        .bind(route.map(|r| &r.instance_id))
-        .bind(route.map(|r| &r.caller))
-        .bind(route.map(|r| r.answer_mode.as_str()))
-        .bind(route.map(|r| &r.rout_point))
-        .bind(route.and_then(|r| r.provider.as_ref()))
-        .bind(&job.created_by)
-        .bind(&job.created_by_email)
-        .bind(&job.name)
-        .bind(i64::from(job.batch_cap))
-        .bind(now)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
-        let mut sending = Vec::new();
-        for item in items {
-            let inserted = sqlx::query(
-                "INSERT INTO job_items (job_id, row_index, input, e164, area, phone, extension, nick_name, batch_no, phase, status, reason, updated_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&job.id)
-            .bind(i64::from(item.row))
-            .bind(&item.input)
-            .bind(&item.e164)
-            .bind(item.area.map(i64::from))
-            .bind(&item.phone)
-            .bind(&item.extension)
-            .bind(&item.nick_name)
-            .bind(item.batch.map(i64::from))
-            .bind(item.phase.as_str())
-            .bind(item.status.as_str())
-            .bind(&item.reason)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            if let (ItemPhase::Sending, Some(e164), Some(area), Some(phone)) = (item.phase, &item.e164, item.area, &item.phone) {
-                sending.push(DialItem {
-                    id: inserted.last_insert_rowid(),
-                    job_id: job.id.clone(),
-                    e164: e164.clone(),
-                    area,
-                    phone: phone.clone(),
-                    extension: item.extension.clone(),
-                    nick_name: item.nick_name.clone(),
-                    status: item.status,
-                    ms_open_id: None,
-                });
-            }
-        }
+        let sending = insert_job(&mut tx, job, items).await?;
         tx.commit().await?;
         Ok(sending)
     }
@@ -669,26 +609,7 @@ impl Store {
     pub async fn record_outcomes(&self, outcomes: &[ItemOutcome]) -> Result<Vec<(String, JobItem)>, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("record_outcomes");
         let mut tx = self.write().await?;
-        let now = now_ms();
-        let mut recorded = Vec::with_capacity(outcomes.len());
-        for o in outcomes {
-            let row: Option<ItemRow> = sqlx::query_as(
-                "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, task_id = ?, updated_at = ?, \
-                 sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ? RETURNING *",
-            )
-            .bind(o.status.as_str())
-            .bind(&o.raw_status)
-            .bind(&o.reason)
-            .bind(&o.task_id)
-            .bind(now)
-            // Taken by the provider: the call's clock starts (a refusal or an unknown outcome has none).
-            .bind(!matches!(o.status, CallStatus::Failed | CallStatus::Unknown))
-            .bind(now)
-            .bind(o.item_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-            recorded.extend(row.map(ItemRow::with_job));
-        }
+        let recorded = record_outcomes(&mut tx, outcomes).await?;
         tx.commit().await?;
         Ok(recorded)
     }
@@ -910,6 +831,117 @@ impl Store {
         tx.commit().await?;
         Ok(ids.len() as u32)
     }
+}
+
+/// Records the job and its rows inside the caller's write transaction; returns the rows recorded as `sending`.
+pub(super) async fn insert_job(conn: &mut SqliteConnection, job: &NewJob, items: &[NewItem]) -> Result<Vec<DialItem>, StoreError> {
+    let now = now_ms();
+    let (meeting_id, operator_id, route) = match &job.target {
+        JobTarget::Meeting { meeting_id, operator_id } => (Some(meeting_id), Some(operator_id), None),
+        JobTarget::DialEx(route) => (None, None, Some(route)),
+    };
+    sqlx::query(
+        "INSERT INTO jobs (id, kind, account_id, meeting_id, operator_id, instance_id, caller, answer_mode, rout_point, provider, \
+         created_by, created_by_email, name, state, batch_cap, created_at, updated_at) \
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dialling', ?, ?, ?)",
+    )
+    .bind(&job.id)
+    .bind(job.target.kind().as_str())
+    .bind(&job.account_id)
+    .bind(meeting_id)
+    .bind(operator_id)
+    .bind(route.map(|r| &r.instance_id))
+    .bind(route.map(|r| &r.caller))
+    .bind(route.map(|r| r.answer_mode.as_str()))
+    .bind(route.map(|r| &r.rout_point))
+    .bind(route.and_then(|r| r.provider.as_ref()))
+    .bind(&job.created_by)
+    .bind(&job.created_by_email)
+    .bind(&job.name)
+    .bind(i64::from(job.batch_cap))
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?;
+    let mut sending = Vec::new();
+    for item in items {
+        let inserted = sqlx::query(
+            "INSERT INTO job_items (job_id, row_index, input, e164, area, phone, extension, nick_name, batch_no, phase, status, reason, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&job.id)
+        .bind(i64::from(item.row))
+        .bind(&item.input)
+        .bind(&item.e164)
+        .bind(item.area.map(i64::from))
+        .bind(&item.phone)
+        .bind(&item.extension)
+        .bind(&item.nick_name)
+        .bind(item.batch.map(i64::from))
+        .bind(item.phase.as_str())
+        .bind(item.status.as_str())
+        .bind(&item.reason)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?;
+        if let (ItemPhase::Sending, Some(e164), Some(area), Some(phone)) = (item.phase, &item.e164, item.area, &item.phone) {
+            sending.push(DialItem {
+                id: inserted.last_insert_rowid(),
+                job_id: job.id.clone(),
+                e164: e164.clone(),
+                area,
+                phone: phone.clone(),
+                extension: item.extension.clone(),
+                nick_name: item.nick_name.clone(),
+                status: item.status,
+                ms_open_id: None,
+            });
+        }
+    }
+    Ok(sending)
+}
+
+/// Records items' outcomes inside the caller's write transaction; returns the items as stored.
+pub(super) async fn record_outcomes(conn: &mut SqliteConnection, outcomes: &[ItemOutcome]) -> Result<Vec<(String, JobItem)>, StoreError> {
+    let now = now_ms();
+    let mut recorded = Vec::with_capacity(outcomes.len());
+    for o in outcomes {
+        let row: Option<ItemRow> = sqlx::query_as(
+            "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, task_id = ?, updated_at = ?, \
+             sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ? RETURNING *",
+        )
+        .bind(o.status.as_str())
+        .bind(&o.raw_status)
+        .bind(&o.reason)
+        .bind(&o.task_id)
+        .bind(now)
+        // Taken by the provider: the call's clock starts (a refusal or an unknown outcome has none).
+        .bind(!matches!(o.status, CallStatus::Failed | CallStatus::Unknown))
+        .bind(now)
+        .bind(o.item_id)
+        .fetch_optional(&mut *conn)
+        .await?;
+        recorded.extend(row.map(ItemRow::with_job));
+    }
+    Ok(recorded)
+}
+
+/// The job's summary read inside the caller's write transaction, its stored state brought up to date.
+pub(super) async fn job_summary(conn: &mut SqliteConnection, id: &str) -> Result<Option<JobSummary>, StoreError> {
+    let row: Option<JobRow> = sqlx::query_as("SELECT * FROM jobs WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?;
+    let Some(row) = row else { return Ok(None) };
+    let groups: Vec<ItemGroup> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("{ITEM_GROUPS} WHERE job_id = ?"))).bind(id).fetch_all(&mut *conn).await?;
+    let (counters, state) = summarize_groups(&groups);
+    if state != row.state {
+        sqlx::query("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?")
+            .bind(state.as_str())
+            .bind(now_ms())
+            .bind(id)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Some(row.summary(counters, state)?))
 }
 
 #[cfg(test)]

@@ -2,7 +2,10 @@
 
 use crate::common;
 
-use callout_console::sandbox::aliyun_ccc::{SANDBOX_CALLER, SANDBOX_INSTANCE_ID};
+use callout_console::{
+    sandbox::aliyun_ccc::{SANDBOX_CALLER, SANDBOX_INSTANCE_ID},
+    store::Store,
+};
 use serde_json::{json, Value};
 
 fn call(mode: &str, rout_point: &str) -> Value {
@@ -115,4 +118,57 @@ async fn an_instance_the_account_is_not_configured_with_is_not_found() {
     let error: Value = response.json().await.unwrap();
     assert_eq!((error["code"].as_str(), error["field"].as_str()), (Some("not_found"), Some("instance_id")), "{error}");
     assert!(app.ccc_dial_counts().await.is_empty());
+}
+
+/// After a DialEx its row's outcome, its audit row and the answer its key replays are there together;
+/// when they cannot all be written, none is: the call stays recorded as being sent, start-up settles
+/// it as unknown, and it is never dialled again.
+#[tokio::test]
+async fn a_dialex_outcome_is_recorded_whole_or_settled_as_unknown() {
+    let app = common::spawn().await;
+    let body = call("ivr", "cf-welcome-ivr");
+    let first = app.post_with_key("/api/v1/dialex", &body, "whole-1").await;
+    assert_eq!(first.status(), 200);
+    let answer: Value = first.json().await.unwrap();
+    let task_id = answer["task_id"].as_str().unwrap();
+    let job: Value = app.get(&format!("/api/v1/callouts/{}", answer["job_id"].as_str().unwrap())).await.json().await.unwrap();
+    assert_eq!((job["items"][0]["status"].as_str(), job["items"][0]["task_id"].as_str()), (Some("placed"), Some(task_id)), "{job}");
+    let audit: Value = app.get("/api/v1/audit?action=dialex").await.json().await.unwrap();
+    assert!(audit[0]["detail"].as_str().unwrap().contains(task_id), "{audit}");
+    let replay = app.post_with_key("/api/v1/dialex", &body, "whole-1").await;
+    assert_eq!(replay.headers()["idempotent-replayed"], "true");
+    assert_eq!(replay.json::<Value>().await.unwrap(), answer);
+
+    // The audit log refuses the next row, so what is written after the call cannot be written whole.
+    let store = Store::open(app.data.path()).await.unwrap();
+    sqlx::query(
+        "CREATE TRIGGER refuse_dialex_audit BEFORE INSERT ON audit_log WHEN NEW.action = 'dialex' \
+         BEGIN SELECT RAISE(ABORT, 'the audit log refuses this row'); END",
+    )
+    .execute(store.pool())
+    .await
+    .unwrap();
+    let mut other = call("ivr", "cf-welcome-ivr");
+    other["callee"] = json!("157 3203 6618");
+    let failed = app.post_with_key("/api/v1/dialex", &other, "half-1").await;
+    assert!(failed.status().is_server_error(), "{}", failed.status());
+    assert_eq!(app.ccc_dial_counts().await.get("15732036618"), Some(&1), "the call went out");
+    let jobs: Value = app.get("/api/v1/callouts").await.json().await.unwrap();
+    let job_id =
+        jobs["jobs"].as_array().unwrap().iter().map(|j| j["id"].as_str().unwrap()).find(|id| *id != answer["job_id"]).unwrap().to_owned();
+    let job: Value = app.get(&format!("/api/v1/callouts/{job_id}")).await.json().await.unwrap();
+    assert_eq!(job["items"][0]["phase"], "sending", "no outcome without its audit row and answer: {job}");
+    assert_eq!(app.post_with_key("/api/v1/dialex", &other, "half-1").await.status(), 409, "no answer without the outcome");
+
+    // A start on the same database settles it: unknown, its key replays that, nothing is dialled again.
+    let common::TestApp { data, .. } = app;
+    let app = common::spawn_in("", &[], data).await;
+    let job: Value = app.get(&format!("/api/v1/callouts/{job_id}")).await.json().await.unwrap();
+    assert_eq!((job["items"][0]["phase"].as_str(), job["items"][0]["status"].as_str()), (Some("sent"), Some("unknown")), "{job}");
+    let replay = app.post_with_key("/api/v1/dialex", &other, "half-1").await;
+    assert_eq!(replay.status(), 502);
+    assert_eq!(replay.json::<Value>().await.unwrap()["code"], "provider_outcome_unknown");
+    assert!(app.ccc_dial_counts().await.is_empty(), "nothing is dialled again by itself");
+    let audit: Value = app.get("/api/v1/audit?action=dialex").await.json().await.unwrap();
+    assert_eq!(audit.as_array().map(Vec::len), Some(1), "only the first call's row: {audit}");
 }

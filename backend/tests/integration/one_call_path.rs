@@ -13,7 +13,7 @@ use callout_console::{
         aliyun_ccc::{SANDBOX_CALLER, SANDBOX_INSTANCE_ID},
         tencent_meeting::SANDBOX_MEETING_ID,
     },
-    store::Store,
+    store::{idempotency::RequestKey, Store},
 };
 use serde_json::{json, Value};
 
@@ -251,7 +251,8 @@ async fn a_key_left_in_progress_by_a_dead_process_replays_an_unknown_outcome() {
     let hash = hex::encode(hasher.finalize());
     {
         let store = Store::open(data.path()).await.unwrap();
-        store.claim_idempotency_key("dev", "died-mid-dial", &hash, 60_000).await.unwrap();
+        let key = RequestKey { subject: "dev".into(), key: "died-mid-dial".into(), request_hash: hash };
+        store.claim_idempotency_key(&key, 60_000).await.unwrap();
     }
     let app = common::spawn_in("", &[], data).await;
     let replay = app.post_with_key("/api/v1/dialex", &body, "died-mid-dial").await;
