@@ -56,6 +56,7 @@ impl AppError {
         let field = match self {
             AppError::InvalidRequest { field, .. } => field.clone(),
             AppError::Service(ServiceError::Invalid { field, .. }) => field.clone(),
+            AppError::Service(ServiceError::Unprocessable { field, .. }) => Some(field.clone()),
             AppError::Service(ServiceError::InvalidNumber { field, .. } | ServiceError::DoNotCall { field, .. }) => Some(field.clone()),
             AppError::Service(ServiceError::Provider(err)) => provider_field(err),
             AppError::Service(ServiceError::UnknownAccount { .. }) => Some("account_id".into()),
@@ -75,6 +76,7 @@ fn service_parts(err: &ServiceError) -> (StatusCode, ErrorCode, Option<String>) 
     match err {
         ServiceError::Forbidden(_) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden, None),
         ServiceError::Invalid { .. } => (StatusCode::BAD_REQUEST, ErrorCode::InvalidRequest, None),
+        ServiceError::Unprocessable { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidRequest, None),
         ServiceError::InvalidNumber { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InvalidNumber, None),
         ServiceError::DoNotCall { .. } => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::DoNotCall, None),
         ServiceError::NotFound(_) | ServiceError::UnknownAccount { .. } | ServiceError::UnknownInstance(_) => {

@@ -10,6 +10,9 @@ pub enum ServiceError {
     Forbidden(String),
     #[error("{message}")]
     Invalid { field: Option<String>, message: String },
+    /// Well-formed, but nothing can be done with it (a job without numbers, or too many): 422.
+    #[error("{message}")]
+    Unprocessable { field: String, message: String },
     #[error("{field}: {}", .problem.message())]
     InvalidNumber { field: String, problem: NumberProblem },
     /// A number on the do-not-call list: nothing was dialled.

@@ -59,10 +59,13 @@ impl Rows {
             rows.extend(number_list::parse_csv(csv));
         }
         if rows.is_empty() {
-            return Err(ServiceError::invalid("numbers", "the job has no numbers"));
+            return Err(ServiceError::Unprocessable { field: "numbers".into(), message: "the job has no numbers".into() });
         }
         if rows.len() > MAX_JOB_ROWS {
-            return Err(ServiceError::invalid("numbers", format!("a job takes at most {MAX_JOB_ROWS} numbers")));
+            return Err(ServiceError::Unprocessable {
+                field: "numbers".into(),
+                message: format!("a job takes at most {MAX_JOB_ROWS} numbers"),
+            });
         }
         Ok(Self::new(rows))
     }

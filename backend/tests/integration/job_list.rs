@@ -76,6 +76,9 @@ async fn every_job_is_found_by_page_and_filter_and_shows_its_name() {
     let refused = app.post_json("/api/v1/callouts", &long).await;
     assert_eq!(refused.status(), 400);
     assert_eq!(refused.json::<Value>().await.unwrap()["field"], "name");
+    let empty = app.post_json("/api/v1/callouts", &json!({ "account_id": "sandbox-tencent", "meeting_id": SANDBOX_MEETING_ID })).await;
+    assert_eq!(empty.status(), 422, "well-formed, but nothing to dial");
+    assert_eq!(empty.json::<Value>().await.unwrap()["field"], "numbers");
     for (query, field) in [("page_size=101", "page_size"), ("page=0", "page"), ("state=done", "")] {
         let response = app.get(&format!("/api/v1/callouts?{query}")).await;
         assert!(matches!(response.status().as_u16(), 400 | 422), "{query}: {}", response.status());
