@@ -123,8 +123,9 @@ test('an ended meeting is refused before a job exists, with words that say why',
 });
 
 test('a UTF-8 CSV with a BOM and Chinese headers in another order becomes rows, the header no row', async () => {
-  const { page } = await openPage(ctx.browser, ctx.backend.base, '/callout', { lang: 'zh-CN' });
+  const { page } = await openPage(ctx.browser, ctx.backend.base, '/callout');
   await page.getByTestId('csv-file').waitFor({ state: 'attached', timeout: 20000 });
+  await page.getByTestId('language').selectOption('zh-CN');
   const csv = '\uFEFF号码,国家/地区代码,分机,昵称\r\n13800138000,86,,张三\r\n21234567,852,8001,香港办公室\r\n';
   await page.getByTestId('csv-file').setInputFiles({ name: '名单.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="row-verdict"][data-state="valid"]').length === 2, null, { timeout: 15000 });
@@ -132,4 +133,5 @@ test('a UTF-8 CSV with a BOM and Chinese headers in another order becomes rows, 
   const verdicts = await page.getByTestId('row-verdict').allTextContents();
   assert.deepEqual(verdicts, ['+8613800138000', '+85221234567;ext=8001']);
   assert.equal(await page.getByLabel('第 1 行昵称', { exact: true }).inputValue(), '张三');
+  await page.getByTestId('language').selectOption('en');
 });
