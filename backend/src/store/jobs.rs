@@ -442,15 +442,18 @@ impl Store {
     /// One page of the jobs matching `filter`, newest first, and how many match in all. Two queries
     /// for the page (its jobs, then their counters) whatever its size.
     pub async fn list_jobs(&self, filter: &JobFilter, page: u32, page_size: u32) -> Result<(Vec<JobSummary>, u32), StoreError> {
+        // One read transaction: the filter (a job's state from its item counts) and the summaries
+        // shown see the same moment, so a job listed as "finished" is not shown "following".
+        let mut tx = self.pool.begin().await?;
         let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM jobs");
         filter.push_where(&mut count);
-        let total: i64 = count.build_query_scalar().fetch_one(&self.pool).await?;
+        let total: i64 = count.build_query_scalar().fetch_one(&mut *tx).await?;
         let mut select = sqlx::QueryBuilder::new("SELECT * FROM jobs");
         filter.push_where(&mut select);
         // Jobs submitted in the same millisecond keep their order of insertion.
         select.push(" ORDER BY created_at DESC, rowid DESC LIMIT ").push_bind(i64::from(page_size));
         select.push(" OFFSET ").push_bind(i64::from(page.saturating_sub(1)) * i64::from(page_size));
-        let rows: Vec<JobRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        let rows: Vec<JobRow> = select.build_query_as().fetch_all(&mut *tx).await?;
         if rows.is_empty() {
             return Ok((Vec::new(), total as u32));
         }
@@ -460,7 +463,7 @@ impl Store {
             ids.push_bind(&row.id);
         }
         groups_query.push(")");
-        let groups: Vec<ItemGroup> = groups_query.build_query_as().fetch_all(&self.pool).await?;
+        let groups: Vec<ItemGroup> = groups_query.build_query_as().fetch_all(&mut *tx).await?;
         let mut by_job: HashMap<&str, Vec<&ItemGroup>> = HashMap::new();
         for g in &groups {
             by_job.entry(g.job_id.as_str()).or_default().push(g);

@@ -112,13 +112,16 @@ pub fn JobsPage() -> impl IntoView {
     // The form starts from the URL and is applied to it by the button.
     let typed = RwSignal::new(applied.get_untracked().0);
     let tick = RwSignal::new(0u32);
+    // Summaries heard over the stream since the list was asked for, by job id, shown instead of the
+    // listed ones. Events come in publish order, so the last one heard is the newest; one heard before
+    // the request may be older than the list and is forgotten when the request starts.
+    let heard = RwSignal::new(HashMap::<String, JobSummary>::new());
     let list = LocalResource::new(move || {
         tick.track();
         let query = applied.with(|(f, page)| f.query(*page));
+        heard.update_untracked(HashMap::clear);
         async move { api::jobs(&query).await }
     });
-    // Newer summaries heard over the stream, by job id, shown instead of the listed ones.
-    let heard = RwSignal::new(HashMap::<String, JobSummary>::new());
     listen(RwSignal::new(false), move |event| match event {
         Live::Job(job) => heard.update(|h| {
             h.insert(job.id.clone(), job);
