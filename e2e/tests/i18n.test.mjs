@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { screenshot } from '../support/browser.mjs';
-import { openPage, assertNoUnexpectedErrors, useBackendAndBrowser } from '../support/app.mjs';
+import { openPage, assertNoUnexpectedErrors, useBackendAndBrowser, startJob } from '../support/app.mjs';
 
 const ctx = useBackendAndBrowser();
 
@@ -28,5 +28,21 @@ test('switching to Chinese translates the shell and is remembered across a reloa
 
   await page.getByTestId('language').selectOption('en');
   await page.getByRole('heading', { name: 'Contact Center DialEx' }).waitFor();
+  assertNoUnexpectedErrors(consoleErrors);
+});
+
+test('a job row says why it was not dialled in the page language, and follows a switch', async () => {
+  const jobId = await startJob(ctx.backend.base, '13800000001\n13800000001\n12345', 'i18n-reasons');
+  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, `/callout/jobs/${jobId}`, { lang: 'zh-CN' });
+  const reasons = page.getByTestId('row-reason');
+  await page.waitForFunction(() => document.querySelectorAll('[data-testid="row-reason"]').length === 3, null, { timeout: 20000 });
+  const zh = await reasons.allTextContents();
+  assert.ok(zh.includes('与第 1 行号码相同。'), JSON.stringify(zh));
+  // The invalid row's words are the normaliser's problem, in Chinese (no English letters left).
+  const invalid = zh.find((r) => r && !r.startsWith('与第'));
+  assert.ok(invalid && !/[a-z]/i.test(invalid), JSON.stringify(zh));
+
+  await page.getByTestId('language').selectOption('en');
+  await page.locator('[data-testid="row-reason"]', { hasText: 'Same number as row 1.' }).waitFor();
   assertNoUnexpectedErrors(consoleErrors);
 });

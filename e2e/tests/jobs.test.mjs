@@ -87,6 +87,24 @@ test('every job is listed, paged and filtered by the server, with its name as ti
   assertNoUnexpectedErrors(consoleErrors);
 });
 
+test('the day filters read year-month-day in the Chinese UI, whatever the browser locale', async () => {
+  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, '/jobs', { lang: 'zh-CN' });
+  await page.getByTestId('job-list').waitFor({ timeout: 20000 });
+  const from = page.getByTestId('jobs-filter-from');
+  // Not the browser's date control, which shows mm/dd/yyyy in an English browser.
+  assert.equal(await from.getAttribute('type'), 'text');
+  assert.equal(await from.getAttribute('placeholder'), '年-月-日');
+  await from.fill('2026/13/01');
+  assert.equal(await from.getAttribute('aria-invalid'), 'true', 'a day that does not exist is flagged');
+  const today = await page.evaluate(() => { const d = new Date(); return `${d.getFullYear()}年${d.getMonth() + 1}月${d.getDate()}日`; });
+  await from.fill(today);
+  assert.equal(await from.getAttribute('aria-invalid'), 'false');
+  await page.getByTestId('jobs-apply').click();
+  await page.waitForURL(/from=\d{4}-\d{2}-\d{2}/);
+  await page.getByTestId('job-list-row').first().waitFor();
+  assertNoUnexpectedErrors(consoleErrors);
+});
+
 test('a job without a name is titled by its meeting; cancelling ringing calls asks first', async () => {
   // Calls at real speed ring long enough to be cancelled.
   const slow = await startBackend();

@@ -115,6 +115,96 @@ crate::wire_words!(ItemPhase, "item phase", {
     ItemPhase::Sent => "sent",
 });
 
+/// Why a row was not dialled or did not get through, as a code each language words itself; the
+/// variable part (a row, a job, the provider's own words) travels beside it as `reason_detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ReasonCode {
+    /// The normaliser refused it; detail: the [`crate::numbers::NumberProblem`] code.
+    InvalidNumber,
+    /// A DialEx row with an extension: the contact center cannot dial one.
+    NoExtensions,
+    /// The same number as an earlier row of the job; detail: that row, from 1.
+    SameAsRow,
+    /// Already being called in this meeting by another job; detail: that job's id.
+    InAnotherJob,
+    DoNotCall,
+    /// The provider's answer refused this number; detail: the provider's words.
+    ProviderRefusedNumber,
+    /// The provider refused the whole request; detail: its code and words.
+    ProviderRefused,
+    /// Given up on, provably never sent (rate limited or unreachable every time); detail: the last error.
+    NotSent,
+    /// The provider accepted the batch but its answer did not mention this number.
+    NotInAnswer,
+    /// The request may or may not have reached the provider; detail: what happened. Not re-dialled.
+    OutcomeUnknown,
+    /// The backend stopped while the batch was being sent: it may have been dialled.
+    Interrupted,
+    /// The outcome could not be recorded (database error): it may have been dialled.
+    NotRecorded,
+}
+
+crate::wire_words!(ReasonCode, "reason code", {
+    ReasonCode::InvalidNumber => "invalid_number",
+    ReasonCode::NoExtensions => "no_extensions",
+    ReasonCode::SameAsRow => "same_as_row",
+    ReasonCode::InAnotherJob => "in_another_job",
+    ReasonCode::DoNotCall => "do_not_call",
+    ReasonCode::ProviderRefusedNumber => "provider_refused_number",
+    ReasonCode::ProviderRefused => "provider_refused",
+    ReasonCode::NotSent => "not_sent",
+    ReasonCode::NotInAnswer => "not_in_answer",
+    ReasonCode::OutcomeUnknown => "outcome_unknown",
+    ReasonCode::Interrupted => "interrupted",
+    ReasonCode::NotRecorded => "not_recorded",
+});
+
+/// Why a DialEx row or callee with an extension is refused.
+pub const NO_EXTENSIONS: &str = "a Contact Center call cannot dial an extension; give the number without it";
+
+/// A row's reason: the code and its variable part.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemReason {
+    pub code: ReasonCode,
+    pub detail: Option<String>,
+}
+
+impl ItemReason {
+    pub fn new(code: ReasonCode, detail: impl Into<String>) -> Self {
+        ItemReason { code, detail: Some(detail.into()) }
+    }
+
+    pub fn bare(code: ReasonCode) -> Self {
+        ItemReason { code, detail: None }
+    }
+
+    /// The English sentence, for the API's `reason`, the CSV export and logs.
+    pub fn english(&self) -> String {
+        let detail = self.detail.as_deref().unwrap_or_default();
+        match self.code {
+            ReasonCode::InvalidNumber => match detail.parse::<crate::numbers::NumberProblem>() {
+                Ok(problem) => problem.message().to_owned(),
+                Err(_) => "not a number that can be dialled".to_owned(),
+            },
+            ReasonCode::NoExtensions => NO_EXTENSIONS.to_owned(),
+            ReasonCode::SameAsRow => format!("same number as row {detail}"),
+            ReasonCode::InAnotherJob => format!("already being called in this meeting (job {detail})"),
+            ReasonCode::DoNotCall => "on the do-not-call list".to_owned(),
+            ReasonCode::ProviderRefusedNumber => format!("refused by the provider: {detail}"),
+            ReasonCode::ProviderRefused => format!("refused by the provider ({detail})"),
+            ReasonCode::NotSent => format!("not sent: {detail}"),
+            ReasonCode::NotInAnswer => "the provider's answer did not mention this number".to_owned(),
+            ReasonCode::OutcomeUnknown => format!("{detail}; not re-dialled automatically"),
+            ReasonCode::Interrupted => "the backend stopped while this batch was being sent; it may have been dialled".to_owned(),
+            ReasonCode::NotRecorded => {
+                "the outcome of this batch could not be recorded (database error); it may have been dialled".to_owned()
+            }
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct JobItem {
@@ -129,8 +219,14 @@ pub struct JobItem {
     pub batch: Option<u32>,
     pub phase: ItemPhase,
     pub status: CallStatus,
-    /// Our reason (invalid number, duplicate…) or the provider's (error_msg, error code).
+    /// Our reason (invalid number, duplicate…) or the provider's (error_msg, error code), in English.
     pub reason: Option<String>,
+    /// The reason as a code, for words in the reader's language (absent on rows recorded before codes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<ReasonCode>,
+    /// The variable part of the reason: see [`ReasonCode`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_detail: Option<String>,
     /// The provider's own status word.
     pub raw_status: Option<String>,
     /// The latest in-meeting id of the call.
@@ -290,6 +386,10 @@ pub struct NotDialled {
     /// `invalid`, `duplicate` or `blocked` (on the do-not-call list).
     pub phase: ItemPhase,
     pub reason: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<ReasonCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_detail: Option<String>,
 }
 
 /// `202` answer of `POST /api/v1/callouts` and `POST /api/v1/dialex/jobs`.
@@ -346,4 +446,33 @@ pub struct JobChanged {
 pub struct ItemChanged {
     pub job_id: String,
     pub item: JobItem,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::numbers::NumberProblem;
+
+    // The store keeps the wire word; the API sends serde's name: they must be one word.
+    #[test]
+    fn reason_codes_and_number_problems_store_what_the_api_sends() {
+        for code in ReasonCode::ALL {
+            assert_eq!(serde_json::to_value(code).unwrap(), code.as_str());
+            assert_eq!(code.as_str().parse::<ReasonCode>().unwrap(), *code);
+        }
+        for problem in NumberProblem::ALL {
+            assert_eq!(serde_json::to_value(problem).unwrap(), problem.as_str());
+        }
+    }
+
+    #[test]
+    fn a_reason_is_worded_in_english_with_its_detail() {
+        assert_eq!(ItemReason::new(ReasonCode::SameAsRow, "3").english(), "same number as row 3");
+        assert_eq!(ItemReason::new(ReasonCode::InvalidNumber, "too_short").english(), NumberProblem::TooShort.message());
+        assert_eq!(ItemReason::bare(ReasonCode::DoNotCall).english(), "on the do-not-call list");
+        assert_eq!(
+            ItemReason::new(ReasonCode::ProviderRefusedNumber, "number blocked").english(),
+            "refused by the provider: number blocked"
+        );
+    }
 }

@@ -55,6 +55,16 @@ pub enum NumberProblem {
     InvalidExtension,
 }
 
+crate::wire_words!(NumberProblem, "number problem", {
+    NumberProblem::Empty => "empty",
+    NumberProblem::NotANumber => "not_a_number",
+    NumberProblem::InvalidCountryCode => "invalid_country_code",
+    NumberProblem::TooShort => "too_short",
+    NumberProblem::TooLong => "too_long",
+    NumberProblem::NotAValidNumber => "not_a_valid_number",
+    NumberProblem::InvalidExtension => "invalid_extension",
+});
+
 impl NumberProblem {
     pub fn message(self) -> &'static str {
         match self {

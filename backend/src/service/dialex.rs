@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use callout_shared::{
     dialex::{validate_rout_point, DialExRequest, DialExResult, DialExRoute, StartDialEx},
-    jobs::{CreateDialExJob, ItemPhase, JobChanged, JobCreated, LiveEvent, NotDialled},
+    jobs::{CreateDialExJob, ItemPhase, ItemReason, JobChanged, JobCreated, LiveEvent, NotDialled, ReasonCode, NO_EXTENSIONS},
     me::Role,
     meeting::CalloutNumberInput,
     numbers::{NormalizedNumber, NumberInput},
@@ -158,7 +158,7 @@ impl Calls {
         match outcome {
             BatchOutcome::NotSent(err) => {
                 // A person is waiting: say so now rather than dialling later behind their back.
-                (unsent_outcomes(sending, &format!("not sent: {err}")), Err(err.into()))
+                (unsent_outcomes(sending, &err), Err(err.into()))
             }
             outcome => {
                 let outcomes = item_outcomes(sending, &outcome).unwrap_or_default();
@@ -201,7 +201,7 @@ impl Calls {
                 item.e164.clone(),
                 item.nick_name.clone(),
                 ItemPhase::Invalid,
-                NO_EXTENSIONS.into(),
+                ItemReason::bare(ReasonCode::NoExtensions),
             );
         }
         let job = JobSpec { account_id, target: JobTarget::DialEx(route), cap: 1, name: rows.name };
@@ -251,8 +251,6 @@ fn describe_route(route: &DialExRoute) -> String {
 }
 
 /// DialEx has no way to dial an extension after the call connects.
-const NO_EXTENSIONS: &str = "a Contact Center call cannot dial an extension; give the number without it";
-
 /// The one normaliser, its problem answered on `field`.
 fn normalise(input: &NumberInput, field: &str) -> Result<NormalizedNumber, ServiceError> {
     phone::normalize(input, phone::DEFAULT_REGION).map_err(|problem| ServiceError::InvalidNumber { field: field.into(), problem })

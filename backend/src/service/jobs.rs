@@ -10,8 +10,8 @@ use std::{collections::HashMap, sync::Arc};
 use callout_shared::{
     call_status::CallStatus,
     jobs::{
-        CalloutJob, ItemChanged, ItemPhase, JobChanged, JobCreated, JobItem, JobList, JobListQuery, JobSummary, LiveEvent, NotDialled,
-        RetryResult, RetryUnknown,
+        CalloutJob, ItemChanged, ItemPhase, ItemReason, JobChanged, JobCreated, JobItem, JobList, JobListQuery, JobSummary, LiveEvent,
+        NotDialled, ReasonCode, RetryResult, RetryUnknown,
     },
     me::Role,
     meeting::{CalloutNumberInput, CalloutResult, PhoneTarget},
@@ -137,7 +137,15 @@ impl PlannedJob {
             .items
             .into_iter()
             .filter(|i| matches!(i.phase, ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked))
-            .map(|i| NotDialled { row: i.row, input: i.input, e164: i.e164, phase: i.phase, reason: i.reason.unwrap_or_default() })
+            .map(|i| NotDialled {
+                row: i.row,
+                input: i.input,
+                e164: i.e164,
+                phase: i.phase,
+                reason: i.reason.as_ref().map(ItemReason::english).unwrap_or_default(),
+                reason_code: i.reason.as_ref().map(|r| r.code),
+                reason_detail: i.reason.and_then(|r| r.detail),
+            })
             .collect();
         let NewJob { id, account_id, target, .. } = self.job;
         Recorded { job: JobRef { id, account_id, target }, not_dialled, sending }
@@ -208,7 +216,7 @@ impl Calls {
         let rows = rows(cap)?;
         let active = self.store.active_numbers(account_id, &meeting_id).await?;
         let items = self
-            .plan_items(&rows, cap as u32, &|e164| active.get(e164).map(|job| format!("already being called in this meeting (job {job})")))
+            .plan_items(&rows, cap as u32, &|e164| active.get(e164).map(|job| ItemReason::new(ReasonCode::InAnotherJob, job.clone())))
             .await?;
         let target = JobTarget::Meeting { meeting_id, operator_id };
         self.record_job(actor, JobSpec { account_id, target, cap: cap as u32, name: rows.name }, items, dispatch).await
@@ -219,7 +227,7 @@ impl Calls {
         &self,
         rows: &Rows,
         cap: u32,
-        elsewhere: &(dyn Fn(&str) -> Option<String> + Sync),
+        elsewhere: &(dyn Fn(&str) -> Option<ItemReason> + Sync),
     ) -> Result<Vec<NewItem>, ServiceError> {
         let do_not_call = self.do_not_call().await?;
         let mut seen: HashMap<String, u32> = HashMap::new();
@@ -239,13 +247,14 @@ impl Calls {
                 let number = match normalised {
                     Ok(n) => n,
                     Err(problem) => {
-                        return NewItem::not_dialled(row, text, None, nick_name, ItemPhase::Invalid, problem.message().to_owned());
+                        let reason = ItemReason::new(ReasonCode::InvalidNumber, problem.as_str());
+                        return NewItem::not_dialled(row, text, None, nick_name, ItemPhase::Invalid, reason);
                     }
                 };
                 let e164 = number.e164.clone();
                 // A repeat within this job, or a number already being called elsewhere.
                 let repeat = match seen.get(&e164) {
-                    Some(first) => Some(format!("same number as row {}", first + 1)),
+                    Some(first) => Some(ItemReason::new(ReasonCode::SameAsRow, (first + 1).to_string())),
                     None => elsewhere(&e164),
                 };
                 seen.entry(e164.clone()).or_insert(row);
@@ -253,7 +262,8 @@ impl Calls {
                     return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Duplicate, reason);
                 }
                 if do_not_call.contains(&e164) {
-                    return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Blocked, "on the do-not-call list".into());
+                    let reason = ItemReason::bare(ReasonCode::DoNotCall);
+                    return NewItem::not_dialled(row, text, Some(e164), nick_name, ItemPhase::Blocked, reason);
                 }
                 let batch = dialled / cap.max(1) + 1;
                 dialled += 1;
@@ -424,8 +434,7 @@ impl Calls {
                 BatchOutcome::NotSent(err) => {
                     refused_rounds += 1;
                     if refused_rounds > MAX_SAFE_RETRY_ROUNDS {
-                        let reason = format!("not sent: {err}");
-                        self.fail_unsent(&items, &reason).await?;
+                        self.fail_unsent(&items, &err).await?;
                         refused_rounds = 0;
                     } else {
                         let pause = self.settings.retry_pause.saturating_mul(1 << refused_rounds.min(6));
@@ -443,9 +452,9 @@ impl Calls {
         Ok(())
     }
 
-    /// Items that were provably never sent, given up on: they fail with `reason`.
-    pub(super) async fn fail_unsent(&self, items: &[DialItem], reason: &str) -> Result<(), ServiceError> {
-        self.publish_items(self.store.record_outcomes(&unsent_outcomes(items, reason)).await?);
+    /// Items that were provably never sent, given up on: they fail with the last error.
+    pub(super) async fn fail_unsent(&self, items: &[DialItem], err: &ProviderError) -> Result<(), ServiceError> {
+        self.publish_items(self.store.record_outcomes(&unsent_outcomes(items, err)).await?);
         self.publish_job(&items[0].job_id).await?;
         Ok(())
     }
@@ -548,8 +557,8 @@ pub(super) fn classify(err: ProviderError) -> BatchOutcome {
 /// What a sent batch's outcome records for its items; `None` when they are to be sent again
 /// (not sent, or put in smaller batches).
 pub(super) fn item_outcomes(items: &[DialItem], outcome: &BatchOutcome) -> Option<Vec<ItemOutcome>> {
-    let every = |status: CallStatus, reason: &str| -> Vec<ItemOutcome> {
-        items.iter().map(|i| ItemOutcome::of(i, status, Some(reason.to_owned()))).collect()
+    let every = |status: CallStatus, reason: ItemReason| -> Vec<ItemOutcome> {
+        items.iter().map(|i| ItemOutcome::of(i, status, Some(reason.clone()))).collect()
     };
     Some(match outcome {
         BatchOutcome::Answered(result) => items
@@ -562,9 +571,10 @@ pub(super) fn item_outcomes(items: &[DialItem], outcome: &BatchOutcome) -> Optio
                     let status = if accepted.status == CallStatus::Unknown { CallStatus::Queued } else { accepted.status };
                     ItemOutcome { raw_status: Some(accepted.raw_status.clone()), ..ItemOutcome::of(item, status, None) }
                 } else if let Some(refused) = result.invalid.iter().find(|r| same(&r.number)) {
-                    ItemOutcome::of(item, CallStatus::Failed, Some(format!("refused by the provider: {}", refused.reason)))
+                    let reason = ItemReason::new(ReasonCode::ProviderRefusedNumber, refused.reason.clone());
+                    ItemOutcome::of(item, CallStatus::Failed, Some(reason))
                 } else {
-                    ItemOutcome::of(item, CallStatus::Unknown, Some("the provider's answer did not mention this number".into()))
+                    ItemOutcome::of(item, CallStatus::Unknown, Some(ItemReason::bare(ReasonCode::NotInAnswer)))
                 }
             })
             .collect(),
@@ -577,21 +587,22 @@ pub(super) fn item_outcomes(items: &[DialItem], outcome: &BatchOutcome) -> Optio
                 ..ItemOutcome::of(item, CallStatus::Placed, None)
             })
             .collect(),
-        BatchOutcome::Refused(err) => every(CallStatus::Failed, &refusal_reason(err)),
-        BatchOutcome::Unknown(err) => every(CallStatus::Unknown, &format!("{err}; not re-dialled automatically")),
+        BatchOutcome::Refused(err) => every(CallStatus::Failed, refusal_reason(err)),
+        BatchOutcome::Unknown(err) => every(CallStatus::Unknown, ItemReason::new(ReasonCode::OutcomeUnknown, err.to_string())),
         BatchOutcome::NotSent(_) | BatchOutcome::Split => return None,
     })
 }
 
 /// The outcome of items given up on after they were provably not sent.
-pub(super) fn unsent_outcomes(items: &[DialItem], reason: &str) -> Vec<ItemOutcome> {
-    items.iter().map(|i| ItemOutcome::of(i, CallStatus::Failed, Some(reason.to_owned()))).collect()
+pub(super) fn unsent_outcomes(items: &[DialItem], err: &ProviderError) -> Vec<ItemOutcome> {
+    let reason = ItemReason::new(ReasonCode::NotSent, err.to_string());
+    items.iter().map(|i| ItemOutcome::of(i, CallStatus::Failed, Some(reason.clone()))).collect()
 }
 
-pub(super) fn refusal_reason(err: &ProviderError) -> String {
+pub(super) fn refusal_reason(err: &ProviderError) -> ItemReason {
     match err {
-        ProviderError::Rejected { body, .. } => format!("refused by the provider ({}): {}", body.code, body.message),
-        other => other.to_string(),
+        ProviderError::Rejected { body, .. } => ItemReason::new(ReasonCode::ProviderRefused, format!("{}: {}", body.code, body.message)),
+        other => ItemReason::new(ReasonCode::ProviderRefused, other.to_string()),
     }
 }
 
@@ -627,7 +638,7 @@ fn numbers_in(text: &str) -> impl Iterator<Item = usize> + '_ {
 }
 
 impl ItemOutcome {
-    fn of(item: &DialItem, status: CallStatus, reason: Option<String>) -> Self {
+    fn of(item: &DialItem, status: CallStatus, reason: Option<ItemReason>) -> Self {
         ItemOutcome { item_id: item.id, status, raw_status: None, reason, task_id: None }
     }
 }
@@ -639,7 +650,7 @@ impl NewItem {
         e164: Option<String>,
         nick_name: Option<String>,
         phase: ItemPhase,
-        reason: String,
+        reason: ItemReason,
     ) -> Self {
         let status = if phase == ItemPhase::Invalid { CallStatus::Failed } else { CallStatus::Canceled };
         NewItem { row, input, e164, area: None, phone: None, extension: None, nick_name, batch: None, phase, status, reason: Some(reason) }

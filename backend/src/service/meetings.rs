@@ -97,7 +97,7 @@ impl Calls {
                 }
                 BatchOutcome::NotSent(err) => {
                     // A person is waiting: say so now rather than dialling later behind their back.
-                    self.fail_unsent(&sending, &format!("not sent: {err}")).await?;
+                    self.fail_unsent(&sending, &err).await?;
                     return Err(err.into());
                 }
                 BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) => return Err(err.into()),

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use callout_shared::{
     call_status::CallStatus,
     dialex::{AnswerMode, DialExRoute},
-    jobs::{CalloutJob, ItemPhase, JobCounters, JobItem, JobKind, JobState, JobSummary},
+    jobs::{CalloutJob, ItemPhase, ItemReason, JobCounters, JobItem, JobKind, JobState, JobSummary, ReasonCode},
     meeting::ConsoleCallout,
 };
 
@@ -132,7 +132,7 @@ pub struct NewItem {
     pub batch: Option<u32>,
     pub phase: ItemPhase,
     pub status: CallStatus,
-    pub reason: Option<String>,
+    pub reason: Option<ItemReason>,
 }
 
 /// What the dialler needs of an item.
@@ -155,7 +155,7 @@ pub struct ItemOutcome {
     pub item_id: i64,
     pub status: CallStatus,
     pub raw_status: Option<String>,
-    pub reason: Option<String>,
+    pub reason: Option<ItemReason>,
     pub task_id: Option<String>,
 }
 
@@ -269,6 +269,8 @@ struct ItemRow {
     #[sqlx(try_from = "String")]
     status: CallStatus,
     reason: Option<String>,
+    reason_code: Option<String>,
+    reason_detail: Option<String>,
     raw_status: Option<String>,
     ms_open_id: Option<String>,
     task_id: Option<String>,
@@ -295,6 +297,9 @@ impl ItemRow {
             phase: self.phase,
             status: self.status,
             reason: self.reason,
+            // A code this build does not know reads as none: the English sentence is still there.
+            reason_code: self.reason_code.and_then(|c| c.parse().ok()),
+            reason_detail: self.reason_detail,
             raw_status: self.raw_status,
             ms_open_id: self.ms_open_id,
             task_id: self.task_id,
@@ -623,8 +628,10 @@ impl Store {
         let jobs: Vec<String> =
             sqlx::query_scalar("SELECT DISTINCT job_id FROM job_items WHERE phase = 'sending'").fetch_all(&self.pool).await?;
         sqlx::query(
-            "UPDATE job_items SET phase = 'sent', status = 'unknown', reason = 'the backend stopped while this batch was being sent; it may have been dialled', updated_at = ? WHERE phase = 'sending'",
+            "UPDATE job_items SET phase = 'sent', status = 'unknown', reason = ?, reason_code = ?, reason_detail = NULL, updated_at = ? WHERE phase = 'sending'",
         )
+        .bind(ItemReason::bare(ReasonCode::Interrupted).english())
+        .bind(ReasonCode::Interrupted.as_str())
         .bind(now_ms())
         .execute(self.writer())
         .await?;
@@ -635,8 +642,10 @@ impl Store {
     /// not be recorded): those items may have been dialled.
     pub async fn settle_unrecorded_sends(&self, job_id: &str) -> Result<u64, StoreError> {
         Ok(sqlx::query(
-            "UPDATE job_items SET phase = 'sent', status = 'unknown', reason = 'the outcome of this batch could not be recorded (database error); it may have been dialled', updated_at = ? WHERE job_id = ? AND phase = 'sending'",
+            "UPDATE job_items SET phase = 'sent', status = 'unknown', reason = ?, reason_code = ?, reason_detail = NULL, updated_at = ? WHERE job_id = ? AND phase = 'sending'",
         )
+        .bind(ItemReason::bare(ReasonCode::NotRecorded).english())
+        .bind(ReasonCode::NotRecorded.as_str())
         .bind(now_ms())
         .bind(job_id)
         .execute(self.writer())
@@ -718,7 +727,9 @@ impl Store {
                  raw_status = CASE WHEN ? THEN ? ELSE raw_status END, ms_open_id = COALESCE(?, ms_open_id), \
                  ms_open_ids = CASE WHEN ? IS NULL THEN ms_open_ids WHEN ms_open_ids IS NULL THEN ? \
                    WHEN instr(' ' || ms_open_ids || ' ', ' ' || ? || ' ') > 0 THEN ms_open_ids ELSE ms_open_ids || ' ' || ? END, \
-                 reason = CASE WHEN status = 'unknown' AND ? THEN NULL ELSE reason END, updated_at = ?, \
+                 reason = CASE WHEN status = 'unknown' AND ? THEN NULL ELSE reason END, \
+                 reason_code = CASE WHEN status = 'unknown' AND ? THEN NULL ELSE reason_code END, \
+                 reason_detail = CASE WHEN status = 'unknown' AND ? THEN NULL ELSE reason_detail END, updated_at = ?, \
                  answered_at = CASE WHEN ? THEN COALESCE(answered_at, ?) ELSE answered_at END, \
                  ended_at = CASE WHEN ? THEN COALESCE(ended_at, ?) ELSE ended_at END WHERE id = ? RETURNING *",
             )
@@ -732,6 +743,9 @@ impl Store {
             .bind(new_ms)
             .bind(new_ms)
             .bind(new_ms)
+            // Word of an unknown call: its "may have been dialled" reason no longer holds.
+            .bind(progress)
+            .bind(progress)
             .bind(progress)
             .bind(now)
             // The first word of an answer, and of an end, is when it happened (to the console).
@@ -816,7 +830,7 @@ impl Store {
         let first = max_batch.unwrap_or(0) + 1;
         for (i, id) in ids.iter().enumerate() {
             sqlx::query(
-                "UPDATE job_items SET phase = 'pending', status = 'queued', batch_no = ?, reason = NULL, updated_at = ? WHERE id = ?",
+                "UPDATE job_items SET phase = 'pending', status = 'queued', batch_no = ?, reason = NULL, reason_code = NULL, reason_detail = NULL, updated_at = ? WHERE id = ?",
             )
             .bind(first + (i as i64) / cap.max(1))
             .bind(now_ms())
@@ -869,8 +883,8 @@ pub(super) async fn insert_job(conn: &mut SqliteConnection, job: &NewJob, items:
     let mut sending = Vec::new();
     for item in items {
         let inserted = sqlx::query(
-            "INSERT INTO job_items (job_id, row_index, input, e164, area, phone, extension, nick_name, batch_no, phase, status, reason, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO job_items (job_id, row_index, input, e164, area, phone, extension, nick_name, batch_no, phase, status, reason, reason_code, reason_detail, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&job.id)
         .bind(i64::from(item.row))
@@ -883,7 +897,9 @@ pub(super) async fn insert_job(conn: &mut SqliteConnection, job: &NewJob, items:
         .bind(item.batch.map(i64::from))
         .bind(item.phase.as_str())
         .bind(item.status.as_str())
-        .bind(&item.reason)
+        .bind(item.reason.as_ref().map(ItemReason::english))
+        .bind(item.reason.as_ref().map(|r| r.code.as_str()))
+        .bind(item.reason.as_ref().and_then(|r| r.detail.as_deref()))
         .bind(now)
         .execute(&mut *conn)
         .await?;
@@ -910,12 +926,14 @@ pub(super) async fn record_outcomes(conn: &mut SqliteConnection, outcomes: &[Ite
     let mut recorded = Vec::with_capacity(outcomes.len());
     for o in outcomes {
         let row: Option<ItemRow> = sqlx::query_as(
-            "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, task_id = ?, updated_at = ?, \
+            "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, reason_code = ?, reason_detail = ?, task_id = ?, updated_at = ?, \
              sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ? RETURNING *",
         )
         .bind(o.status.as_str())
         .bind(&o.raw_status)
-        .bind(&o.reason)
+        .bind(o.reason.as_ref().map(ItemReason::english))
+        .bind(o.reason.as_ref().map(|r| r.code.as_str()))
+        .bind(o.reason.as_ref().and_then(|r| r.detail.as_deref()))
         .bind(&o.task_id)
         .bind(now)
         // Taken by the provider: the call's clock starts (a refusal or an unknown outcome has none).

@@ -56,8 +56,15 @@ async fn a_137_line_paste_becomes_exactly_the_right_batches_results_and_audit_ro
     let invalid: Vec<&Value> = items.iter().filter(|i| i["phase"] == "invalid").collect();
     assert_eq!(invalid.len(), 7);
     assert!(invalid.iter().all(|i| i["reason"].as_str().is_some_and(|r| !r.is_empty()) && i["status"] == "failed"));
+    // Each reason also travels as a code with its variable part, for the reader's language.
+    assert!(invalid.iter().all(|i| i["reason_code"] == "invalid_number" && i["reason_detail"].is_string()), "{invalid:?}");
     let dup = items.iter().find(|i| i["phase"] == "duplicate" && i["input"] == "138-0000-0007").unwrap();
     assert_eq!(dup["reason"], "same number as row 8");
+    assert_eq!((&dup["reason_code"], &dup["reason_detail"]), (&json!("same_as_row"), &json!("8")), "{dup}");
+    assert!(
+        items.iter().filter(|i| i["phase"] == "sent").all(|i| i.get("reason_code").is_none()),
+        "a call that went through has no reason"
+    );
     // Every number's outcome follows its last digit: 6-9 never answer.
     for item in items.iter().filter(|i| i["phase"] == "sent") {
         let last = item["e164"].as_str().unwrap().chars().last().unwrap();
@@ -88,6 +95,7 @@ async fn a_137_line_paste_becomes_exactly_the_right_batches_results_and_audit_ro
     assert!(csv.starts_with("\u{feff}id,at,subject") && csv.contains("callout_job"), "{csv}");
     let export = app.get(&format!("/api/v1/callouts/{job_id}/export.csv")).await.text().await.unwrap();
     assert_eq!(export.lines().count(), 138, "a header and one line per row");
+    assert!(export.contains(",same number as row 8,same_as_row,"), "the reason and its code: {export}");
 }
 
 /// Reads server-sent events until `until` is satisfied by the items seen so far.
@@ -204,6 +212,7 @@ async fn fault_knobs_leave_every_item_final_or_unknown_and_none_dialled_twice() 
     let job_id = created["job_id"].as_str().unwrap().to_owned();
     let job = app.wait_for_job(&job_id, |j| j["counters"]["unknown"] == 2).await;
     assert!(job["items"][0]["reason"].as_str().unwrap().contains("not re-dialled automatically"), "{job}");
+    assert_eq!(job["items"][0]["reason_code"], "outcome_unknown", "{job}");
     app.set_faults(json!({})).await;
     tokio::time::sleep(Duration::from_millis(3500)).await;
     assert_eq!(app.dial_counts().await.get("+8613700009901"), None, "the abandoned request was never processed");

@@ -4,6 +4,7 @@
 pub mod alert;
 pub mod confirm;
 pub mod copy;
+pub mod date_input;
 pub mod field;
 pub mod layout;
 pub mod number_entry;

@@ -3,7 +3,7 @@
 
 mod strings;
 
-use callout_shared::error::ErrorCode;
+use callout_shared::{error::ErrorCode, jobs::ReasonCode};
 pub use strings::K;
 
 /// The languages the console speaks.
@@ -93,6 +93,32 @@ pub fn number_problem_key(problem: callout_shared::numbers::NumberProblem) -> K 
     }
 }
 
+/// A row's reason in `lang`: from its code and variable part; rows recorded before reason codes
+/// keep the backend's English sentence.
+pub fn item_reason(lang: Lang, code: Option<ReasonCode>, detail: Option<&str>, english: Option<&str>) -> Option<String> {
+    let Some(code) = code else {
+        return english.map(str::to_owned);
+    };
+    let key = match code {
+        ReasonCode::InvalidNumber => match detail.and_then(|d| d.parse().ok()) {
+            Some(problem) => number_problem_key(problem),
+            None => K::ErrInvalidNumber,
+        },
+        ReasonCode::NoExtensions => K::ReasonNoExtensions,
+        ReasonCode::SameAsRow => K::ReasonSameAsRow,
+        ReasonCode::InAnotherJob => K::ReasonInAnotherJob,
+        ReasonCode::DoNotCall => K::ReasonDoNotCall,
+        ReasonCode::ProviderRefusedNumber => K::ReasonProviderRefusedNumber,
+        ReasonCode::ProviderRefused => K::ReasonProviderRefused,
+        ReasonCode::NotSent => K::ReasonNotSent,
+        ReasonCode::NotInAnswer => K::ReasonNotInAnswer,
+        ReasonCode::OutcomeUnknown => K::ReasonOutcomeUnknown,
+        ReasonCode::Interrupted => K::ReasonInterrupted,
+        ReasonCode::NotRecorded => K::ReasonNotRecorded,
+    };
+    Some(fill(key.text(lang), &[("detail", detail.unwrap_or_default())]))
+}
+
 /// Fills `{name}` placeholders, for the few strings that carry numbers.
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_owned(), |text, (name, value)| text.replace(&format!("{{{name}}}"), value))
@@ -155,6 +181,23 @@ mod tests {
         for lang in Lang::ALL {
             assert_eq!(Lang::from_tag(lang.tag()), Some(lang));
         }
+    }
+
+    #[test]
+    fn every_reason_code_has_its_own_words_in_both_languages() {
+        let worded: HashSet<String> = ReasonCode::ALL.iter().map(|c| item_reason(Lang::Zh, Some(*c), Some("7"), None).unwrap()).collect();
+        assert_eq!(worded.len(), ReasonCode::ALL.len(), "two codes share a sentence");
+        assert_eq!(
+            item_reason(Lang::Zh, Some(ReasonCode::SameAsRow), Some("7"), Some("same number as row 7")).unwrap(),
+            "与第 7 行号码相同。"
+        );
+        assert_eq!(
+            item_reason(Lang::En, Some(ReasonCode::InvalidNumber), Some("too_short"), None).unwrap(),
+            K::ProblemTooShort.text(Lang::En)
+        );
+        // A row recorded before codes keeps the backend's sentence; a row without a reason has none.
+        assert_eq!(item_reason(Lang::Zh, None, None, Some("old words")).as_deref(), Some("old words"));
+        assert_eq!(item_reason(Lang::Zh, None, None, None), None);
     }
 
     #[test]

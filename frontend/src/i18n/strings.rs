@@ -126,6 +126,19 @@ strings! {
     ProblemNotAValidNumber => "No such number exists in this country's numbering plan.", "该号码不在此国家/地区的号码规划内。";
     ProblemInvalidExtension => "An extension may only hold digits, * and #, at most 20.", "分机号只能包含数字、* 和 #，最多 20 位。";
 
+    // Why a row was not dialled or did not get through, by reason code
+    ReasonNoExtensions => "The contact center cannot dial an extension; give the number without it.", "云呼叫中心无法拨打分机号，请去掉分机号。";
+    ReasonSameAsRow => "Same number as row {detail}.", "与第 {detail} 行号码相同。";
+    ReasonInAnotherJob => "Already being called in this meeting (job {detail}).", "该号码正在本会议的另一任务中呼叫（任务 {detail}）。";
+    ReasonDoNotCall => "On the do-not-call list.", "在禁呼名单中。";
+    ReasonProviderRefusedNumber => "Refused by the provider: {detail}", "服务商拒绝呼叫此号码：{detail}";
+    ReasonProviderRefused => "The provider refused the request ({detail}).", "服务商拒绝了请求（{detail}）。";
+    ReasonNotSent => "Not sent: the provider did not take the request ({detail}).", "未发送：服务商未受理请求（{detail}）。";
+    ReasonNotInAnswer => "The provider's answer did not mention this number.", "服务商的应答中没有此号码。";
+    ReasonOutcomeUnknown => "Outcome unknown ({detail}); not re-dialled automatically.", "结果未知（{detail}），不会自动重拨。";
+    ReasonInterrupted => "The backend stopped while this batch was being sent; it may have been dialled.", "发送此批次时后端停止，可能已经拨出。";
+    ReasonNotRecorded => "The outcome could not be recorded (database error); it may have been dialled.", "结果未能记录（数据库错误），可能已经拨出。";
+
     // DialEx
     DialExTitle => "Contact Center DialEx", "云呼叫中心 DialEx 外呼";
     DialExIntro => "One back-office call through Alibaba Cloud Contact Center, routed to an IVR flow, an agent or a skill group once answered.",
@@ -351,6 +364,7 @@ strings! {
     AuditAction => "Action", "操作";
     AuditFrom => "From (day)", "起始日期";
     AuditTo => "To (day)", "截止日期";
+    DateHint => "yyyy-mm-dd", "年-月-日";
     AuditWhen => "When", "时间";
     AuditTarget => "Target", "对象";
     AuditOutcome => "Outcome", "结果";

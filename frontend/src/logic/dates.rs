@@ -26,13 +26,28 @@ fn civil_from_days(z: i64) -> (i64, i64, i64) {
     (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
-/// The first millisecond of a `YYYY-MM-DD` day (what `<input type=date>` gives), UTC.
+/// A typed day: year, month, day in that order, any separator (`2026-12-02`, `2026/12/2`,
+/// `2026.12.02`, `2026年12月2日`) or none (`20261202`). Only real days.
+pub fn parse_day(date: &str) -> Option<(i64, i64, i64)> {
+    let digits: Vec<&str> = date.split(|c: char| !c.is_ascii_digit()).filter(|p| !p.is_empty()).collect();
+    let (y, m, d) = match digits.as_slice() {
+        [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => (*y, *m, *d),
+        [all] if all.len() == 8 => (&all[..4], &all[4..6], &all[6..]),
+        _ => return None,
+    };
+    let (y, m, d) = (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?);
+    // A day past the month's end (2026-02-30) would roll over: refuse it.
+    (civil_from_days(days_from_civil(y, m, d)) == (y, m, d) && (1..=12).contains(&m) && d >= 1).then_some((y, m, d))
+}
+
+/// A typed day written `YYYY-MM-DD`.
+pub fn normal_day(date: &str) -> Option<String> {
+    parse_day(date).map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// The first millisecond of a typed day (see [`parse_day`]), UTC.
 pub fn day_start_ms(date: &str) -> Option<i64> {
-    let mut parts = date.trim().splitn(3, '-').map(|p| p.parse::<i64>().ok());
-    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
-        return None;
-    }
+    let (y, m, d) = parse_day(date)?;
     Some(days_from_civil(y, m, d) * DAY_MS)
 }
 
@@ -100,11 +115,10 @@ pub fn local_day_bounds(date: &str) -> Option<(i64, i64)> {
     Some((day_start_ms(date)?, day_end_ms(date)?))
 }
 
-/// A local calendar day's bounds in epoch milliseconds (what `<input type=date>` gives).
+/// A typed local calendar day's bounds in epoch milliseconds.
 #[cfg(target_arch = "wasm32")]
 pub fn local_day_bounds(date: &str) -> Option<(i64, i64)> {
-    let utc = day_start_ms(date)?;
-    let (y, m, d) = civil_from_days(utc.div_euclid(DAY_MS));
+    let (y, m, d) = parse_day(date)?;
     let start = js_sys::Date::new_with_year_month_day(y as u32, (m - 1) as i32, d as i32).get_time() as i64;
     let next = js_sys::Date::new_with_year_month_day(y as u32, m as i32 - 1, d as i32 + 1).get_time() as i64;
     Some((start, next - 1))
@@ -119,8 +133,13 @@ mod tests {
         assert_eq!(day_start_ms("1970-01-01"), Some(0));
         assert_eq!(day_start_ms("2026-11-21"), Some(1_795_219_200_000));
         assert_eq!(day_end_ms("1970-01-01"), Some(DAY_MS - 1));
-        assert_eq!(day_start_ms("2024-02-30").map(|_| ()), Some(()), "the browser's date input only gives real days");
-        for bad in ["", "2026-13-01", "2026-1", "soon"] {
+        for same in ["2026-11-21", "2026/11/21", "2026.11.21", "2026年11月21日", "20261121", " 2026-11-21 "] {
+            assert_eq!(day_start_ms(same), Some(1_795_219_200_000), "{same}");
+        }
+        assert_eq!(day_start_ms("2024-2-29"), day_start_ms("2024-02-29"));
+        assert_eq!(normal_day("2026年1月2日").as_deref(), Some("2026-01-02"));
+        for bad in ["", "2026-13-01", "2026-1", "soon", "2026-02-30", "2026-04-31", "2026-00-10", "2026-01-00", "21-11-2026", "11/21/2026"]
+        {
             assert_eq!(day_start_ms(bad), None, "{bad}");
         }
     }

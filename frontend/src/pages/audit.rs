@@ -8,6 +8,7 @@ use crate::{
     api,
     components::{
         alert::{load_failed, loading},
+        date_input::date_input,
         pager::Pager,
     },
     i18n::K,
@@ -71,6 +72,15 @@ pub fn AuditPage() -> impl IntoView {
             </div>
         }
     };
+    let day = move |id: &'static str, key: K, field: fn(&mut Filters) -> &mut String| {
+        let value = Signal::derive(move || typed.with(|f| field(&mut f.clone()).clone()));
+        view! {
+            <div class="field">
+                <label for=id>{move || locale.t(key)}</label>
+                {date_input(id.into(), id.into(), value, move |v| typed.update(|f| *field(f) = v))}
+            </div>
+        }
+    };
     let has_next = move || matches!(entries.get(), Some(Ok(rows)) if rows.len() > AUDIT_PAGE as usize);
     view! {
         <section>
@@ -85,8 +95,8 @@ pub fn AuditPage() -> impl IntoView {
                     </select>
                 </div>
                 {input("audit-account", K::AccountLabel, "text", |f| &mut f.account)}
-                {input("audit-from", K::AuditFrom, "date", |f| &mut f.from)}
-                {input("audit-to", K::AuditTo, "date", |f| &mut f.to)}
+                {day("audit-from", K::AuditFrom, |f| &mut f.from)}
+                {day("audit-to", K::AuditTo, |f| &mut f.to)}
                 <div class="form-actions">
                     <button type="submit" class="primary" data-testid="audit-apply">{locale.text(K::ApplyFilters)}</button>
                     <a class="button" href=export download data-testid="audit-export">{locale.text(K::ExportCsv)}</a>

@@ -16,7 +16,7 @@ use crate::{
         field::{FieldErrors, Submission, ViewerNote},
         pager::Pager,
     },
-    i18n::{fill, K},
+    i18n::{fill, item_reason, K},
     live::{listen, Live},
     logic::{
         dates::format_local,
@@ -27,7 +27,7 @@ use crate::{
     pages::job_report::JobReport,
     state::{
         alert::{use_alerts, Alert},
-        locale::use_locale,
+        locale::{use_locale, Locale},
         session::Me,
         tasks::Tasks,
     },
@@ -96,6 +96,12 @@ fn call_ids(item: &JobItem, dialex: bool) -> String {
     } else {
         item.ms_open_ids.join("\n")
     }
+}
+
+/// The row's reason in the page's language, following a switch of language.
+fn reason_words(item: &JobItem, locale: Locale) -> impl Fn() -> String + Send + Sync + 'static {
+    let (code, detail, english) = (item.reason_code, item.reason_detail.clone(), item.reason.clone());
+    move || item_reason(locale.lang(), code, detail.as_deref(), english.as_deref()).unwrap_or_default()
 }
 
 /// The number as dialled (E.164), and what was typed when that differs.
@@ -376,7 +382,7 @@ fn JobRows(table: RwSignal<JobTable>, dialex: Memo<bool>) -> impl IntoView {
                                 <td class="col-wide">{item.raw_status.clone()}</td>
                                 <td class="col-minor nowrap" data-testid="row-answered-after">{item.time_to_answer().map(duration)}</td>
                                 <td class="col-minor nowrap" data-testid="row-call-length">{item.call_length().map(duration)}</td>
-                                <td class="muted reason" title=item.reason.clone().unwrap_or_default()>{item.reason.clone()}</td>
+                                <td class="muted reason" data-testid="row-reason" title=reason_words(&item, locale)>{reason_words(&item, locale)}</td>
                                 <td class="call-id"><code data-testid="row-call-id">{call_ids(&item, dialex.get_untracked())}</code></td>
                             </tr>
                         </For>

@@ -15,12 +15,13 @@ use crate::{
     api,
     components::{
         alert::{load_failed, loading},
+        date_input::date_input,
         pager::Pager,
     },
     i18n::K,
     live::{listen, Live},
     logic::{
-        dates::{format_local, local_day_bounds},
+        dates::{format_local, local_day_bounds, normal_day},
         recent_jobs::target,
     },
     pages::job::{job_kind_key, job_state_key, job_title, status_key},
@@ -29,7 +30,7 @@ use crate::{
 
 const PAGE_SIZE: u32 = 20;
 
-/// The filters, as the URL and the form hold them (dates as `YYYY-MM-DD`, local days).
+/// The filters, as the URL and the form hold them (days local, `YYYY-MM-DD` in the URL).
 #[derive(Debug, Clone, Default, PartialEq)]
 struct Filters {
     search: String,
@@ -78,7 +79,11 @@ impl Filters {
     fn href(&mut self, page: u32) -> String {
         let mut pairs: Vec<String> = Vec::new();
         for name in Self::NAMES {
-            let value = self.field(name).trim().to_owned();
+            let mut value = self.field(name).trim().to_owned();
+            if let ("from" | "to", Some(day)) = (name, normal_day(&value)) {
+                // However the day was typed, the URL holds it one way.
+                value = day;
+            }
             if !value.is_empty() {
                 pairs.push(format!("{name}={}", js_sys::encode_uri_component(&value)));
             }
@@ -155,6 +160,16 @@ pub fn JobsPage() -> impl IntoView {
             </div>
         }
     };
+    let day = move |name: &'static str, key: K| {
+        let id = format!("jobs-{name}");
+        let value = Signal::derive(move || typed.with(|f| f.clone().field(name).clone()));
+        view! {
+            <div class="field">
+                <label for=id.clone()>{locale.text(key)}</label>
+                {date_input(id, format!("jobs-filter-{name}"), value, move |v| typed.update(|f| *f.field(name) = v))}
+            </div>
+        }
+    };
     let select = move |name: &'static str, key: K, options: Vec<(&'static str, K)>| {
         let id = format!("jobs-{name}");
         view! {
@@ -184,8 +199,8 @@ pub fn JobsPage() -> impl IntoView {
                 {input("account_id", K::AccountLabel, "text")}
                 {input("meeting_id", K::MeetingIdLabel, "text")}
                 {input("created_by", K::SubmittedBy, "text")}
-                {input("from", K::AuditFrom, "date")}
-                {input("to", K::AuditTo, "date")}
+                {day("from", K::AuditFrom)}
+                {day("to", K::AuditTo)}
                 <div class="form-actions">
                     <button type="submit" class="primary" data-testid="jobs-apply">{locale.text(K::ApplyFilters)}</button>
                     <button type="button" on:click=clear data-testid="jobs-clear">{locale.text(K::ClearFilters)}</button>
