@@ -24,6 +24,17 @@ pub enum Live {
     Resync,
 }
 
+impl Live {
+    /// The job the event is about; `None` for a resync.
+    pub fn job_id(&self) -> Option<&str> {
+        match self {
+            Live::Job(job) => Some(&job.id),
+            Live::Item { job_id, .. } => Some(job_id),
+            Live::Resync => None,
+        }
+    }
+}
+
 /// The JSON data of a message event, when it is what the event's name says.
 fn data<T: DeserializeOwned>(event: &Event) -> Option<T> {
     let text = event.dyn_ref::<MessageEvent>()?.data().as_string()?;

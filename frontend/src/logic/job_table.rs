@@ -159,6 +159,16 @@ impl JobTable {
         }
     }
 
+    /// Merges the rows shown before this snapshot arrived: a row newer than the snapshot's (a live
+    /// update can overtake a reload), or one it lacks, stays; on a tie the snapshot wins.
+    pub fn keep_newer(&mut self, shown: &JobTable) {
+        for item in &shown.items {
+            if self.by_id.get(&item.id).is_none_or(|&at| self.items[at].updated_at < item.updated_at) {
+                self.apply(item.clone());
+            }
+        }
+    }
+
     /// The rows matching the query, sorted; the page is clamped to the last one.
     pub fn page(&self, query: &TableQuery) -> TablePage {
         let matching = self.matching(query);
@@ -302,6 +312,30 @@ mod tests {
         unsent.phase = ItemPhase::Pending;
         assert!(t.apply(unsent));
         assert_eq!(t.ringing_rows(), 2, "an unknown or unsent row rings nowhere");
+    }
+
+    #[test]
+    fn a_reload_keeps_the_rows_shown_that_are_newer_than_its_snapshot() {
+        let mut shown = table(3);
+        let mut live = item(2, CallStatus::Completed);
+        live.updated_at = 5;
+        shown.apply(live);
+        let mut tie = item(3, CallStatus::Completed);
+        tie.updated_at = 2;
+        shown.apply(tie);
+        let mut snapshot = item(3, CallStatus::NotAnswered);
+        snapshot.updated_at = 2;
+        let mut reloaded = JobTable::new(vec![item(1, CallStatus::Completed), item(2, CallStatus::Ringing), snapshot]);
+        reloaded.keep_newer(&shown);
+        let statuses: Vec<_> = reloaded.items().iter().map(|i| i.status).collect();
+        assert_eq!(
+            statuses,
+            [CallStatus::Completed, CallStatus::Completed, CallStatus::NotAnswered],
+            "newer shown rows win, ties go to the snapshot"
+        );
+        let mut fewer = JobTable::new(vec![item(1, CallStatus::Completed)]);
+        fewer.keep_newer(&shown);
+        assert_eq!(fewer.len(), 3, "rows the snapshot lacks stay");
     }
 
     #[test]

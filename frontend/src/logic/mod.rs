@@ -4,6 +4,7 @@ pub mod dates;
 pub mod do_not_call;
 pub mod errors;
 pub mod job_table;
+pub mod job_view;
 pub mod numbers;
 pub mod recent_jobs;
 pub mod report;

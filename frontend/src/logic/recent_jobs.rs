@@ -27,42 +27,24 @@ pub fn apply(jobs: &mut Vec<JobSummary>, job: JobSummary, limit: usize) {
     }
 }
 
-/// The dashboard's list, and the events heard while a fresh list is on its way. Every change of a
-/// job publishes an event, in order, so replaying what was heard over the fresh list ends each job
-/// at its latest state, whether the list was read before or after an event.
-#[derive(Debug, Default)]
-pub struct RecentJobs {
-    pub jobs: Option<Vec<JobSummary>>,
-    heard: Option<Vec<JobSummary>>,
-}
-
-impl RecentJobs {
-    /// A fresh list was asked for: from now on events are also kept to be replayed over it.
-    pub fn loading(&mut self) {
-        self.heard.get_or_insert_with(Vec::new);
+/// The list to show once an answer is in. The events heard while it was on its way are replayed
+/// over it: every change of a job publishes an event, in order, so replaying them ends each job at
+/// its latest state, whether the list was read before or after an event. When the list could not be
+/// loaded, the one shown stays and keeps following the events.
+pub fn settle<E>(
+    answer: Result<Vec<JobSummary>, E>,
+    shown: Option<&Result<Vec<JobSummary>, E>>,
+    heard: Vec<JobSummary>,
+) -> Result<Vec<JobSummary>, E> {
+    let mut jobs = match (answer, shown) {
+        (Ok(jobs), _) => jobs,
+        (Err(_), Some(Ok(shown))) => shown.clone(),
+        (Err(error), _) => return Err(error),
+    };
+    for job in heard {
+        apply(&mut jobs, job, RECENT_JOBS);
     }
-
-    pub fn event(&mut self, job: JobSummary) {
-        if let Some(heard) = &mut self.heard {
-            heard.push(job.clone());
-        }
-        if let Some(jobs) = &mut self.jobs {
-            apply(jobs, job, RECENT_JOBS);
-        }
-    }
-
-    /// The fresh list could not be loaded: whatever is shown keeps following the events.
-    pub fn failed(&mut self) {
-        self.heard = None;
-    }
-
-    /// The fresh list arrived (the answer to the latest request).
-    pub fn loaded(&mut self, mut jobs: Vec<JobSummary>) {
-        for job in self.heard.take().unwrap_or_default() {
-            apply(&mut jobs, job, RECENT_JOBS);
-        }
-        self.jobs = Some(jobs);
-    }
+    Ok(jobs)
 }
 
 #[cfg(test)]
@@ -145,27 +127,23 @@ mod tests {
 
     #[test]
     fn events_heard_while_a_list_loads_are_not_lost() {
-        let mut recent = RecentJobs::default();
-        recent.loading();
-        // Published after the list was read: the answer will not have it.
-        recent.event(job("a", 1, 5));
-        recent.loaded(vec![job("a", 1, 2)]);
-        assert_eq!(recent.jobs.as_ref().unwrap()[0].counters.finished, 5);
-        // Once loaded, events apply directly and are no longer kept.
-        recent.event(job("a", 1, 6));
-        recent.loading();
-        recent.loaded(vec![job("a", 1, 6)]);
-        assert_eq!(recent.jobs.unwrap()[0].counters.finished, 6);
+        // Published after the list was read: the answer does not have it.
+        let jobs = settle::<()>(Ok(vec![job("a", 1, 2)]), None, vec![job("a", 1, 5)]).unwrap();
+        assert_eq!(jobs[0].counters.finished, 5);
     }
 
     #[test]
     fn an_event_older_than_the_list_is_followed_by_the_events_that_made_the_list() {
-        let mut recent = RecentJobs::default();
-        recent.loading();
         // Both published before the list was read, heard before it arrived.
-        recent.event(job("a", 1, 1));
-        recent.event(job("a", 1, 2));
-        recent.loaded(vec![job("a", 1, 2)]);
-        assert_eq!(recent.jobs.unwrap()[0].counters.finished, 2);
+        let jobs = settle::<()>(Ok(vec![job("a", 1, 2)]), None, vec![job("a", 1, 1), job("a", 1, 2)]).unwrap();
+        assert_eq!(jobs[0].counters.finished, 2);
+    }
+
+    #[test]
+    fn a_failed_reload_keeps_the_list_shown_and_what_was_heard() {
+        let shown = Ok(vec![job("a", 1, 2)]);
+        let jobs = settle(Err("down"), Some(&shown), vec![job("a", 1, 3)]).unwrap();
+        assert_eq!(jobs[0].counters.finished, 3);
+        assert_eq!(settle(Err("down"), None, vec![job("a", 1, 3)]), Err("down"), "nothing shown yet: the error is");
     }
 }

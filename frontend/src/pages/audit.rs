@@ -13,7 +13,7 @@ use crate::{
     },
     i18n::K,
     logic::dates::{format_local, local_day_bounds},
-    state::locale::use_locale,
+    state::{load::load, locale::use_locale},
 };
 
 const AUDIT_PAGE: u32 = 50;
@@ -51,7 +51,7 @@ pub fn AuditPage() -> impl IntoView {
     let applied = RwSignal::new(Filters::default());
     let page = RwSignal::new(0u32);
     // One row more than a page tells whether a next page exists.
-    let entries = LocalResource::new(move || {
+    let entries = load(move || {
         let query = applied.get().query(page.get());
         async move { api::audit(&query).await }
     });

@@ -3,7 +3,7 @@
 
 use callout_shared::{
     health::Mode,
-    jobs::JobListQuery,
+    jobs::{JobList, JobListQuery},
     me::{AccountSummary, MeResponse, ProviderKind, Role},
 };
 use leptos::prelude::*;
@@ -13,12 +13,12 @@ use crate::{
     components::alert::{load_failed, loading, Progress},
     i18n::K,
     live::{listen, Live},
-    logic::recent_jobs::{RecentJobs, RECENT_JOBS},
+    logic::recent_jobs::{apply, settle, RECENT_JOBS},
     pages::jobs::JobsTable,
     state::{
+        followed::Followed,
         locale::use_locale,
         session::{Health, Me},
-        tasks::Tasks,
     },
 };
 
@@ -42,46 +42,24 @@ pub fn Dashboard() -> impl IntoView {
 #[component]
 fn RecentJobsCard() -> impl IntoView {
     let locale = use_locale();
-    let recent = RwSignal::new(RecentJobs::default());
-    let failed = RwSignal::new(None::<ApiError>);
-    // Only the answer to the latest request counts; an older one may be staler than the events.
-    let latest = StoredValue::new(0u32);
-    let tasks = Tasks::new();
-    let reload = move || {
-        let request = latest.get_value() + 1;
-        latest.set_value(request);
-        recent.update(RecentJobs::loading);
-        tasks.spawn(async move {
-            let answer = api::jobs(&JobListQuery { page_size: Some(RECENT_JOBS as u32), ..Default::default() }).await.map(|list| list.jobs);
-            if latest.get_value() == request {
-                match answer {
-                    Ok(jobs) => {
-                        failed.set(None);
-                        recent.update(|r| r.loaded(jobs));
-                    }
-                    Err(error) => {
-                        recent.update(RecentJobs::failed);
-                        failed.set(Some(error));
-                    }
-                }
-            }
-        });
-    };
-    reload();
+    let recent = Followed::new(
+        || async { api::jobs(&JobListQuery { page_size: Some(RECENT_JOBS as u32), ..Default::default() }).await },
+        |answer: Result<JobList, ApiError>, shown, heard| settle(answer.map(|list| list.jobs), shown, heard),
+    );
     // Every (re)connection reloads: events may have been missed while the stream was down.
     listen(RwSignal::new(false), move |event| match event {
-        Live::Job(job) => recent.update(|r| r.event(job)),
-        Live::Resync => reload(),
+        Live::Job(job) => recent.hear(job, |list, job| list.as_mut().map(|jobs| apply(jobs, job, RECENT_JOBS)).is_ok()),
+        Live::Resync => recent.refetch(),
         Live::Item { .. } => {}
     });
     view! {
         <div class="card" data-testid="recent-jobs">
             <h2>{locale.text(K::RecentJobsTitle)}</h2>
-            {move || match (recent.with(|r| r.jobs.clone()), failed.get()) {
-                (None, Some(err)) => load_failed(&err),
-                (None, None) => loading(),
-                (Some(list), _) if list.is_empty() => view! { <p class="muted">{locale.t(K::NoJobsYet)}</p> }.into_any(),
-                (Some(jobs), _) => view! { <JobsTable jobs /> }.into_any(),
+            {move || match recent.data.get() {
+                None => loading(),
+                Some(Err(err)) => load_failed(&err),
+                Some(Ok(list)) if list.is_empty() => view! { <p class="muted">{locale.t(K::NoJobsYet)}</p> }.into_any(),
+                Some(Ok(jobs)) => view! { <JobsTable jobs /> }.into_any(),
             }}
             <p><a href="/jobs" data-testid="all-jobs">{locale.text(K::AllJobs)}</a></p>
         </div>

@@ -21,21 +21,25 @@ use crate::{
     },
     state::{
         alert::{use_alerts, Alert},
+        load::{load, Load},
         locale::use_locale,
         session::Me,
-        tasks::Tasks,
     },
 };
 
-/// The list as last loaded (`None` while it loads), changed in place by this page's own edits.
-type Entries = RwSignal<Option<Result<Vec<DoNotCallEntry>, ApiError>>>;
+/// The list as loaded (`None` while it loads), changed in place by this page's own edits.
+type Entries = Load<Result<Vec<DoNotCallEntry>, ApiError>>;
+
+/// Changes the loaded list in place (a list that failed to load stays failed).
+fn edit(entries: Entries, change: impl FnOnce(&mut Vec<DoNotCallEntry>)) {
+    entries.update(|e| e.as_mut().map(change).is_ok());
+}
 
 #[component]
 pub fn DoNotCallPage() -> impl IntoView {
     let locale = use_locale();
     let me = expect_context::<Me>();
-    let entries: Entries = RwSignal::new(None);
-    Tasks::new().spawn(async move { entries.set(Some(api::do_not_call().await)) });
+    let entries: Entries = load(api::do_not_call);
     let search = RwSignal::new(String::new());
     let shown = move || {
         let search = search.get();
@@ -89,11 +93,7 @@ fn AddForm(entries: Entries) -> impl IntoView {
             let entry = added.entry;
             number.set(String::new());
             note.set(String::new());
-            entries.update(|e| {
-                if let Some(Ok(list)) = e {
-                    upsert(list, entry)
-                }
-            });
+            edit(entries, |list| upsert(list, entry));
         });
     };
     view! {
@@ -127,11 +127,7 @@ fn DoNotCallTable(list: Vec<DoNotCallEntry>, entries: Entries, admin: bool) -> i
         let target = e164.clone();
         removal.send(async move { api::remove_do_not_call(&target).await }, move |()| {
             alerts.show(Alert::Success(K::DncRemoved, vec![("number", e164.clone())]));
-            entries.update(|e| {
-                if let Some(Ok(list)) = e {
-                    remove(list, &e164)
-                }
-            });
+            edit(entries, |list| remove(list, &e164));
         });
     };
     let row = move |e: DoNotCallEntry| {

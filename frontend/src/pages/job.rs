@@ -17,19 +17,21 @@ use crate::{
         pager::Pager,
     },
     i18n::{fill, item_reason, K},
-    live::{listen, Live},
+    live::listen,
     logic::{
         dates::format_local,
         job_table::{dialled, dialled_count, JobTable, SortKey, StatusFilter, TableQuery},
+        job_view::{settle, Shown},
         recent_jobs::target,
         report::duration,
     },
     pages::job_report::JobReport,
     state::{
         alert::{use_alerts, Alert},
+        followed::Followed,
+        load::Load,
         locale::{use_locale, Locale},
         session::Me,
-        tasks::Tasks,
     },
 };
 
@@ -113,56 +115,56 @@ fn number_cell(item: &JobItem) -> impl IntoView {
     }
 }
 
+/// The job's rows as shown, for the parts of the page.
+#[derive(Clone, Copy)]
+pub struct Rows(Load<Shown>);
+
+impl Rows {
+    pub fn with<R>(self, f: impl FnOnce(&JobTable) -> R) -> R {
+        self.0.with(|shown| Self::of(shown, f))
+    }
+
+    pub fn with_untracked<R>(self, f: impl FnOnce(&JobTable) -> R) -> R {
+        self.0.with_untracked(|shown| Self::of(shown, f))
+    }
+
+    fn of<R>(shown: Option<&Shown>, f: impl FnOnce(&JobTable) -> R) -> R {
+        match shown {
+            Some(shown) => f(&shown.table),
+            None => f(&JobTable::default()),
+        }
+    }
+}
+
 #[component]
 pub fn JobPage() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let id = Memo::new(move |_| params.read().get("id").unwrap_or_default());
-    let summary = RwSignal::new(None::<JobSummary>);
-    let table = RwSignal::new(JobTable::default());
-    let load_error = RwSignal::new(None::<api::ApiError>);
     let connected = RwSignal::new(false);
-    let tasks = Tasks::new();
-
-    let reload = move || {
-        let id = id.get_untracked();
-        tasks.spawn(async move {
-            match api::job(&id).await {
-                Ok(job) => {
-                    load_error.set(None);
-                    // A snapshot may answer after newer live events: merge it row by row (newer
-                    // rows win) when it is the job already shown; start afresh for another job.
-                    let same_job = summary.with_untracked(|s| s.as_ref().is_some_and(|s| s.id == job.summary.id));
-                    summary.set(Some(job.summary));
-                    if same_job {
-                        table.update(|t| {
-                            for item in job.items {
-                                t.apply(item);
-                            }
-                        });
-                    } else {
-                        table.set(JobTable::new(job.items));
-                    }
-                }
-                Err(error) => load_error.set(Some(error)),
+    // Another job (a link from this one) is another request; nothing of the last one shows meanwhile.
+    let job = Followed::new(
+        move || {
+            let id = id.get();
+            async move {
+                let answer = api::job(&id).await;
+                (id, answer)
             }
-        });
-    };
-    Effect::new(move |_| {
-        id.track();
-        // Another job (a link from this one): nothing of the last one may mix into it.
-        summary.set(None);
-        table.set(JobTable::default());
-        reload();
-    });
+        },
+        settle,
+    );
+    // Until this job's snapshot is in, what is loaded is another job's (or nothing).
+    let summary = Memo::new(move |_| job.data.with(|s| s.filter(|s| s.id == id.get()).and_then(|s| s.summary.clone())));
+    let load_error = Memo::new(move |_| job.data.with(|s| s.filter(|s| s.id == id.get()).and_then(|s| s.failed.clone())));
+    let table = Rows(job.data);
+    let reload = move || job.refetch();
     let loaded = Memo::new(move |_| summary.with(Option::is_some));
     // DialEx jobs have no meeting: their rows carry task ids and nothing rings to be canceled.
     let dialex = Memo::new(move |_| summary.with(|s| s.as_ref().is_some_and(|s| s.kind == JobKind::Dialex)));
-    listen(connected, move |event| match event {
-        Live::Job(job) if job.id == id.get_untracked() => summary.set(Some(job)),
-        Live::Item { job_id, item } if job_id == id.get_untracked() => table.maybe_update(|t| t.apply(item)),
-        Live::Resync => reload(),
-        _ => {}
+    listen(connected, move |event| match event.job_id().map(|job_id| job_id == id.get_untracked()) {
+        None => reload(),
+        Some(true) => job.hear(event, Shown::hear),
+        Some(false) => {}
     });
 
     view! {
@@ -193,7 +195,7 @@ pub fn JobPage() -> impl IntoView {
 }
 
 #[component]
-fn JobCounters(summary: RwSignal<Option<JobSummary>>, dialex: Memo<bool>) -> impl IntoView {
+fn JobCounters(summary: Memo<Option<JobSummary>>, dialex: Memo<bool>) -> impl IntoView {
     let locale = use_locale();
     let counters = move || summary.get().map(|s| s.counters).unwrap_or_default();
     let dialled = move || dialled_count(&counters());
@@ -245,8 +247,8 @@ fn JobCounters(summary: RwSignal<Option<JobSummary>>, dialex: Memo<bool>) -> imp
 #[component]
 fn JobActions(
     id: Memo<String>,
-    summary: RwSignal<Option<JobSummary>>,
-    table: RwSignal<JobTable>,
+    summary: Memo<Option<JobSummary>>,
+    table: Rows,
     reload: impl Fn() + Copy + Send + Sync + 'static,
     dialex: Memo<bool>,
 ) -> impl IntoView {
@@ -308,7 +310,7 @@ fn JobActions(
 }
 
 #[component]
-fn JobRows(table: RwSignal<JobTable>, dialex: Memo<bool>) -> impl IntoView {
+fn JobRows(table: Rows, dialex: Memo<bool>) -> impl IntoView {
     let locale = use_locale();
     let query = RwSignal::new(TableQuery::default());
     let page = Memo::new(move |_| query.with(|q| table.with(|t| t.page(q))));

@@ -15,10 +15,9 @@ use crate::{
     i18n::{fill, K},
     logic::{
         dates::format_local,
-        job_table::JobTable,
         report::{duration, not_answered, Report, BUCKETS},
     },
-    pages::job::{job_title, status_key},
+    pages::job::{job_title, status_key, Rows},
     state::{locale::use_locale, session::Me},
 };
 
@@ -27,7 +26,7 @@ const CHART_W: usize = 1200;
 const CHART_H: usize = 140;
 
 #[component]
-pub fn JobReport(summary: RwSignal<Option<JobSummary>>, table: RwSignal<JobTable>) -> impl IntoView {
+pub fn JobReport(summary: Memo<Option<JobSummary>>, table: Rows) -> impl IntoView {
     let locale = use_locale();
     let report = Memo::new(move |_| table.with(|t| Report::of(t.items())));
     let rows = move || {
@@ -120,7 +119,7 @@ fn Chart(report: Memo<Report>) -> impl IntoView {
 
 /// A new job for the numbers nobody answered, in the same meeting, after a yes.
 #[component]
-fn RetryNotAnswered(summary: RwSignal<Option<JobSummary>>, table: RwSignal<JobTable>) -> impl IntoView {
+fn RetryNotAnswered(summary: Memo<Option<JobSummary>>, table: Rows) -> impl IntoView {
     let locale = use_locale();
     let me = expect_context::<Me>();
     let start = Submission::new(FieldErrors::new(), &[]);

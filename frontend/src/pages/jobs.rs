@@ -25,7 +25,7 @@ use crate::{
         recent_jobs::target,
     },
     pages::job::{job_kind_key, job_state_key, job_title, status_key},
-    state::locale::use_locale,
+    state::{load::load, locale::use_locale},
 };
 
 const PAGE_SIZE: u32 = 20;
@@ -121,7 +121,7 @@ pub fn JobsPage() -> impl IntoView {
     // listed ones. Events come in publish order, so the last one heard is the newest; one heard before
     // the request may be older than the list and is forgotten when the request starts.
     let heard = RwSignal::new(HashMap::<String, JobSummary>::new());
-    let list = LocalResource::new(move || {
+    let list = load(move || {
         tick.track();
         let query = applied.with(|(f, page)| f.query(*page));
         heard.update_untracked(HashMap::clear);

@@ -14,7 +14,7 @@ use crate::{
     },
     i18n::K,
     pages::{job::status_key, ms_open_id::show_number},
-    state::{alert::use_alerts, locale::use_locale},
+    state::{alert::use_alerts, load::load, locale::use_locale},
 };
 
 const PAGE_SIZES: [u32; 4] = [10, 20, 50, 100];
@@ -56,7 +56,7 @@ pub fn StatusPage() -> impl IntoView {
         }
     };
 
-    let list = LocalResource::new(move || {
+    let list = load(move || {
         tick.track();
         let (meeting, account, page, size) = (shown_meeting.get(), shown_account.get(), page.get(), page_size.get());
         async move {

@@ -7,13 +7,16 @@ use callout_shared::{
 };
 use leptos::prelude::*;
 
-use crate::api::{self, ApiError};
+use crate::{
+    api::{self, ApiError},
+    state::load::{load, Load},
+};
 
 #[derive(Clone, Copy)]
-pub struct Health(pub LocalResource<Result<HealthResponse, ApiError>>);
+pub struct Health(pub Load<Result<HealthResponse, ApiError>>);
 
 #[derive(Clone, Copy)]
-pub struct Me(pub LocalResource<Result<MeResponse, ApiError>>);
+pub struct Me(pub Load<Result<MeResponse, ApiError>>);
 
 impl Me {
     /// The accounts of one provider; empty until `/me` answers.
@@ -47,6 +50,6 @@ impl Me {
 }
 
 pub fn provide_session() {
-    provide_context(Health(LocalResource::new(api::health)));
-    provide_context(Me(LocalResource::new(api::me)));
+    provide_context(Health(load(api::health)));
+    provide_context(Me(load(api::me)));
 }

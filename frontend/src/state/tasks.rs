@@ -1,6 +1,7 @@
-//! Requests a component starts in the background. Each runs under the component's reactive owner
-//! and is dropped with it: an answer that arrives after the user left must neither read the page's
-//! disposed signals (that panics) nor act (navigate, alert) for a page that is gone.
+//! Requests a user's action starts in the background (a page's own data loads through `load`).
+//! Each runs under the component's reactive owner and is dropped with it: an answer that arrives
+//! after the user left must neither read the page's disposed signals (that panics) nor act
+//! (navigate, alert) for a page that is gone.
 
 use std::{future::Future, pin::Pin};
 
