@@ -8,7 +8,10 @@ use callout_shared::{
     dnc::{AddDoNotCall, DoNotCallAdded, DoNotCallEntry},
     error::ApiErrorBody,
     health::HealthResponse,
-    jobs::{CalloutJob, CreateCalloutJob, CreateDialExJob, JobCreated, JobItem, JobList, JobListQuery, RetryResult, RetryUnknown},
+    jobs::{
+        CalloutJob, CreateCalloutJob, CreateDialExJob, JobControl, JobControlled, JobCreated, JobItem, JobList, JobListQuery, RetryResult,
+        RetryUnknown,
+    },
     me::MeResponse,
     meeting::{
         CalloutStatusPage, CancelResult, MeetingCheck, MeetingNumbersRequest, MsOpenIdResult, RoomCallApiRequest, RoomCallInfo,
@@ -100,6 +103,12 @@ pub fn utc_offset_minutes() -> i32 {
 /// Re-dialling needs an explicit yes in the body, not only the button.
 pub async fn retry_unknown(id: &str, idempotency_key: &str) -> Result<RetryResult, ApiError> {
     post(job_url(id, "/retry-unknown"), &RetryUnknown { confirm: true }, Some(idempotency_key)).await
+}
+
+/// Pause, resume or stop the job's numbers not sent yet.
+pub async fn control_job(id: &str, action: JobControl) -> Result<JobControlled, ApiError> {
+    // The action is the path; it takes no parameters: an empty JSON object.
+    decode(&exchange(Method::Post, &job_url(id, &format!("/{}", action.as_str())), Some("{}".to_owned()), None).await?)
 }
 
 pub async fn cancel_ringing(id: &str) -> Result<CancelResult, ApiError> {

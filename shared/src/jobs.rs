@@ -75,6 +75,8 @@ crate::wire_words!(JobKind, "job kind", { JobKind::MeetingCallout => "meeting_ca
 pub enum JobState {
     /// Batches are still being sent.
     Dialling,
+    /// Batches wait until a person resumes the job; calls already sent are followed.
+    Paused,
     /// Everything was sent; calls are being followed.
     Following,
     /// Every call reached a final state (or was never dialled).
@@ -83,6 +85,7 @@ pub enum JobState {
 
 crate::wire_words!(JobState, "job state", {
     JobState::Dialling => "dialling",
+    JobState::Paused => "paused",
     JobState::Following => "following",
     JobState::Finished => "finished",
 });
@@ -104,6 +107,8 @@ pub enum ItemPhase {
     Sending,
     /// The provider answered for it (accepted or refused), or its outcome is unknown.
     Sent,
+    /// Never sent: a person stopped the job first.
+    Stopped,
 }
 
 crate::wire_words!(ItemPhase, "item phase", {
@@ -113,6 +118,7 @@ crate::wire_words!(ItemPhase, "item phase", {
     ItemPhase::Pending => "pending",
     ItemPhase::Sending => "sending",
     ItemPhase::Sent => "sent",
+    ItemPhase::Stopped => "stopped",
 });
 
 /// Why a row was not dialled or did not get through, as a code each language words itself; the
@@ -142,6 +148,8 @@ pub enum ReasonCode {
     OutcomeUnknown,
     /// The backend stopped while the batch was being sent: it may have been dialled.
     Interrupted,
+    /// A person stopped the job before this number was sent; detail: who.
+    Stopped,
     /// The outcome could not be recorded (database error): it may have been dialled.
     NotRecorded,
 }
@@ -158,6 +166,7 @@ crate::wire_words!(ReasonCode, "reason code", {
     ReasonCode::NotInAnswer => "not_in_answer",
     ReasonCode::OutcomeUnknown => "outcome_unknown",
     ReasonCode::Interrupted => "interrupted",
+    ReasonCode::Stopped => "stopped",
     ReasonCode::NotRecorded => "not_recorded",
 });
 
@@ -198,6 +207,7 @@ impl ItemReason {
             ReasonCode::NotInAnswer => "the provider's answer did not mention this number".to_owned(),
             ReasonCode::OutcomeUnknown => format!("{detail}; not re-dialled automatically"),
             ReasonCode::Interrupted => "the backend stopped while this batch was being sent; it may have been dialled".to_owned(),
+            ReasonCode::Stopped => format!("not sent: the job was stopped by {detail}"),
             ReasonCode::NotRecorded => {
                 "the outcome of this batch could not be recorded (database error); it may have been dialled".to_owned()
             }
@@ -279,6 +289,9 @@ pub struct JobCounters {
     pub invalid: u32,
     pub duplicates: u32,
     pub blocked: u32,
+    /// Never sent because a person stopped the job.
+    #[serde(default)]
+    pub stopped: u32,
     pub batches_total: u32,
     pub batches_sent: u32,
     /// Accepted by the provider.
@@ -416,6 +429,32 @@ pub struct RetryUnknown {
 pub struct RetryResult {
     /// Numbers queued again.
     pub requeued: u32,
+    pub job: JobSummary,
+}
+
+/// `POST /api/v1/callouts/{id}/pause`, `/resume` and `/stop`: what a person does to a job's numbers
+/// not sent yet. A pause holds across restarts; a stop is final (those numbers become `stopped`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum JobControl {
+    Pause,
+    Resume,
+    Stop,
+}
+
+crate::wire_words!(JobControl, "job control", {
+    JobControl::Pause => "pause",
+    JobControl::Resume => "resume",
+    JobControl::Stop => "stop",
+});
+
+/// The answer to a pause, resume or stop: the numbers it affected and the job now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct JobControlled {
+    /// Numbers not sent yet that the action held, released or stopped.
+    pub numbers: u32,
     pub job: JobSummary,
 }
 

@@ -1,5 +1,5 @@
 //! Jobs of every kind (meeting callouts, DialEx lists): submit (idempotent), read, export, retry
-//! unknown, cancel ringing.
+//! unknown, cancel ringing, pause, resume and stop.
 
 use axum::{
     extract::State,
@@ -8,7 +8,7 @@ use axum::{
     Json,
 };
 use callout_shared::{
-    jobs::{CalloutJob, CreateCalloutJob, ExportQuery, JobList, JobListQuery, RetryUnknown},
+    jobs::{CalloutJob, CreateCalloutJob, ExportQuery, JobControl, JobControlled, JobList, JobListQuery, RetryUnknown},
     meeting::CancelResult,
     number_list::CSV_TEMPLATE,
 };
@@ -167,6 +167,29 @@ pub async fn retry_unknown(
     let (calls, actor, request) = (state.calls.clone(), user.actor(), body.clone());
     let work = async move { calls.retry_unknown(&actor, &id, &request).await };
     idempotency::once(&state, &user, key, &route, &body, StatusCode::OK, work).await
+}
+
+/// Holds the job's numbers not sent yet (across restarts) until it is resumed.
+pub async fn pause(state: State<AppState>, user: CurrentUser, id: ApiPath<String>) -> Result<Json<JobControlled>, AppError> {
+    control(state, user, id, JobControl::Pause).await
+}
+
+pub async fn resume(state: State<AppState>, user: CurrentUser, id: ApiPath<String>) -> Result<Json<JobControlled>, AppError> {
+    control(state, user, id, JobControl::Resume).await
+}
+
+/// The job's numbers not sent yet are never sent.
+pub async fn stop(state: State<AppState>, user: CurrentUser, id: ApiPath<String>) -> Result<Json<JobControlled>, AppError> {
+    control(state, user, id, JobControl::Stop).await
+}
+
+async fn control(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    ApiPath(id): ApiPath<String>,
+    action: JobControl,
+) -> Result<Json<JobControlled>, AppError> {
+    Ok(Json(state.calls.control_job(&user.actor(), &id, action).await?))
 }
 
 /// Cancels every call of the job that is still ringing.

@@ -255,6 +255,15 @@ pub fn build() -> Value {
         op("post", "/callouts/{id}/cancel-ringing", "Cancel every call of the job that is still ringing")
             .ok::<meeting::CancelResult>(&mut g, 200)
             .errors(PROVIDER),
+        op("post", "/callouts/{id}/pause", "Hold the job's numbers not sent yet (across restarts); sent calls are still followed")
+            .ok::<jobs::JobControlled>(&mut g, 200)
+            .errors(&[403, 404, 422]),
+        op("post", "/callouts/{id}/resume", "Send the paused job's numbers again")
+            .ok::<jobs::JobControlled>(&mut g, 200)
+            .errors(&[403, 404, 422]),
+        op("post", "/callouts/{id}/stop", "Never send the job's numbers not sent yet (they become `stopped`); a batch on its way finishes")
+            .ok::<jobs::JobControlled>(&mut g, 200)
+            .errors(&[403, 404, 422]),
         op("get", "/events", "Server-sent events: `job` and `item` (LiveEvent JSON), `resync`, heartbeats; resumable with Last-Event-ID")
             .ok_as(200, Some("text/event-stream"), Some(event_schema))
             .header("Last-Event-ID", "the id of the last event seen: the stream replays what came after it", json!({ "type": "string" })),

@@ -398,38 +398,67 @@ impl Calls {
         Ok(RetryResult { requeued, job: summary })
     }
 
-    /// Runs the job in the background. While the database cannot be written (disk full, read-only)
-    /// the job waits and tries again, so it goes on by itself once the operator fixed the storage.
+    /// Runs the job in the background, one dialler per job: a start while one runs (a resume, a
+    /// retry) asks it to look again when it is done, so no batch is ever taken by two.
     pub(super) fn spawn_job(self: Arc<Self>, job: JobRef) {
+        {
+            let mut runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
+            if let Some(again) = runners.get_mut(&job.id) {
+                *again = true;
+                return;
+            }
+            runners.insert(job.id.clone(), false);
+        }
         // In the submitting request's span: the job's provider calls log with its request id.
         tokio::spawn(tracing::Instrument::in_current_span(async move {
-            let mut pause = self.settings.retry_pause;
             loop {
-                match self.run_job(&job).await {
-                    Ok(()) => return,
-                    Err(ServiceError::Store(err)) if err.is_unwritable() => {
-                        tracing::error!(job = %job.id, %err, ?pause, "the database cannot be written; the job waits and tries again");
-                        tokio::time::sleep(pause).await;
-                        pause = (pause * 2).min(MAX_STORAGE_PAUSE);
-                        match self.store.settle_unrecorded_sends(&job.id).await {
-                            Ok(0) => {}
-                            Ok(n) => tracing::warn!(job = %job.id, n, "a batch's outcome was not recorded; its numbers are unknown"),
-                            Err(err) => tracing::error!(job = %job.id, %err, "still cannot write the database"),
-                        }
-                    }
-                    Err(err) => {
-                        tracing::error!(job = %job.id, %err, "job stopped; it resumes at the next start");
-                        return;
-                    }
+                self.dial_job(&job).await;
+                let mut runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
+                if runners.get(&job.id) == Some(&true) {
+                    runners.insert(job.id.clone(), false);
+                } else {
+                    runners.remove(&job.id);
+                    return;
                 }
             }
         }));
     }
 
+    /// While the database cannot be written (disk full, read-only) the job waits and tries again,
+    /// so it goes on by itself once the operator fixed the storage.
+    async fn dial_job(self: &Arc<Self>, job: &JobRef) {
+        let mut pause = self.settings.retry_pause;
+        loop {
+            match self.run_job(job).await {
+                Ok(()) => return,
+                Err(ServiceError::Store(err)) if err.is_unwritable() => {
+                    tracing::error!(job = %job.id, %err, ?pause, "the database cannot be written; the job waits and tries again");
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(MAX_STORAGE_PAUSE);
+                    match self.store.settle_unrecorded_sends(&job.id).await {
+                        Ok(0) => {}
+                        Ok(n) => tracing::warn!(job = %job.id, n, "a batch's outcome was not recorded; its numbers are unknown"),
+                        Err(err) => tracing::error!(job = %job.id, %err, "still cannot write the database"),
+                    }
+                }
+                Err(err) => {
+                    tracing::error!(job = %job.id, %err, "job stopped; it resumes at the next start");
+                    return;
+                }
+            }
+        }
+    }
+
     /// Sends every pending batch in order, then hands the job to the follower.
     async fn run_job(self: &Arc<Self>, job: &JobRef) -> Result<(), ServiceError> {
         let mut refused_rounds = 0;
-        while let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? {
+        loop {
+            // A pause holds what is not sent yet (checked before every batch); sent calls are followed.
+            if self.store.is_paused(&job.id).await? {
+                tracing::info!(job = %job.id, "job paused; its numbers not sent yet wait");
+                break;
+            }
+            let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? else { break };
             match self.send_batch(job, batch, &items, Lane::Dialling).await? {
                 BatchOutcome::NotSent(err) => {
                     refused_rounds += 1;

@@ -9,6 +9,7 @@ pub mod error;
 pub mod events;
 pub mod follower;
 pub mod idempotency;
+pub mod job_control;
 pub mod jobs;
 pub mod meeting_check;
 pub mod meetings;
@@ -70,6 +71,8 @@ pub struct Calls {
     followers: Mutex<HashMap<(String, String), Arc<Notify>>>,
     /// Batch caps lowered after the provider refused a batch as too large, per account, until restart.
     lowered_caps: Mutex<HashMap<String, usize>>,
+    /// Jobs whose dialler runs, each with whether it was asked to look again once done (`jobs.rs`).
+    runners: Mutex<HashMap<String, bool>>,
     /// Jobs whose summary is about to be published (see `follower.rs`).
     summaries_due: Mutex<HashSet<String>>,
     /// Status events waiting to be applied, by one worker started on the first (see `webhooks.rs`).
@@ -92,6 +95,7 @@ impl Calls {
             configured_do_not_call,
             followers: Mutex::new(HashMap::new()),
             lowered_caps: Mutex::new(HashMap::new()),
+            runners: Mutex::new(HashMap::new()),
             summaries_due: Mutex::new(HashSet::new()),
             status_events: std::sync::OnceLock::new(),
         })

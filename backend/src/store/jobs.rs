@@ -88,7 +88,8 @@ impl JobFilter {
             let (dialling, following) = (state_clause(JobState::Dialling), state_clause(JobState::Following));
             and(q);
             q.push(match state {
-                JobState::Dialling => dialling,
+                JobState::Dialling => format!("paused = 0 AND {dialling}"),
+                JobState::Paused => format!("paused = 1 AND {dialling}"),
                 JobState::Following => format!("NOT {dialling} AND {following}"),
                 JobState::Finished => format!("NOT {dialling} AND NOT {following}"),
             });
@@ -112,7 +113,9 @@ impl JobFilter {
 fn state_clause(state: JobState) -> String {
     let quoted = |words: Vec<&str>| words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", ");
     let condition = match state {
-        JobState::Dialling => format!("phase IN ({})", quoted(vec![ItemPhase::Pending.as_str(), ItemPhase::Sending.as_str()])),
+        JobState::Dialling | JobState::Paused => {
+            format!("phase IN ({})", quoted(vec![ItemPhase::Pending.as_str(), ItemPhase::Sending.as_str()]))
+        }
         JobState::Following | JobState::Finished => {
             let open = CallStatus::ALL.into_iter().filter(|s| !s.is_final() && *s != CallStatus::Unknown).map(CallStatus::as_str);
             format!("phase = '{}' AND status IN ({})", ItemPhase::Sent.as_str(), quoted(open.collect()))
@@ -199,6 +202,7 @@ struct JobRow {
     batch_cap: i64,
     batch_cap_refused: Option<i64>,
     created_at: i64,
+    paused: bool,
 }
 
 impl JobRow {
@@ -245,7 +249,8 @@ impl JobRow {
             batch_cap_refused: self.batch_cap_refused.map(|b| b as u32),
             created_by: self.created_by_email.clone().unwrap_or_else(|| self.created_by.clone()),
             created_at: self.created_at,
-            state,
+            // A paused job's batches wait; once none is left to send it follows like any other.
+            state: if self.paused && state == JobState::Dialling { JobState::Paused } else { state },
             counters,
         })
     }
@@ -350,7 +355,7 @@ pub fn summarize(groups: impl IntoIterator<Item = (Option<u32>, ItemPhase, CallS
         c.rows += n;
         batches_all.extend(batch);
         match phase {
-            ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked => {}
+            ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked | ItemPhase::Stopped => {}
             // Only calls have a call status: a row never dialled is not "canceled" or "failed".
             _ => *c.by_status.entry(status.as_str().to_owned()).or_default() += n,
         }
@@ -358,6 +363,7 @@ pub fn summarize(groups: impl IntoIterator<Item = (Option<u32>, ItemPhase, CallS
             ItemPhase::Invalid => c.invalid += n,
             ItemPhase::Duplicate => c.duplicates += n,
             ItemPhase::Blocked => c.blocked += n,
+            ItemPhase::Stopped => c.stopped += n,
             ItemPhase::Pending | ItemPhase::Sending => {
                 batches_pending.extend(batch);
             }
@@ -502,6 +508,54 @@ impl Store {
             .execute(self.writer())
             .await?;
         Ok(())
+    }
+
+    /// Holds or releases the job's numbers not sent yet; `false` when it was so already.
+    pub async fn set_paused(&self, id: &str, paused: bool) -> Result<bool, StoreError> {
+        let changed = sqlx::query("UPDATE jobs SET paused = ?, updated_at = ? WHERE id = ? AND paused != ?")
+            .bind(paused)
+            .bind(now_ms())
+            .bind(id)
+            .bind(paused)
+            .execute(self.writer())
+            .await?
+            .rows_affected();
+        Ok(changed > 0)
+    }
+
+    pub async fn is_paused(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar("SELECT paused FROM jobs WHERE id = ?").bind(id).fetch_optional(&self.pool).await?.unwrap_or(false))
+    }
+
+    /// How many of the job's numbers wait for their batch.
+    pub async fn pending_count(&self, id: &str) -> Result<u32, StoreError> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_items WHERE job_id = ? AND phase = 'pending'")
+            .bind(id)
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(n as u32)
+    }
+
+    /// A stop: every number of the job not sent yet is never sent (a batch on its way is left to
+    /// finish). One transaction with the release of a pause; returns the stopped items as stored.
+    pub async fn stop_pending(&self, id: &str, reason: &ItemReason) -> Result<Vec<(String, JobItem)>, StoreError> {
+        let mut tx = self.write().await?;
+        let rows: Vec<ItemRow> = sqlx::query_as(
+            "UPDATE job_items SET phase = 'stopped', status = 'canceled', batch_no = NULL, reason = ?, reason_code = ?, \
+             reason_detail = ?, updated_at = ? WHERE job_id = ? AND phase = 'pending' RETURNING *",
+        )
+        .bind(reason.english())
+        .bind(reason.code.as_str())
+        .bind(&reason.detail)
+        .bind(now_ms())
+        .bind(id)
+        .fetch_all(&mut *tx)
+        .await?;
+        sqlx::query("UPDATE jobs SET paused = 0, updated_at = ? WHERE id = ?").bind(now_ms()).bind(id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        let mut stopped: Vec<(String, JobItem)> = rows.into_iter().map(ItemRow::with_job).collect();
+        stopped.sort_by_key(|(_, item)| item.row);
+        Ok(stopped)
     }
 
     /// The provider refused batches of `refused` numbers: the job sends at most `cap` from now on.

@@ -23,6 +23,7 @@ mod example_config;
 mod fault_matrix;
 mod following_at_scale;
 mod health;
+mod job_control;
 mod job_list;
 mod load;
 mod meeting_check;

@@ -114,6 +114,7 @@ pub fn item_reason(lang: Lang, code: Option<ReasonCode>, detail: Option<&str>, e
         ReasonCode::NotInAnswer => K::ReasonNotInAnswer,
         ReasonCode::OutcomeUnknown => K::ReasonOutcomeUnknown,
         ReasonCode::Interrupted => K::ReasonInterrupted,
+        ReasonCode::Stopped => K::ReasonStopped,
         ReasonCode::NotRecorded => K::ReasonNotRecorded,
     };
     Some(fill(key.text(lang), &[("detail", detail.unwrap_or_default())]))

@@ -137,6 +137,7 @@ strings! {
     ReasonNotInAnswer => "The provider's answer did not mention this number.", "服务商的应答中没有此号码。";
     ReasonOutcomeUnknown => "Outcome unknown ({detail}); not re-dialled automatically.", "结果未知（{detail}），不会自动重拨。";
     ReasonInterrupted => "The backend stopped while this batch was being sent; it may have been dialled.", "发送此批次时后端停止，可能已经拨出。";
+    ReasonStopped => "Not sent: the job was stopped by {detail}.", "未发送：任务已被 {detail} 停止。";
     ReasonNotRecorded => "The outcome could not be recorded (database error); it may have been dialled.", "结果未能记录（数据库错误），可能已经拨出。";
 
     // DialEx
@@ -232,6 +233,17 @@ strings! {
     JobStateLabel => "State", "状态";
     JobDialling => "Dialling", "呼叫中";
     JobFollowing => "Following calls", "跟踪通话中";
+    JobPaused => "Paused", "已暂停";
+    PauseJob => "Pause sending", "暂停发送";
+    ResumeJob => "Resume sending", "继续发送";
+    StopJob => "Stop sending", "停止发送";
+    StopJobConfirm => "Never send the {count} numbers not sent yet? Calls already sent go on. This cannot be undone.",
+        "不再发送尚未发送的 {count} 个号码？已发出的呼叫不受影响。此操作无法撤销。";
+    PauseDone => "{count} numbers not sent yet are held until you resume.", "尚未发送的 {count} 个号码已暂停，继续后再发送。";
+    ResumeDone => "{count} numbers are being sent again.", "{count} 个号码已继续发送。";
+    StopDone => "{count} numbers will not be sent.", "{count} 个号码将不再发送。";
+    PausedNote => "Sending is paused: {count} numbers wait. Calls already sent are still followed.",
+        "发送已暂停：{count} 个号码等待中。已发出的呼叫仍在跟踪。";
     JobFinished => "Finished", "已结束";
     NotDialledCount => "Not dialled", "未呼叫";
     BatchesSent => "Batches sent", "已发送批次";
@@ -250,6 +262,7 @@ strings! {
     PhaseInvalid => "Invalid", "无效";
     PhaseDuplicate => "Duplicate", "重复";
     PhaseBlocked => "Do not call", "禁止呼叫";
+    PhaseStopped => "Stopped", "已停止";
     ExportCsv => "Export CSV", "导出 CSV";
     CancelRinging => "Cancel ringing calls", "取消振铃中的呼叫";
     CancelDone => "{count} ringing calls canceled.", "已取消 {count} 个振铃中的呼叫。";
@@ -272,6 +285,9 @@ strings! {
     ActionRoomCall => "Room call", "会议室呼叫";
     ActionRoomCallCancel => "Cancel room call", "取消会议室呼叫";
     ActionDialex => "DialEx call", "DialEx 呼叫";
+    ActionJobPause => "Job: pause", "任务：暂停";
+    ActionJobResume => "Job: resume", "任务：继续";
+    ActionJobStop => "Job: stop", "任务：停止";
     ActionDncAdd => "Do-not-call: add", "禁呼名单：添加";
     ActionDncRemove => "Do-not-call: remove", "禁呼名单：移除";
     OutcomeOk => "done", "成功";

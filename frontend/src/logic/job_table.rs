@@ -50,12 +50,17 @@ impl StatusFilter {
 
 /// Whether the row went (or is going) to the provider.
 pub fn dialled(item: &JobItem) -> bool {
-    !matches!(item.phase, ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked)
+    !matches!(item.phase, ItemPhase::Invalid | ItemPhase::Duplicate | ItemPhase::Blocked | ItemPhase::Stopped)
 }
 
 /// How many rows of a job went to the provider: the base of its progress bars.
 pub fn dialled_count(c: &JobCounters) -> u32 {
-    c.rows.saturating_sub(c.invalid + c.duplicates + c.blocked)
+    c.rows.saturating_sub(c.invalid + c.duplicates + c.blocked + c.stopped)
+}
+
+/// How many numbers of a job wait for their batch (or are on their way): what a pause holds.
+pub fn waiting_count(c: &JobCounters) -> u32 {
+    dialled_count(c).saturating_sub(c.accepted + c.provider_invalid + c.unknown)
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]

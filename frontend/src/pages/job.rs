@@ -3,7 +3,7 @@
 
 use callout_shared::{
     call_status::CallStatus,
-    jobs::{ItemPhase, JobItem, JobKind, JobState, JobSummary},
+    jobs::{ItemPhase, JobControl, JobItem, JobKind, JobState, JobSummary},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -20,7 +20,7 @@ use crate::{
     live::listen,
     logic::{
         dates::format_local,
-        job_table::{dialled, dialled_count, JobTable, SortKey, StatusFilter, TableQuery},
+        job_table::{dialled, dialled_count, waiting_count, JobTable, SortKey, StatusFilter, TableQuery},
         job_view::{settle, Shown},
         recent_jobs::target,
         report::duration,
@@ -61,6 +61,7 @@ pub fn job_kind_key(kind: JobKind) -> K {
 pub fn job_state_key(state: JobState) -> K {
     match state {
         JobState::Dialling => K::JobDialling,
+        JobState::Paused => K::JobPaused,
         JobState::Following => K::JobFollowing,
         JobState::Finished => K::JobFinished,
     }
@@ -72,6 +73,7 @@ pub fn status_badge(item: &JobItem, locale: crate::state::locale::Locale) -> imp
         ItemPhase::Invalid => ("not-dialled", K::PhaseInvalid),
         ItemPhase::Duplicate => ("not-dialled", K::PhaseDuplicate),
         ItemPhase::Blocked => ("not-dialled", K::PhaseBlocked),
+        ItemPhase::Stopped => ("not-dialled", K::PhaseStopped),
         _ => (item.status.as_str(), status_key(item.status)),
     };
     view! { <span class=format!("badge status status-{class}") data-status=class>{move || locale.t(key)}</span> }
@@ -232,7 +234,7 @@ fn JobCounters(summary: Memo<Option<JobSummary>>, dialex: Memo<bool>) -> impl In
                     {move || summary.get().map(|s| locale.t(job_state_key(s.state)))}
                 </dd>
                 <dt>{locale.text(K::NotDialledCount)}</dt>
-                <dd data-testid="not-dialled">{move || { let c = counters(); c.invalid + c.duplicates + c.blocked }}</dd>
+                <dd data-testid="not-dialled">{move || { let c = counters(); c.invalid + c.duplicates + c.blocked + c.stopped }}</dd>
             </dl>
             {bar(if dialex.get_untracked() { K::CallsSent } else { K::BatchesSent }, "count-batches", Signal::derive(move || counters().batches_sent), Signal::derive(move || counters().batches_total))}
             {bar(K::Accepted, "count-accepted", Signal::derive(move || counters().accepted), of_dialled)}
@@ -278,11 +280,48 @@ fn JobActions(
             reload();
         });
     };
-    let busy = move || cancel.busy.get() || retry.busy.get() || !me.may_dial();
+    let control = Submission::new(FieldErrors::new(), &[]);
+    let state = move || summary.with(|s| s.as_ref().map(|s| s.state));
+    let waiting = move || summary.with(|s| s.as_ref().map_or(0, |s| waiting_count(&s.counters)));
+    let act = move |action: JobControl| {
+        // A stop is final: the browser's own dialog asks first.
+        let question = fill(locale.t(K::StopJobConfirm), &[("count", &waiting().to_string())]);
+        if action == JobControl::Stop && !window().confirm_with_message(&question).unwrap_or(false) {
+            return;
+        }
+        let id = id.get_untracked();
+        // The summary and the stopped rows arrive as live events.
+        control.send(async move { api::control_job(&id, action).await }, move |done| {
+            let key = match action {
+                JobControl::Pause => K::PauseDone,
+                JobControl::Resume => K::ResumeDone,
+                JobControl::Stop => K::StopDone,
+            };
+            alerts.show(Alert::Success(key, vec![("count", done.numbers.to_string())]));
+        });
+    };
+    let busy = move || cancel.busy.get() || retry.busy.get() || control.busy.get() || !me.may_dial();
     let unknown = move || summary.with(|s| s.as_ref().map_or(0, |s| s.counters.unknown));
     view! {
         <ViewerNote />
+        <Show when=move || state() == Some(JobState::Paused)>
+            <p class="alert alert-info" role="status" data-testid="paused-note">
+                {move || fill(locale.t(K::PausedNote), &[("count", &waiting().to_string())])}
+            </p>
+        </Show>
         <div class="form-actions">
+            <button type="button" on:click=move |_| act(JobControl::Pause) hidden=move || state() != Some(JobState::Dialling)
+                disabled=busy data-testid="job-pause">
+                {locale.text(K::PauseJob)}
+            </button>
+            <button type="button" class="primary" on:click=move |_| act(JobControl::Resume) hidden=move || state() != Some(JobState::Paused)
+                disabled=busy data-testid="job-resume">
+                {locale.text(K::ResumeJob)}
+            </button>
+            <button type="button" on:click=move |_| act(JobControl::Stop)
+                hidden=move || !matches!(state(), Some(JobState::Dialling | JobState::Paused)) disabled=busy data-testid="job-stop">
+                {locale.text(K::StopJob)}
+            </button>
             <a class="button" href=move || api::job_export_url(&id.get()) download data-testid="job-export">{locale.text(K::ExportCsv)}</a>
             // Nothing of a DialEx job rings here to be canceled.
             <button type="button" on:click=cancel_ringing hidden=move || dialex.get()

@@ -1,0 +1,63 @@
+//! What a person does to a job's numbers not sent yet: pause them (held across restarts, while the
+//! calls already sent are followed), resume them, or stop them for good. Each is audited and takes
+//! effect before the next batch: a batch already on its way finishes.
+
+use std::sync::Arc;
+
+use callout_shared::{
+    audit::AuditAction,
+    jobs::{ItemReason, JobControl, JobControlled, ReasonCode},
+    me::Role,
+};
+
+use super::{audit::Audit, jobs::job_operator, Actor, Calls, ServiceError};
+
+impl Calls {
+    pub async fn control_job(self: &Arc<Self>, actor: &Actor, job_id: &str, action: JobControl) -> Result<JobControlled, ServiceError> {
+        actor.require(Role::Operator)?;
+        let job = self.store.job_ref(job_id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))?;
+        let refused = |message: &str| ServiceError::Unprocessable { field: "action".into(), message: message.into() };
+        let (numbers, audit_action) = match action {
+            JobControl::Pause => {
+                let waiting = self.store.pending_count(job_id).await?;
+                if waiting == 0 {
+                    return Err(refused("nothing of this job waits to be sent: there is nothing to pause"));
+                }
+                if !self.store.set_paused(job_id, true).await? {
+                    return Err(refused("the job is paused already"));
+                }
+                (waiting, AuditAction::JobPause)
+            }
+            JobControl::Resume => {
+                if !self.store.set_paused(job_id, false).await? {
+                    return Err(refused("the job is not paused"));
+                }
+                let waiting = self.store.pending_count(job_id).await?;
+                self.clone().spawn_job(job.clone());
+                (waiting, AuditAction::JobResume)
+            }
+            JobControl::Stop => {
+                let by = actor.email.clone().unwrap_or_else(|| actor.subject.clone());
+                let stopped = self.store.stop_pending(job_id, &ItemReason::new(ReasonCode::Stopped, by)).await?;
+                if stopped.is_empty() {
+                    return Err(refused("nothing of this job waits to be sent: there is nothing to stop"));
+                }
+                let n = stopped.len() as u32;
+                self.publish_items(stopped);
+                (n, AuditAction::JobStop)
+            }
+        };
+        let summary = self.publish_job(job_id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))?;
+        let (target, detail) = (format!("job {job_id}"), format!("{numbers} numbers not sent yet: {}", action.as_str()));
+        let audit = Audit {
+            action: audit_action.as_str(),
+            account_id: Some(&job.account_id),
+            target: Some(&target),
+            operator: job_operator(&job),
+            outcome: "ok",
+            detail: Some(&detail),
+        };
+        self.audit(actor, audit).await;
+        Ok(JobControlled { numbers, job: summary })
+    }
+}
