@@ -19,14 +19,14 @@ impl Calls {
         let refused = |message: &str| ServiceError::Unprocessable { field: "action".into(), message: message.into() };
         let (numbers, audit_action) = match action {
             JobControl::Pause => {
-                let waiting = self.store.pending_count(job_id).await?;
-                if waiting == 0 {
+                if self.store.pending_count(job_id).await? == 0 {
                     return Err(refused("nothing of this job waits to be sent: there is nothing to pause"));
                 }
                 if !self.store.set_paused(job_id, true).await? {
                     return Err(refused("the job is paused already"));
                 }
-                (waiting, AuditAction::JobPause)
+                // Counted once paused: from here on nothing leaves `pending` (see `mark_sending`).
+                (self.store.pending_count(job_id).await?, AuditAction::JobPause)
             }
             JobControl::Resume => {
                 if !self.store.set_paused(job_id, false).await? {

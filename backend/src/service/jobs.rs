@@ -459,7 +459,8 @@ impl Calls {
                 break;
             }
             let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? else { break };
-            match self.send_batch(job, batch, &items, Lane::Dialling).await? {
+            let Some(outcome) = self.send_batch(job, batch, &items, Lane::Dialling).await? else { continue };
+            match outcome {
                 BatchOutcome::NotSent(err) => {
                     refused_rounds += 1;
                     if refused_rounds > MAX_SAFE_RETRY_ROUNDS {
@@ -490,11 +491,29 @@ impl Calls {
 
     /// Sends one batch with write-ahead records around it, and stores every item's outcome in one
     /// transaction.
-    pub(super) async fn send_batch(&self, job: &JobRef, batch: u32, items: &[DialItem], lane: Lane) -> Result<BatchOutcome, ServiceError> {
+    /// Takes the batch (write-ahead) and sends what it took; `None` when it took nothing: the job was
+    /// paused, or its rows stopped, after they were read.
+    pub(super) async fn send_batch(
+        &self,
+        job: &JobRef,
+        batch: u32,
+        items: &[DialItem],
+        lane: Lane,
+    ) -> Result<Option<BatchOutcome>, ServiceError> {
         let ids: Vec<i64> = items.iter().map(|i| i.id).collect();
-        self.store.mark_sending(&ids).await?;
+        let taken = self.store.mark_sending(&ids).await?;
+        if taken.is_empty() {
+            return Ok(None);
+        }
+        let kept: Vec<DialItem>;
+        let items = if taken.len() == items.len() {
+            items
+        } else {
+            kept = items.iter().filter(|i| taken.contains(&i.id)).cloned().collect();
+            &kept
+        };
         tracing::debug!(job = %job.id, batch, "batch recorded as sending");
-        self.send_recorded_batch(job, items, lane).await
+        self.send_recorded_batch(job, items, lane).await.map(Some)
     }
 
     /// Sends a batch already recorded as `sending`, and stores every item's outcome in one transaction.

@@ -611,10 +611,27 @@ impl Store {
         Ok(Some((batch as u32, items)))
     }
 
-    /// Write-ahead: from here on, a crash means "may have been dialled".
-    pub async fn mark_sending(&self, item_ids: &[i64]) -> Result<(), StoreError> {
+    /// Write-ahead: from here on, a crash means "may have been dialled". Takes only rows still
+    /// waiting of a job not paused (in the one write transaction a pause or a stop also takes), so
+    /// what a person held or stopped since the rows were read is not sent; returns the ids taken.
+    pub async fn mark_sending(&self, item_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("mark_sending");
-        self.move_phase(item_ids, ItemPhase::Pending, ItemPhase::Sending).await.map(drop)
+        let mut tx = self.write().await?;
+        let now = now_ms();
+        let mut taken = Vec::with_capacity(item_ids.len());
+        for id in item_ids {
+            let row: Option<i64> = sqlx::query_scalar(
+                "UPDATE job_items SET phase = 'sending', updated_at = ? WHERE id = ? AND phase = 'pending' \
+                 AND NOT EXISTS (SELECT 1 FROM jobs j WHERE j.id = job_items.job_id AND j.paused = 1) RETURNING id",
+            )
+            .bind(now)
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            taken.extend(row);
+        }
+        tx.commit().await?;
+        Ok(taken)
     }
 
     /// A batch that provably never reached the provider goes back to waiting; returns its items.
@@ -974,14 +991,15 @@ pub(super) async fn insert_job(conn: &mut SqliteConnection, job: &NewJob, items:
     Ok(sending)
 }
 
-/// Records items' outcomes inside the caller's write transaction; returns the items as stored.
+/// Records items' outcomes inside the caller's write transaction; returns the items as stored. Only a row
+/// waiting or being sent takes one: a stopped row stays stopped.
 pub(super) async fn record_outcomes(conn: &mut SqliteConnection, outcomes: &[ItemOutcome]) -> Result<Vec<(String, JobItem)>, StoreError> {
     let now = now_ms();
     let mut recorded = Vec::with_capacity(outcomes.len());
     for o in outcomes {
         let row: Option<ItemRow> = sqlx::query_as(
             "UPDATE job_items SET phase = 'sent', status = ?, raw_status = ?, reason = ?, reason_code = ?, reason_detail = ?, task_id = ?, updated_at = ?, \
-             sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ? RETURNING *",
+             sent_at = CASE WHEN ? THEN ? ELSE sent_at END WHERE id = ? AND phase IN ('pending', 'sending') RETURNING *",
         )
         .bind(o.status.as_str())
         .bind(&o.raw_status)

@@ -35,8 +35,8 @@ async fn a_paused_job_sends_nothing_more_until_resumed_even_across_a_restart() {
     assert_eq!(status, 200, "{paused}");
     assert_eq!(paused["job"]["state"], "paused", "{paused}");
     let held = paused["numbers"].as_u64().unwrap();
-    // The batch on its way when the pause came finishes; nothing after it starts.
-    assert!((150..=200).contains(&held), "{paused}");
+    // A batch on its way when the pause came finishes (there may be none yet); nothing after it starts.
+    assert!((150..=250).contains(&held), "{paused}");
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let job = app.get(&format!("/api/v1/callouts/{id}")).await.json::<Value>().await.unwrap();
     assert_eq!(job["state"], "paused", "{job}");
@@ -90,7 +90,7 @@ async fn a_stopped_job_never_sends_its_waiting_numbers_and_says_who_stopped_it()
     let (status, stopped) = act(&app, &id, "stop").await;
     assert_eq!(status, 200, "{stopped}");
     let n = stopped["numbers"].as_u64().unwrap();
-    assert!((150..=200).contains(&n), "{stopped}");
+    assert!((150..=250).contains(&n), "{stopped}");
     let job = app.wait_for_job(&id, |j| j["state"] != "dialling").await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(dialled(&app.dial_counts().await), 250 - n, "nothing stopped was dialled");

@@ -325,6 +325,16 @@ async fn every_operation_answers_what_the_document_says() {
     )
     .await;
     c.call("post", "/api/v1/callouts/{id}/cancel-ringing", &format!("/api/v1/callouts/{job_id}/cancel-ringing"), None, 200).await;
+    // Pause and resume one job's numbers not sent yet, pause and stop another's (each paused right
+    // after it was submitted, before its dialler took them all).
+    for (k, then) in [(1, "resume"), (2, "stop")] {
+        let text: String = (0..150).map(|i| format!("1390{k}00{i:04}\n")).collect();
+        let body = json!({ "account_id": "sandbox-tencent", "meeting_id": meeting, "text": text });
+        let created = c.call("post", "/api/v1/callouts", "/api/v1/callouts", Some(body), 202).await;
+        let id = created["job_id"].as_str().unwrap().to_owned();
+        c.call("post", "/api/v1/callouts/{id}/pause", &format!("/api/v1/callouts/{id}/pause"), None, 200).await;
+        c.call("post", &format!("/api/v1/callouts/{{id}}/{then}"), &format!("/api/v1/callouts/{id}/{then}"), None, 200).await;
+    }
 
     // Alibaba CCC DialEx: one call, and a job of them.
     let route = json!({ "instance_id": CCC_INSTANCE, "caller": CCC_CALLER, "answer_mode": "ivr", "rout_point": CCC_IVR });
