@@ -91,6 +91,8 @@ mod tests {
             phase: ItemPhase::Sent,
             status,
             reason: None,
+            reason_code: None,
+            reason_detail: None,
             raw_status: None,
             ms_open_id: None,
             ms_open_ids: Vec::new(),
