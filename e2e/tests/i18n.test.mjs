@@ -33,9 +33,12 @@ test('switching to Chinese translates the shell and is remembered across a reloa
 
 test('a job row says why it was not dialled in the page language, and follows a switch', async () => {
   const jobId = await startJob(ctx.backend.base, '13800000001\n13800000001\n12345', 'i18n-reasons');
-  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, `/callout/jobs/${jobId}`, { lang: 'zh-CN' });
+  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, `/callout/jobs/${jobId}`);
   const reasons = page.getByTestId('row-reason');
   await page.waitForFunction(() => document.querySelectorAll('[data-testid="row-reason"]').length === 3, null, { timeout: 20000 });
+  // The language is remembered per browser: choose it here rather than rely on what is stored.
+  await page.getByTestId('language').selectOption('zh-CN');
+  await page.locator('[data-testid="row-reason"]', { hasText: '与第 1 行号码相同。' }).waitFor();
   const zh = await reasons.allTextContents();
   assert.ok(zh.includes('与第 1 行号码相同。'), JSON.stringify(zh));
   // The invalid row's words are the normaliser's problem, in Chinese (no English letters left).

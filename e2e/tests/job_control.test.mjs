@@ -14,7 +14,7 @@ test('a person pauses, resumes and stops a job from its page', async () => {
   await page.getByTestId('job-table').waitFor({ timeout: 15000 });
 
   await page.getByTestId('job-pause').click();
-  await page.getByTestId('paused-note').waitFor({ timeout: 10000 });
+  await page.getByTestId('paused-note').waitFor({ state: 'visible', timeout: 10000 });
   assert.match(await page.getByTestId('paused-note').textContent(), /Sending is paused: \d+ numbers wait\./);
   assert.ok(await page.getByTestId('job-pause').isHidden(), 'a paused job offers resume, not pause');
   await screenshot(page, 'job-paused');
@@ -23,7 +23,7 @@ test('a person pauses, resumes and stops a job from its page', async () => {
   assert.equal(await page.getByTestId('count-batches').textContent(), sent, 'nothing is sent while paused');
 
   await page.getByTestId('job-resume').click();
-  await page.getByTestId('paused-note').waitFor({ state: 'detached', timeout: 10000 });
+  await page.getByTestId('paused-note').waitFor({ state: 'hidden', timeout: 10000 });
 
   const asked = new Promise((resolve) => page.once('dialog', (d) => { resolve(d.message()); d.accept(); }));
   await page.getByTestId('job-stop').click();

@@ -88,8 +88,10 @@ test('every job is listed, paged and filtered by the server, with its name as ti
 });
 
 test('the day filters read year-month-day in the Chinese UI, whatever the browser locale', async () => {
-  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, '/jobs', { lang: 'zh-CN' });
+  const { page, consoleErrors } = await openPage(ctx.browser, ctx.backend.base, '/jobs');
   await page.getByTestId('job-list').waitFor({ timeout: 20000 });
+  // The language is remembered per browser: choose it here rather than rely on what is stored.
+  await page.getByTestId('language').selectOption('zh-CN');
   const from = page.getByTestId('jobs-filter-from');
   // Not the browser's date control, which shows mm/dd/yyyy in an English browser.
   assert.equal(await from.getAttribute('type'), 'text');
@@ -102,6 +104,7 @@ test('the day filters read year-month-day in the Chinese UI, whatever the browse
   await page.getByTestId('jobs-apply').click();
   await page.waitForURL(/from=\d{4}-\d{2}-\d{2}/);
   await page.getByTestId('job-list-row').first().waitFor();
+  await page.getByTestId('language').selectOption('en');
   assertNoUnexpectedErrors(consoleErrors);
 });
 

@@ -6,7 +6,8 @@ use leptos::prelude::*;
 use crate::{i18n::K, logic::dates::parse_day, state::locale::use_locale};
 
 /// The input only (the caller labels it): flagged while its text is not a real day.
-pub fn date_input(id: String, testid: String, value: Signal<String>, on_input: impl Fn(String) + 'static) -> impl IntoView {
+// One compiled copy for every page: the change handler is boxed.
+pub fn date_input(id: String, testid: String, value: Signal<String>, on_input: Box<dyn Fn(String)>) -> impl IntoView {
     let locale = use_locale();
     let invalid = move || value.with(|v| !v.trim().is_empty() && parse_day(v).is_none());
     view! {

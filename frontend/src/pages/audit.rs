@@ -77,7 +77,7 @@ pub fn AuditPage() -> impl IntoView {
         view! {
             <div class="field">
                 <label for=id>{move || locale.t(key)}</label>
-                {date_input(id.into(), id.into(), value, move |v| typed.update(|f| *field(f) = v))}
+                {date_input(id.into(), id.into(), value, Box::new(move |v| typed.update(|f| *field(f) = v)))}
             </div>
         }
     };

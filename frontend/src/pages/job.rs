@@ -304,24 +304,11 @@ fn JobActions(
     let unknown = move || summary.with(|s| s.as_ref().map_or(0, |s| s.counters.unknown));
     view! {
         <ViewerNote />
-        <Show when=move || state() == Some(JobState::Paused)>
-            <p class="alert alert-info" role="status" data-testid="paused-note">
-                {move || fill(locale.t(K::PausedNote), &[("count", &waiting().to_string())])}
-            </p>
-        </Show>
+        <p class="alert alert-info" role="status" data-testid="paused-note" hidden=move || state() != Some(JobState::Paused)>
+            {move || fill(locale.t(K::PausedNote), &[("count", &waiting().to_string())])}
+        </p>
         <div class="form-actions">
-            <button type="button" on:click=move |_| act(JobControl::Pause) hidden=move || state() != Some(JobState::Dialling)
-                disabled=busy data-testid="job-pause">
-                {locale.text(K::PauseJob)}
-            </button>
-            <button type="button" class="primary" on:click=move |_| act(JobControl::Resume) hidden=move || state() != Some(JobState::Paused)
-                disabled=busy data-testid="job-resume">
-                {locale.text(K::ResumeJob)}
-            </button>
-            <button type="button" on:click=move |_| act(JobControl::Stop)
-                hidden=move || !matches!(state(), Some(JobState::Dialling | JobState::Paused)) disabled=busy data-testid="job-stop">
-                {locale.text(K::StopJob)}
-            </button>
+            {[JobControl::Pause, JobControl::Resume, JobControl::Stop].map(|action| control_button(action, state, busy, act))}
             <a class="button" href=move || api::job_export_url(&id.get()) download data-testid="job-export">{locale.text(K::ExportCsv)}</a>
             // Nothing of a DialEx job rings here to be canceled.
             <button type="button" on:click=cancel_ringing hidden=move || dialex.get()
@@ -345,6 +332,27 @@ fn JobActions(
                 </div>
             </div>
         </Show>
+    }
+}
+
+/// Pause while dialling, resume while paused, stop in either: one renderer for the three buttons.
+fn control_button(
+    action: JobControl,
+    state: impl Fn() -> Option<JobState> + Copy + Send + Sync + 'static,
+    busy: impl Fn() -> bool + Copy + Send + Sync + 'static,
+    act: impl Fn(JobControl) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let locale = use_locale();
+    let (key, shown, class): (K, fn(JobState) -> bool, &str) = match action {
+        JobControl::Pause => (K::PauseJob, |s| s == JobState::Dialling, ""),
+        JobControl::Resume => (K::ResumeJob, |s| s == JobState::Paused, "primary"),
+        JobControl::Stop => (K::StopJob, |s| matches!(s, JobState::Dialling | JobState::Paused), ""),
+    };
+    view! {
+        <button type="button" class=class on:click=move |_| act(action) hidden=move || !state().is_some_and(shown)
+            disabled=busy data-testid=format!("job-{}", action.as_str())>
+            {locale.text(key)}
+        </button>
     }
 }
 

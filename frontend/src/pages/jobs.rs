@@ -166,7 +166,7 @@ pub fn JobsPage() -> impl IntoView {
         view! {
             <div class="field">
                 <label for=id.clone()>{locale.text(key)}</label>
-                {date_input(id, format!("jobs-filter-{name}"), value, move |v| typed.update(|f| *f.field(name) = v))}
+                {date_input(id, format!("jobs-filter-{name}"), value, Box::new(move |v| typed.update(|f| *f.field(name) = v)))}
             </div>
         }
     };
