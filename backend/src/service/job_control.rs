@@ -10,7 +10,7 @@ use callout_shared::{
     me::Role,
 };
 
-use super::{audit::Audit, jobs::job_operator, Actor, Calls, ServiceError};
+use super::{Actor, Calls, ServiceError};
 
 impl Calls {
     pub async fn control_job(self: &Arc<Self>, actor: &Actor, job_id: &str, action: JobControl) -> Result<JobControlled, ServiceError> {
@@ -48,16 +48,7 @@ impl Calls {
             }
         };
         let summary = self.publish_job(job_id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))?;
-        let (target, detail) = (format!("job {job_id}"), format!("{numbers} numbers not sent yet: {}", action.as_str()));
-        let audit = Audit {
-            action: audit_action.as_str(),
-            account_id: Some(&job.account_id),
-            target: Some(&target),
-            operator: job_operator(&job),
-            outcome: "ok",
-            detail: Some(&detail),
-        };
-        self.audit(actor, audit).await;
+        self.audit_job_action(actor, audit_action, &job, &format!("{numbers} numbers not sent yet: {}", action.as_str())).await;
         Ok(JobControlled { numbers, job: summary })
     }
 }

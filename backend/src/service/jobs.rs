@@ -8,6 +8,7 @@
 use std::{collections::HashMap, sync::Arc};
 
 use callout_shared::{
+    audit::AuditAction,
     call_status::CallStatus,
     jobs::{
         CalloutJob, ItemChanged, ItemPhase, ItemReason, JobChanged, JobCreated, JobItem, JobList, JobListQuery, JobSummary, LiveEvent,
@@ -381,21 +382,25 @@ impl Calls {
         let job = self.store.job_ref(job_id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))?;
         let requeued = self.store.requeue_unknown(job_id).await?;
         let summary = self.publish_job(job_id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {job_id}")))?;
-        let detail = format!("{requeued} numbers queued again");
-        let target = format!("job {job_id}");
-        let audit = Audit {
-            action: "callout_retry_unknown",
-            account_id: Some(&job.account_id),
-            target: Some(&target),
-            operator: job_operator(&job),
-            outcome: "ok",
-            detail: Some(&detail),
-        };
-        self.audit(actor, audit).await;
+        self.audit_job_action(actor, AuditAction::CalloutRetryUnknown, &job, &format!("{requeued} numbers queued again")).await;
         if requeued > 0 {
             self.clone().spawn_job(job);
         }
         Ok(RetryResult { requeued, job: summary })
+    }
+
+    /// Audits what a person did to a recorded job (retry, pause, resume, stop), with its account and operator.
+    pub(super) async fn audit_job_action(&self, actor: &Actor, action: AuditAction, job: &JobRef, detail: &str) {
+        let target = format!("job {}", job.id);
+        let audit = Audit {
+            action: action.as_str(),
+            account_id: Some(&job.account_id),
+            target: Some(&target),
+            operator: job_operator(job),
+            outcome: "ok",
+            detail: Some(detail),
+        };
+        self.audit(actor, audit).await;
     }
 
     /// Runs the job in the background, one dialler per job: a start while one runs (a resume, a
