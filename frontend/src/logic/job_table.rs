@@ -237,28 +237,13 @@ fn matches_search(item: &JobItem, needle: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::logic::fixtures;
 
     fn item(id: i64, status: CallStatus) -> JobItem {
         JobItem {
-            id,
-            row: id as u32,
-            input: format!("1380013{id:04}"),
-            e164: Some(format!("+861380013{id:04}")),
             nick_name: (id % 2 == 0).then(|| format!("Guest {id}")),
             batch: Some((id as u32 - 1) / 50 + 1),
-            phase: ItemPhase::Sent,
-            status,
-            reason: None,
-            reason_code: None,
-            reason_detail: None,
-            raw_status: None,
-            ms_open_id: None,
-            ms_open_ids: Vec::new(),
-            task_id: None,
-            updated_at: 1,
-            sent_at: None,
-            answered_at: None,
-            ended_at: None,
+            ..fixtures::call(id, status)
         }
     }
 

@@ -57,51 +57,16 @@ pub fn settle((id, answer): (String, Result<CalloutJob, ApiError>), shown: Optio
 #[cfg(test)]
 mod tests {
     use super::*;
-    use callout_shared::{
-        call_status::CallStatus,
-        jobs::{ItemPhase, JobCounters, JobItem, JobKind, JobState},
-    };
+    use callout_shared::{call_status::CallStatus, jobs::JobItem};
+
+    use crate::logic::fixtures;
 
     fn summary(id: &str, finished: u32) -> JobSummary {
-        JobSummary {
-            id: id.into(),
-            name: None,
-            kind: JobKind::MeetingCallout,
-            account_id: "a".into(),
-            meeting_id: Some("m".into()),
-            operator_id: Some("o".into()),
-            dialex: None,
-            batch_cap: 50,
-            batch_cap_refused: None,
-            created_by: "u".into(),
-            created_at: 1,
-            state: JobState::Following,
-            counters: JobCounters { finished, ..Default::default() },
-        }
+        fixtures::summary(id, 1, finished)
     }
 
     fn item(id: i64, status: CallStatus, updated_at: i64) -> JobItem {
-        JobItem {
-            id,
-            row: id as u32,
-            input: format!("1380013{id:04}"),
-            e164: None,
-            nick_name: None,
-            batch: Some(1),
-            phase: ItemPhase::Sent,
-            status,
-            reason: None,
-            reason_code: None,
-            reason_detail: None,
-            raw_status: None,
-            ms_open_id: None,
-            ms_open_ids: Vec::new(),
-            task_id: None,
-            updated_at,
-            sent_at: None,
-            answered_at: None,
-            ended_at: None,
-        }
+        JobItem { e164: None, updated_at, ..fixtures::call(id, status) }
     }
 
     fn snapshot(id: &str, items: Vec<JobItem>) -> (String, Result<CalloutJob, ApiError>) {

@@ -3,6 +3,8 @@
 pub mod dates;
 pub mod do_not_call;
 pub mod errors;
+#[cfg(test)]
+pub mod fixtures;
 pub mod job_table;
 pub mod job_view;
 pub mod numbers;

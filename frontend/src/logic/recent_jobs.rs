@@ -52,26 +52,10 @@ mod tests {
     use super::*;
     use callout_shared::{
         dialex::{AnswerMode, DialExRoute},
-        jobs::{JobCounters, JobKind, JobState},
+        jobs::JobKind,
     };
 
-    fn job(id: &str, created_at: i64, finished: u32) -> JobSummary {
-        JobSummary {
-            id: id.into(),
-            name: None,
-            kind: JobKind::MeetingCallout,
-            account_id: "a".into(),
-            meeting_id: Some("m".into()),
-            operator_id: Some("o".into()),
-            dialex: None,
-            batch_cap: 50,
-            batch_cap_refused: None,
-            created_by: "u".into(),
-            created_at,
-            state: JobState::Following,
-            counters: JobCounters { finished, ..Default::default() },
-        }
-    }
+    use crate::logic::fixtures::summary as job;
 
     fn ids(jobs: &[JobSummary]) -> Vec<&str> {
         jobs.iter().map(|j| j.id.as_str()).collect()

@@ -107,28 +107,11 @@ mod tests {
     use super::*;
     use callout_shared::jobs::ItemPhase;
 
+    use crate::logic::fixtures;
+
     fn call(row: u32, status: CallStatus, times: (Option<i64>, Option<i64>, Option<i64>)) -> JobItem {
-        JobItem {
-            id: i64::from(row),
-            row,
-            input: format!("1380000{row:04}"),
-            e164: Some(format!("+861380000{row:04}")),
-            nick_name: None,
-            batch: Some(1),
-            phase: ItemPhase::Sent,
-            status,
-            reason: None,
-            reason_code: None,
-            reason_detail: None,
-            raw_status: None,
-            ms_open_id: None,
-            ms_open_ids: Vec::new(),
-            task_id: None,
-            updated_at: 1,
-            sent_at: times.0,
-            answered_at: times.1,
-            ended_at: times.2,
-        }
+        let (sent_at, answered_at, ended_at) = times;
+        JobItem { sent_at, answered_at, ended_at, ..fixtures::call(i64::from(row), status) }
     }
 
     #[test]
