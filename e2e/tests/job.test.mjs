@@ -83,7 +83,11 @@ test('60 pasted numbers, 2 invalid, are followed live until every dialled number
   assert.match(await page.getByTestId('report-median-length').textContent(), /^\d+ s$|^\d+ min \d+ s$/);
   assert.ok(await page.getByTestId('report-chart').locator('rect').count() > 0, 'the chart has bars');
   assert.match(await page.getByTestId('report-chart').locator('figcaption').textContent(), /GMT\+8 – /);
-  const exported = await (await fetch(new URL(await page.getByTestId('job-export').getAttribute('href'), ctx.backend.base))).text();
+  const bytes = new Uint8Array(await (await fetch(new URL(await page.getByTestId('job-export').getAttribute('href'), ctx.backend.base))).arrayBuffer());
+  // Excel-safe: a UTF-8 BOM first, and a cell that starts like a formula (`+86…`) neutralised with `'`.
+  assert.deepEqual([...bytes.slice(0, 3)], [0xef, 0xbb, 0xbf], 'the export starts with a BOM');
+  const exported = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.slice(3));
+  assert.match(exported.split('\n')[1], /,'\+86\d+,/, 'the E.164 cell cannot run as a formula');
   const header = exported.split('\n')[0];
   assert.match(header, /sent_at,answered_at,ended_at,seconds_to_answer,call_seconds/);
   assert.match(exported.split('\n')[1], /\+08:00/, 'times in the browser\'s zone');
