@@ -6,6 +6,7 @@ use std::{sync::Arc, time::Duration};
 use callout_shared::me::{AccountSummary, InstanceSummary, ProviderKind};
 
 use crate::{
+    clock::Clock,
     config::{read_secret, ConfigError, Settings},
     providers::{
         aliyun_ccc::{AliyunAccount, AliyunCccClient},
@@ -64,10 +65,10 @@ impl Sandbox {
 }
 
 impl Accounts {
-    pub async fn from_settings(settings: &Settings) -> Result<Self, ConfigError> {
+    pub async fn from_settings(settings: &Settings, clock: &Clock) -> Result<Self, ConfigError> {
         let http = http_settings(settings);
         if settings.is_sandbox() {
-            return Self::sandbox(http, &settings.sandbox).await;
+            return Self::sandbox(http, &settings.sandbox, clock).await;
         }
         let tencent = settings
             .tencent_meeting
@@ -126,7 +127,7 @@ impl Accounts {
         Ok(Self { tencent, aliyun, sandbox: None })
     }
 
-    async fn sandbox(http: HttpSettings, sandbox: &crate::config::SandboxSettings) -> Result<Self, ConfigError> {
+    async fn sandbox(http: HttpSettings, sandbox: &crate::config::SandboxSettings, _clock: &Clock) -> Result<Self, ConfigError> {
         let loopback = "127.0.0.1:0".parse().expect("static address");
         let emulator_error =
             |e: std::io::Error| ConfigError { key: "(sandbox)".into(), message: format!("cannot start the emulators: {e}") };

@@ -13,6 +13,7 @@ use crate::{
     accounts::Accounts,
     api,
     auth::Authenticator,
+    clock::Clock,
     config::{ConfigError, Settings},
     phone, request_id, security,
     service::{events::EventBus, CallSettings, Calls, ServiceError},
@@ -90,7 +91,7 @@ pub async fn check(settings: &Settings) -> Result<String, StartError> {
     let (mode, accounts) = if settings.is_sandbox() {
         ("sandbox (built-in emulators)", format!("{}, {}", crate::accounts::SANDBOX_TENCENT_ACCOUNT, crate::accounts::SANDBOX_CCC_ACCOUNT))
     } else {
-        let accounts = Accounts::from_settings(settings).await?;
+        let accounts = Accounts::from_settings(settings, &Clock::system()).await?;
         let ids: Vec<String> = accounts.summaries().into_iter().map(|a| a.id).collect();
         ("live", ids.join(", "))
     };
@@ -112,8 +113,10 @@ impl Application {
         let static_dir = settings.server.static_dir.clone();
         let bind = settings.server.bind;
         let metrics_bind = settings.server.metrics_bind;
-        let accounts = Arc::new(Accounts::from_settings(&settings).await?);
-        let store = Store::open(&settings.server.data_dir).await?;
+        // One clock for the service, the store and the emulators (tests and the sandbox move it forward).
+        let clock = Clock::system();
+        let accounts = Arc::new(Accounts::from_settings(&settings, &clock).await?);
+        let store = Store::open(&settings.server.data_dir, clock.clone()).await?;
         let events = Arc::new(EventBus::default());
         let call_settings = CallSettings {
             idempotency_ttl: std::time::Duration::from_secs(settings.server.idempotency_ttl_secs),
@@ -122,7 +125,7 @@ impl Application {
             retry_pause: std::time::Duration::from_millis(settings.http.retry_base_delay_ms.saturating_mul(4)),
             ..CallSettings::default()
         };
-        let calls = Calls::new(store, accounts.clone(), events, call_settings, do_not_call);
+        let calls = Calls::new(store, accounts.clone(), events, call_settings, do_not_call, clock);
         calls.resume().await.map_err(StartError::Resume)?;
         let state = AppState { settings: Arc::new(settings), mode, auth, accounts, calls };
 
@@ -169,6 +172,11 @@ impl Application {
     /// Base URLs of the in-process emulators (Tencent Meeting, CCC) in sandbox mode.
     pub fn sandbox_urls(&self) -> Option<(String, String)> {
         self.state.accounts.sandbox.as_ref().map(|s| (s.tencent.base_url(), s.aliyun.base_url()))
+    }
+
+    /// The clock of this backend (its service, store and emulators): tests move it forward.
+    pub fn clock(&self) -> Clock {
+        self.state.calls.clock().clone()
     }
 
     pub fn local_addr(&self) -> SocketAddr {

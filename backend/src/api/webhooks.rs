@@ -18,9 +18,10 @@ use serde::Deserialize;
 
 use crate::{
     app::AppState,
+    // Freshness is about the wire: the wall clock, as the provider's (see `clock.rs`).
+    clock::wall_ms as now_ms,
     metrics::{self, WebhookVerdict},
     providers::tencent_meeting::webhook::{is_fresh, ACK_BODY},
-    store::now_ms,
 };
 
 const MAX_BODY: usize = 256 * 1024;

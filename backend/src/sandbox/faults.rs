@@ -187,7 +187,7 @@ impl Faults {
 
 /// Middleware for an emulator's provider routes: `.layer(middleware::from_fn_with_state(faults, faults::apply))`.
 pub async fn apply(State(faults): State<Arc<Faults>>, request: Request, next: Next) -> Response {
-    let at_ms = crate::store::now_ms();
+    let at_ms = crate::clock::wall_ms();
     faults.requests.lock().unwrap().push(ArrivedRequest {
         method: request.method().to_string(),
         path: request.uri().path().to_owned(),

@@ -31,6 +31,7 @@ use self::events::EventBus;
 pub use self::{audit::Actor, error::ServiceError};
 use crate::{
     accounts::{Accounts, AliyunEntry, TencentEntry},
+    clock::Clock,
     store::Store,
 };
 
@@ -61,6 +62,8 @@ impl Default for CallSettings {
 }
 
 pub struct Calls {
+    /// The time of every decision: schedules, calling windows, attempt spacing (see `clock.rs`).
+    clock: Clock,
     store: Store,
     accounts: Arc<Accounts>,
     events: Arc<EventBus>,
@@ -86,8 +89,10 @@ impl Calls {
         events: Arc<EventBus>,
         settings: CallSettings,
         configured_do_not_call: HashSet<String>,
+        clock: Clock,
     ) -> Arc<Self> {
         Arc::new(Self {
+            clock,
             store,
             accounts,
             events,
@@ -103,6 +108,10 @@ impl Calls {
 
     pub fn events(&self) -> &Arc<EventBus> {
         &self.events
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
     }
 
     /// After a start: what was on its way when the backend stopped becomes `unknown`; requests whose

@@ -5,7 +5,7 @@ use callout_shared::audit::{AuditEntry, AuditQuery};
 
 use sqlx::SqliteConnection;
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 
 /// One thing to record; `at` is set on insert.
 pub struct NewAuditEntry<'a> {
@@ -23,7 +23,7 @@ pub struct NewAuditEntry<'a> {
 impl Store {
     pub async fn audit(&self, e: NewAuditEntry<'_>) -> Result<(), StoreError> {
         let mut conn = self.writer().acquire().await?;
-        insert(&mut conn, &e).await
+        insert(&mut conn, &e, self.now_ms()).await
     }
 
     /// Newest first, filtered.
@@ -90,11 +90,11 @@ impl AuditRow {
 }
 
 /// Appends one entry inside the caller's transaction.
-pub(super) async fn insert(conn: &mut SqliteConnection, e: &NewAuditEntry<'_>) -> Result<(), StoreError> {
+pub(super) async fn insert(conn: &mut SqliteConnection, e: &NewAuditEntry<'_>, now: i64) -> Result<(), StoreError> {
     sqlx::query(
         "INSERT INTO audit_log (at, subject, email, auth_mode, on_behalf_of, action, account_id, target, outcome, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
-    .bind(now_ms())
+    .bind(now)
     .bind(e.subject)
     .bind(e.email)
     .bind(e.auth_mode)

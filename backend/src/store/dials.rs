@@ -43,11 +43,11 @@ impl Store {
     ) -> Result<Claim<Vec<DialItem>>, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("claim_and_insert_job");
         let mut tx = self.write().await?;
-        if let Claim::Seen(seen) = idempotency::claim(&mut tx, key, ttl_ms).await? {
+        if let Claim::Seen(seen) = idempotency::claim(&mut tx, key, ttl_ms, self.now_ms()).await? {
             tx.commit().await?;
             return Ok(Claim::Seen(seen));
         }
-        let sending = jobs::insert_job(&mut tx, job, items).await?;
+        let sending = jobs::insert_job(&mut tx, job, items, self.now_ms()).await?;
         tx.commit().await?;
         Ok(Claim::Fresh(sending))
     }
@@ -57,7 +57,7 @@ impl Store {
     pub async fn record_dial_answer(&self, answer: &DialAnswer<'_>) -> Result<DialRecorded, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("record_dial_answer");
         let mut tx = self.write().await?;
-        let recorded = record_answer(&mut tx, answer).await?;
+        let recorded = record_answer(&mut tx, answer, self.now_ms()).await?;
         tx.commit().await?;
         Ok(recorded)
     }
@@ -67,23 +67,23 @@ impl Store {
     pub async fn claim_and_record_refusal(&self, ttl_ms: i64, answer: &DialAnswer<'_>) -> Result<Claim, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("claim_and_record_refusal");
         let mut tx = self.write().await?;
-        let claim = idempotency::claim(&mut tx, answer.key, ttl_ms).await?;
+        let claim = idempotency::claim(&mut tx, answer.key, ttl_ms, self.now_ms()).await?;
         if let Claim::Fresh(()) = claim {
-            record_answer(&mut tx, answer).await?;
+            record_answer(&mut tx, answer, self.now_ms()).await?;
         }
         tx.commit().await?;
         Ok(claim)
     }
 }
 
-async fn record_answer(conn: &mut sqlx::SqliteConnection, answer: &DialAnswer<'_>) -> Result<DialRecorded, StoreError> {
-    let items = jobs::record_outcomes(conn, answer.outcomes).await?;
+async fn record_answer(conn: &mut sqlx::SqliteConnection, answer: &DialAnswer<'_>, now: i64) -> Result<DialRecorded, StoreError> {
+    let items = jobs::record_outcomes(conn, answer.outcomes, now).await?;
     let job = match answer.job_id {
-        Some(id) => jobs::job_summary(conn, id).await?,
+        Some(id) => jobs::job_summary(conn, id, now).await?,
         None => None,
     };
     if let Some(entry) = &answer.audit {
-        audit::insert(conn, entry).await?;
+        audit::insert(conn, entry, now).await?;
     }
     idempotency::answer(conn, answer.key, answer.status, answer.body).await?;
     Ok(DialRecorded { items, job })

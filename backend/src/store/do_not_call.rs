@@ -4,7 +4,7 @@ use std::collections::HashSet;
 
 use callout_shared::dnc::{DoNotCallAdded, DoNotCallEntry};
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 
 impl Store {
     pub async fn do_not_call_numbers(&self) -> Result<HashSet<String>, StoreError> {
@@ -33,7 +33,7 @@ impl Store {
         .bind(e164)
         .bind(note)
         .bind(added_by)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .fetch_one(&mut *tx)
         .await?;
         tx.commit().await?;

@@ -5,7 +5,7 @@
 
 use sqlx::SqliteConnection;
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 
 /// A dialling request's key: whose it is, the key, and the digest of the request it was given with.
 #[derive(Debug, Clone)]
@@ -44,7 +44,7 @@ impl Store {
     /// Claims `key` in a commit of its own; a use older than `ttl_ms` no longer counts.
     pub async fn claim_idempotency_key(&self, key: &RequestKey, ttl_ms: i64) -> Result<Claim, StoreError> {
         let mut tx = self.write().await?;
-        let claim = claim(&mut tx, key, ttl_ms).await?;
+        let claim = claim(&mut tx, key, ttl_ms, self.now_ms()).await?;
         tx.commit().await?;
         Ok(claim)
     }
@@ -69,7 +69,7 @@ impl Store {
     /// Drops every key older than `ttl_ms`.
     pub async fn expire_idempotency_keys(&self, ttl_ms: i64) -> Result<u64, StoreError> {
         Ok(sqlx::query("DELETE FROM idempotency_keys WHERE created_at < ? AND status IS NOT NULL")
-            .bind(now_ms() - ttl_ms)
+            .bind(self.now_ms() - ttl_ms)
             .execute(self.writer())
             .await?
             .rows_affected())
@@ -77,8 +77,7 @@ impl Store {
 }
 
 /// Claims `key` inside the caller's write transaction.
-pub(super) async fn claim(conn: &mut SqliteConnection, key: &RequestKey, ttl_ms: i64) -> Result<Claim, StoreError> {
-    let now = now_ms();
+pub(super) async fn claim(conn: &mut SqliteConnection, key: &RequestKey, ttl_ms: i64, now: i64) -> Result<Claim, StoreError> {
     sqlx::query("DELETE FROM idempotency_keys WHERE subject = ? AND key = ? AND created_at < ?")
         .bind(&key.subject)
         .bind(&key.key)

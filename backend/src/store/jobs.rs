@@ -12,7 +12,7 @@ use callout_shared::{
 
 use sqlx::SqliteConnection;
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 
 /// What a job calls: a meeting's participants, or customers through a contact-center route.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -414,7 +414,7 @@ impl Store {
     pub async fn insert_job(&self, job: &NewJob, items: &[NewItem]) -> Result<Vec<DialItem>, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("insert_job");
         let mut tx = self.write().await?;
-        let sending = insert_job(&mut tx, job, items).await?;
+        let sending = insert_job(&mut tx, job, items, self.now_ms()).await?;
         tx.commit().await?;
         Ok(sending)
     }
@@ -503,7 +503,7 @@ impl Store {
     async fn set_job_state(&self, id: &str, state: JobState) -> Result<(), StoreError> {
         sqlx::query("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?")
             .bind(state.as_str())
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(id)
             .execute(self.writer())
             .await?;
@@ -514,7 +514,7 @@ impl Store {
     pub async fn set_paused(&self, id: &str, paused: bool) -> Result<bool, StoreError> {
         let changed = sqlx::query("UPDATE jobs SET paused = ?, updated_at = ? WHERE id = ? AND paused != ?")
             .bind(paused)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(id)
             .bind(paused)
             .execute(self.writer())
@@ -547,11 +547,11 @@ impl Store {
         .bind(reason.english())
         .bind(reason.code.as_str())
         .bind(&reason.detail)
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query("UPDATE jobs SET paused = 0, updated_at = ? WHERE id = ?").bind(now_ms()).bind(id).execute(&mut *tx).await?;
+        sqlx::query("UPDATE jobs SET paused = 0, updated_at = ? WHERE id = ?").bind(self.now_ms()).bind(id).execute(&mut *tx).await?;
         tx.commit().await?;
         let mut stopped: Vec<(String, JobItem)> = rows.into_iter().map(ItemRow::with_job).collect();
         stopped.sort_by_key(|(_, item)| item.row);
@@ -563,7 +563,7 @@ impl Store {
         sqlx::query("UPDATE jobs SET batch_cap = ?, batch_cap_refused = COALESCE(batch_cap_refused, ?), updated_at = ? WHERE id = ?")
             .bind(i64::from(cap))
             .bind(i64::from(refused))
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(id)
             .execute(self.writer())
             .await?;
@@ -617,7 +617,7 @@ impl Store {
     pub async fn mark_sending(&self, item_ids: &[i64]) -> Result<Vec<i64>, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("mark_sending");
         let mut tx = self.write().await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let mut taken = Vec::with_capacity(item_ids.len());
         for id in item_ids {
             let row: Option<i64> = sqlx::query_scalar(
@@ -641,7 +641,7 @@ impl Store {
 
     async fn move_phase(&self, item_ids: &[i64], from: ItemPhase, to: ItemPhase) -> Result<Vec<(String, JobItem)>, StoreError> {
         let mut tx = self.write().await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let mut moved = Vec::with_capacity(item_ids.len());
         for id in item_ids {
             let row: Option<ItemRow> =
@@ -670,7 +670,7 @@ impl Store {
                 .fetch_all(&mut *tx)
                 .await?;
         let first = max_batch.unwrap_or(0) + 1;
-        let now = now_ms();
+        let now = self.now_ms();
         for (i, id) in ids.iter().enumerate() {
             sqlx::query("UPDATE job_items SET batch_no = ?, updated_at = ? WHERE id = ?")
                 .bind(first + (i as i64) / i64::from(cap.max(1)))
@@ -688,7 +688,7 @@ impl Store {
     pub async fn record_outcomes(&self, outcomes: &[ItemOutcome]) -> Result<Vec<(String, JobItem)>, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("record_outcomes");
         let mut tx = self.write().await?;
-        let recorded = record_outcomes(&mut tx, outcomes).await?;
+        let recorded = record_outcomes(&mut tx, outcomes, self.now_ms()).await?;
         tx.commit().await?;
         Ok(recorded)
     }
@@ -703,7 +703,7 @@ impl Store {
         )
         .bind(ItemReason::bare(ReasonCode::Interrupted).english())
         .bind(ReasonCode::Interrupted.as_str())
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(self.writer())
         .await?;
         Ok(jobs)
@@ -717,7 +717,7 @@ impl Store {
         )
         .bind(ItemReason::bare(ReasonCode::NotRecorded).english())
         .bind(ReasonCode::NotRecorded.as_str())
-        .bind(now_ms())
+        .bind(self.now_ms())
         .bind(job_id)
         .execute(self.writer())
         .await?
@@ -730,7 +730,7 @@ impl Store {
         sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{OPEN_IN_MEETING} ORDER BY i.id")))
             .bind(account_id)
             .bind(meeting_id)
-            .bind(now_ms() - unknown_for_ms)
+            .bind(self.now_ms() - unknown_for_ms)
             .fetch_all(&self.pool)
             .await?
             .into_iter()
@@ -767,7 +767,7 @@ impl Store {
         sqlx::query_as::<_, ItemRow>(sqlx::AssertSqlSafe(format!("{OPEN_IN_MEETING} AND (i.e164 = ? OR i.ms_open_id = ?) ORDER BY i.id")))
             .bind(account_id)
             .bind(meeting_id)
-            .bind(now_ms() - unknown_for_ms)
+            .bind(self.now_ms() - unknown_for_ms)
             .bind(e164)
             .bind(ms_open_id)
             .fetch_all(&self.pool)
@@ -780,7 +780,7 @@ impl Store {
     /// Moves items forward (never back) in one transaction; returns the items that changed.
     pub async fn advance_items(&self, moves: &[ItemMove]) -> Result<Vec<(String, JobItem)>, StoreError> {
         let mut tx = self.write().await?;
-        let now = now_ms();
+        let now = self.now_ms();
         let mut changed = Vec::new();
         for m in moves {
             let current: Option<(String, Option<String>)> =
@@ -904,14 +904,14 @@ impl Store {
                 "UPDATE job_items SET phase = 'pending', status = 'queued', batch_no = ?, reason = NULL, reason_code = NULL, reason_detail = NULL, updated_at = ? WHERE id = ?",
             )
             .bind(first + (i as i64) / cap.max(1))
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(id)
             .execute(&mut *tx)
             .await?;
         }
         if !ids.is_empty() {
             sqlx::query("UPDATE jobs SET state = 'dialling', updated_at = ? WHERE id = ?")
-                .bind(now_ms())
+                .bind(self.now_ms())
                 .bind(job_id)
                 .execute(&mut *tx)
                 .await?;
@@ -922,8 +922,12 @@ impl Store {
 }
 
 /// Records the job and its rows inside the caller's write transaction; returns the rows recorded as `sending`.
-pub(super) async fn insert_job(conn: &mut SqliteConnection, job: &NewJob, items: &[NewItem]) -> Result<Vec<DialItem>, StoreError> {
-    let now = now_ms();
+pub(super) async fn insert_job(
+    conn: &mut SqliteConnection,
+    job: &NewJob,
+    items: &[NewItem],
+    now: i64,
+) -> Result<Vec<DialItem>, StoreError> {
     let (meeting_id, operator_id, route) = match &job.target {
         JobTarget::Meeting { meeting_id, operator_id } => (Some(meeting_id), Some(operator_id), None),
         JobTarget::DialEx(route) => (None, None, Some(route)),
@@ -993,8 +997,11 @@ pub(super) async fn insert_job(conn: &mut SqliteConnection, job: &NewJob, items:
 
 /// Records items' outcomes inside the caller's write transaction; returns the items as stored. Only a row
 /// waiting or being sent takes one: a stopped row stays stopped.
-pub(super) async fn record_outcomes(conn: &mut SqliteConnection, outcomes: &[ItemOutcome]) -> Result<Vec<(String, JobItem)>, StoreError> {
-    let now = now_ms();
+pub(super) async fn record_outcomes(
+    conn: &mut SqliteConnection,
+    outcomes: &[ItemOutcome],
+    now: i64,
+) -> Result<Vec<(String, JobItem)>, StoreError> {
     let mut recorded = Vec::with_capacity(outcomes.len());
     for o in outcomes {
         let row: Option<ItemRow> = sqlx::query_as(
@@ -1020,7 +1027,7 @@ pub(super) async fn record_outcomes(conn: &mut SqliteConnection, outcomes: &[Ite
 }
 
 /// The job's summary read inside the caller's write transaction, its stored state brought up to date.
-pub(super) async fn job_summary(conn: &mut SqliteConnection, id: &str) -> Result<Option<JobSummary>, StoreError> {
+pub(super) async fn job_summary(conn: &mut SqliteConnection, id: &str, now: i64) -> Result<Option<JobSummary>, StoreError> {
     let row: Option<JobRow> = sqlx::query_as("SELECT * FROM jobs WHERE id = ?").bind(id).fetch_optional(&mut *conn).await?;
     let Some(row) = row else { return Ok(None) };
     let groups: Vec<ItemGroup> =
@@ -1029,7 +1036,7 @@ pub(super) async fn job_summary(conn: &mut SqliteConnection, id: &str) -> Result
     if state != row.state {
         sqlx::query("UPDATE jobs SET state = ?, updated_at = ? WHERE id = ?")
             .bind(state.as_str())
-            .bind(now_ms())
+            .bind(now)
             .bind(id)
             .execute(&mut *conn)
             .await?;

@@ -15,12 +15,16 @@ use std::path::Path;
 
 use sqlx::SqlitePool;
 
+use crate::clock::Clock;
+
 #[derive(Clone)]
 pub struct Store {
     /// Reads.
     pool: SqlitePool,
     /// Every write, one at a time (see `sqlite::Pools`).
     writer: SqlitePool,
+    /// The time every row is stamped with.
+    clock: Clock,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -55,10 +59,15 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
 
 impl Store {
     /// Opens (creating if needed) `callout-console.db` in `data_dir` and brings its schema up to date.
-    pub async fn open(data_dir: &Path) -> Result<Self, StoreError> {
+    pub async fn open(data_dir: &Path, clock: Clock) -> Result<Self, StoreError> {
         let sqlite::Pools { readers, writer } = sqlite::open(data_dir).await?;
         MIGRATOR.run(&writer).await?;
-        Ok(Self { pool: readers, writer })
+        Ok(Self { pool: readers, writer, clock })
+    }
+
+    /// Unix milliseconds on the store's clock, the time format of every stored timestamp.
+    fn now_ms(&self) -> i64 {
+        self.clock.now_ms()
     }
 
     /// The pool for reads.
@@ -76,9 +85,4 @@ impl Store {
     async fn write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, StoreError> {
         Ok(self.writer.begin_with(sqlite::BEGIN_WRITE).await?)
     }
-}
-
-/// Unix milliseconds, the time format of every stored timestamp.
-pub fn now_ms() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis() as i64).unwrap_or(0)
 }

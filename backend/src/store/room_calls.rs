@@ -1,6 +1,6 @@
 //! Room calls, recorded before the request leaves and updated with its outcome.
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 
 impl Store {
     /// Write-ahead: from here on, a crash means "may have been called". Returns the row id.
@@ -11,7 +11,7 @@ impl Store {
         target: &str,
         created_by: &str,
     ) -> Result<i64, StoreError> {
-        let now = now_ms();
+        let now = self.now_ms();
         Ok(sqlx::query_scalar(
             "INSERT INTO room_calls (account_id, meeting_id, target, created_by, created_at, phase, updated_at) VALUES (?, ?, ?, ?, ?, 'sending', ?) RETURNING id",
         )
@@ -31,7 +31,7 @@ impl Store {
             .bind(outcome)
             .bind(invite_id)
             .bind(detail)
-            .bind(now_ms())
+            .bind(self.now_ms())
             .bind(id)
             .execute(self.writer())
             .await?;
@@ -43,7 +43,7 @@ impl Store {
         Ok(sqlx::query(
             "UPDATE room_calls SET phase = 'sent', outcome = 'unknown', detail = 'the backend stopped while this call was being placed', updated_at = ? WHERE phase = 'sending'",
         )
-        .bind(now_ms())
+        .bind(self.now_ms())
         .execute(self.writer())
         .await?
         .rows_affected())

@@ -1,7 +1,7 @@
 //! Provider webhook deliveries, remembered only to recognise a redelivery: the account, the
 //! de-duplication key, the event name and when it arrived (no body), pruned after the window.
 
-use super::{now_ms, Store, StoreError};
+use super::{Store, StoreError};
 
 impl Store {
     /// Records a provider event once; false when its key was seen before.
@@ -11,7 +11,7 @@ impl Store {
                 .bind(account_id)
                 .bind(key)
                 .bind(event)
-                .bind(now_ms())
+                .bind(self.now_ms())
                 .execute(self.writer())
                 .await?
                 .rows_affected();
@@ -21,7 +21,7 @@ impl Store {
     /// Forgets events received more than `window_ms` ago; returns how many.
     pub async fn prune_webhook_events(&self, window_ms: i64) -> Result<u64, StoreError> {
         Ok(sqlx::query("DELETE FROM webhook_events WHERE received_at < ?")
-            .bind(now_ms() - window_ms)
+            .bind(self.now_ms() - window_ms)
             .execute(self.writer())
             .await?
             .rows_affected())

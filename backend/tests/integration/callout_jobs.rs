@@ -139,7 +139,7 @@ async fn follow_to_final(config: &str) -> common::TestApp {
 #[tokio::test]
 async fn polling_alone_drives_every_call_to_a_final_state_and_to_sse_subscribers() {
     let app = follow_to_final("[sandbox]\ntime_scale = 0.01\nwebhooks = false\n").await;
-    let store = callout_console::store::Store::open(app.data.path()).await.unwrap();
+    let store = callout_console::store::Store::open(app.data.path(), callout_console::clock::Clock::system()).await.unwrap();
     let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events").fetch_one(store.pool()).await.unwrap();
     assert_eq!(events, 0, "no webhook was involved");
 }
@@ -147,7 +147,7 @@ async fn polling_alone_drives_every_call_to_a_final_state_and_to_sse_subscribers
 #[tokio::test]
 async fn webhooks_drive_every_call_to_a_final_state_and_to_sse_subscribers() {
     let app = follow_to_final(FAST).await;
-    let store = callout_console::store::Store::open(app.data.path()).await.unwrap();
+    let store = callout_console::store::Store::open(app.data.path(), callout_console::clock::Clock::system()).await.unwrap();
     let events: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events").fetch_one(store.pool()).await.unwrap();
     assert!(events >= 8, "the emulator delivered signed, encrypted events that were accepted ({events})");
 }

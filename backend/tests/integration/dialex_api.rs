@@ -140,7 +140,7 @@ async fn a_dialex_outcome_is_recorded_whole_or_settled_as_unknown() {
     assert_eq!(replay.json::<Value>().await.unwrap(), answer);
 
     // The audit log refuses the next row, so what is written after the call cannot be written whole.
-    let store = Store::open(app.data.path()).await.unwrap();
+    let store = Store::open(app.data.path(), callout_console::clock::Clock::system()).await.unwrap();
     sqlx::query(
         "CREATE TRIGGER refuse_dialex_audit BEFORE INSERT ON audit_log WHEN NEW.action = 'dialex' \
          BEGIN SELECT RAISE(ABORT, 'the audit log refuses this row'); END",

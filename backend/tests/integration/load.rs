@@ -47,7 +47,7 @@ async fn listen(http: reqwest::Client, base: String, into: Arc<Mutex<Received>>,
         let event: Value = serde_json::from_str(&data).unwrap();
         if event["type"] == "item" {
             let item = &event["item"];
-            seen.latencies.push(callout_console::store::now_ms() - item["updated_at"].as_i64().unwrap());
+            seen.latencies.push(callout_console::clock::wall_ms() - item["updated_at"].as_i64().unwrap());
             seen.last.insert(item["id"].as_i64().unwrap(), item["status"].as_str().unwrap().to_owned());
         }
         true

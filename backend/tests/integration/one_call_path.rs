@@ -174,7 +174,7 @@ async fn room_calls_and_cancels_wait_their_turn_under_a_low_rate_limit() {
 async fn deliver(app: &common::TestApp, event: &Value) -> reqwest::Response {
     let secrets = WebhookSecrets::new(SANDBOX_WEBHOOK_TOKEN, Some(SANDBOX_WEBHOOK_AES_KEY)).unwrap();
     let data = secrets.seal(event.to_string().as_bytes());
-    let timestamp = callout_console::store::now_ms().to_string();
+    let timestamp = callout_console::clock::wall_ms().to_string();
     let nonce = "12345678";
     let signature = secrets.sign(&timestamp, nonce, &data);
     app.http
@@ -200,7 +200,7 @@ async fn webhook_events_without_an_id_are_told_apart_by_their_digest() {
         assert_eq!(response.status(), 200);
         assert_eq!(response.text().await.unwrap(), "successfully received callback");
     }
-    let store = Store::open(app.data.path()).await.unwrap();
+    let store = Store::open(app.data.path(), callout_console::clock::Clock::system()).await.unwrap();
     let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM webhook_events").fetch_one(store.pool()).await.unwrap();
     assert_eq!(stored, 2, "two different id-less events are both kept, the redelivery once");
 }
@@ -213,7 +213,7 @@ async fn status_events_applied_together_find_a_call_by_the_ms_open_id_an_earlier
     let answer: Value = app.post_json(&format!("/api/v1/meetings/{SANDBOX_MEETING_ID}/callout"), &batch).await.json().await.unwrap();
     let job_id = answer["job_id"].as_str().unwrap().to_owned();
     let status = |status: &str, operator: Value| {
-        json!({ "operate_time": callout_console::store::now_ms(), "operator": operator,
+        json!({ "operate_time": callout_console::clock::wall_ms(), "operator": operator,
                 "meeting_info": { "meeting_id": SANDBOX_MEETING_ID }, "status": status })
     };
     // One delivery, two events: the answer names the phone and its new ms_open_id; the hang-up only the ms_open_id.
@@ -250,7 +250,7 @@ async fn a_key_left_in_progress_by_a_dead_process_replays_an_unknown_outcome() {
     hasher.update(serde_json::to_vec(&request).unwrap());
     let hash = hex::encode(hasher.finalize());
     {
-        let store = Store::open(data.path()).await.unwrap();
+        let store = Store::open(data.path(), callout_console::clock::Clock::system()).await.unwrap();
         let key = RequestKey { subject: "dev".into(), key: "died-mid-dial".into(), request_hash: hash };
         store.claim_idempotency_key(&key, 60_000).await.unwrap();
     }

@@ -117,7 +117,7 @@ async fn readiness_answers_ready_and_names_the_engine() {
 #[tokio::test]
 async fn readiness_is_503_and_names_a_migration_that_is_not_applied() {
     let app = common::spawn().await;
-    let store = Store::open(app.data.path()).await.unwrap();
+    let store = Store::open(app.data.path(), callout_console::clock::Clock::system()).await.unwrap();
     sqlx::query("DELETE FROM _sqlx_migrations WHERE version = 2").execute(store.pool()).await.unwrap();
     let response = app.get("/api/v1/ready").await;
     assert_eq!(response.status(), 503);

@@ -56,7 +56,7 @@ async fn the_official_example_is_accepted_once_and_tampered_copies_are_refused()
 
     // A redelivery (same trace id) is acknowledged but stored once.
     assert_eq!(deliver(&app, "1609239040864", "14964161", SIGNATURE, DATA).await.status(), 200);
-    let store = callout_console::store::Store::open(app.data.path()).await.unwrap();
+    let store = callout_console::store::Store::open(app.data.path(), callout_console::clock::Clock::system()).await.unwrap();
     let rows: Vec<(String, String)> = sqlx::query_as("SELECT trace_id, event FROM webhook_events").fetch_all(store.pool()).await.unwrap();
     assert_eq!(rows, vec![("f20096ee-8ac8-4df2-a7de-0574649f211b".to_owned(), "meeting.created".to_owned())]);
 }

@@ -14,6 +14,8 @@ pub struct TestApp {
     pub data: tempfile::TempDir,
     /// In sandbox mode: the in-process Tencent Meeting and CCC emulators (fault knobs, dial counts).
     pub emulators: Option<(String, String)>,
+    /// The backend's clock: move it forward instead of waiting.
+    pub clock: callout_console::clock::Clock,
 }
 
 /// The backend with the given TOML configuration (bound to 127.0.0.1:0 whatever it says).
@@ -36,8 +38,9 @@ pub async fn spawn_in(config: &str, overrides: &[(&str, &str)], data: tempfile::
     let app = Application::build(settings).await.expect("backend starts");
     let base = format!("http://{}", app.local_addr());
     let emulators = app.sandbox_urls();
+    let clock = app.clock();
     tokio::spawn(app.run_until(std::future::pending()));
-    TestApp { base, http: reqwest::Client::new(), data, emulators }
+    TestApp { base, http: reqwest::Client::new(), data, emulators, clock }
 }
 
 /// The backend in its default configuration: sandbox mode, dev sign-in.
