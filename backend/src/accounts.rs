@@ -3,7 +3,10 @@
 
 use std::{sync::Arc, time::Duration};
 
-use callout_shared::me::{AccountSummary, InstanceSummary, ProviderKind};
+use callout_shared::{
+    campaign::CallingWindow,
+    me::{AccountSummary, InstanceSummary, ProviderKind},
+};
 
 use crate::{
     clock::Clock,
@@ -31,12 +34,15 @@ pub struct TencentEntry {
     /// Event subscription secrets; without them the webhook endpoint refuses this account.
     pub webhook: Option<WebhookSecrets>,
     pub webhook_tolerance: Duration,
+    /// When its jobs may dial unless a job sets its own window (from the configuration).
+    pub calling_window: Option<CallingWindow>,
 }
 
 pub struct AliyunEntry {
     pub summary: AccountSummary,
     /// Every DialEx waits on the account's configured rate.
     pub client: Paced<AliyunCccClient>,
+    pub calling_window: Option<CallingWindow>,
 }
 
 /// The emulators of sandbox mode; kept here so they live as long as the backend.
@@ -95,6 +101,7 @@ impl Accounts {
                     default_operator: None,
                     webhook: webhook_secrets(t, i)?,
                     webhook_tolerance: Duration::from_secs(t.webhook_tolerance_secs),
+                    calling_window: t.calling_window.clone(),
                 })
             })
             .collect::<Result<_, ConfigError>>()?;
@@ -121,6 +128,7 @@ impl Accounts {
                         AliyunCccClient::new(account, http.clone()),
                         Arc::new(RateLimiter::per_minute(a.rate_limit_per_minute)),
                     ),
+                    calling_window: a.calling_window.clone(),
                 }
             })
             .collect();
@@ -163,6 +171,7 @@ impl Accounts {
             default_operator: Some(meeting_emulator::SANDBOX_OPERATOR_ID.into()),
             webhook: Some(WebhookSecrets::new(SANDBOX_WEBHOOK_TOKEN, Some(SANDBOX_WEBHOOK_AES_KEY)).expect("static sandbox key")),
             webhook_tolerance: Duration::from_secs(300),
+            calling_window: sandbox.calling_window.clone(),
         };
         let entry = AliyunEntry {
             summary: AccountSummary {
@@ -179,12 +188,21 @@ impl Accounts {
                 AliyunCccClient::new(aliyun.account(), http),
                 Arc::new(RateLimiter::per_minute(sandbox.ccc_rate_limit_per_minute)),
             ),
+            calling_window: sandbox.calling_window.clone(),
         };
         Ok(Self { tencent: vec![meeting], aliyun: vec![entry], sandbox: Some(Sandbox { tencent, aliyun }) })
     }
 
     pub fn summaries(&self) -> Vec<AccountSummary> {
         self.tencent.iter().map(|t| t.summary.clone()).chain(self.aliyun.iter().map(|a| a.summary.clone())).collect()
+    }
+
+    /// The account's default calling window, whichever provider it is.
+    pub fn calling_window(&self, id: &str) -> Option<&CallingWindow> {
+        match self.tencent(id) {
+            Some(t) => t.calling_window.as_ref(),
+            None => self.aliyun(id).and_then(|a| a.calling_window.as_ref()),
+        }
     }
 
     pub fn tencent(&self, id: &str) -> Option<&TencentEntry> {

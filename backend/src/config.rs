@@ -8,6 +8,7 @@
 
 use std::{collections::BTreeMap, fmt, net::SocketAddr, path::PathBuf};
 
+use callout_shared::campaign::CallingWindow;
 use ipnet::IpNet;
 use serde::Deserialize;
 
@@ -57,6 +58,10 @@ pub struct ServerSettings {
     /// A second listener that serves `/metrics` alone and without sign-in: for loopback or an
     /// internal network that only Prometheus reaches. Without it, admins scrape the main listener.
     pub metrics_bind: Option<SocketAddr>,
+    /// Lets an admin move this backend's clock forward (`POST /api/v1/sandbox/clock`), to try a
+    /// campaign's schedule, windows and retries without waiting. Default: on in sandbox mode only;
+    /// never turn it on for real calling.
+    pub clock_control: Option<bool>,
 }
 
 /// How log lines are written to stderr.
@@ -85,6 +90,7 @@ impl Default for ServerSettings {
             idempotency_ttl_secs: 24 * 3600,
             webhook_dedupe_secs: 3 * 24 * 3600,
             metrics_bind: None,
+            clock_control: None,
         }
     }
 }
@@ -271,11 +277,20 @@ pub struct SandboxSettings {
     /// The sandbox accounts' request budgets (the Tencent emulator enforces the same limit).
     pub rate_limit_per_minute: u32,
     pub ccc_rate_limit_per_minute: u32,
+    /// The sandbox accounts' default calling window (absent: any time), to try windows.
+    pub calling_window: Option<CallingWindow>,
 }
 
 impl Default for SandboxSettings {
     fn default() -> Self {
-        Self { webhooks: true, time_scale: 1.0, callout_batch_cap: 50, rate_limit_per_minute: 300, ccc_rate_limit_per_minute: 60 }
+        Self {
+            webhooks: true,
+            time_scale: 1.0,
+            callout_batch_cap: 50,
+            rate_limit_per_minute: 300,
+            ccc_rate_limit_per_minute: 60,
+            calling_window: None,
+        }
     }
 }
 
@@ -325,6 +340,8 @@ pub struct TencentAccountSettings {
     /// window; five minutes is the common webhook practice.
     #[serde(default = "default_webhook_tolerance")]
     pub webhook_tolerance_secs: u64,
+    /// When this account's jobs may dial unless a job sets its own window; absent: any time.
+    pub calling_window: Option<CallingWindow>,
 }
 
 fn default_tencent_base_url() -> String {
@@ -358,6 +375,8 @@ pub struct AliyunAccountSettings {
     /// (unconfirmed), so this is the console's own pace; raise it to what the account's quota allows.
     #[serde(default = "default_ccc_rate_limit")]
     pub rate_limit_per_minute: u32,
+    /// When this account's jobs may dial unless a job sets its own window; absent: any time.
+    pub calling_window: Option<CallingWindow>,
 }
 
 fn default_ccc_rate_limit() -> u32 {
@@ -423,6 +442,11 @@ impl Settings {
         self.tencent_meeting.is_empty() && self.aliyun_ccc.is_empty()
     }
 
+    /// Whether an admin may move the clock forward (see [`ServerSettings::clock_control`]).
+    pub fn clock_control(&self) -> bool {
+        self.server.clock_control.unwrap_or_else(|| self.is_sandbox())
+    }
+
     fn validate(&self) -> Result<(), ConfigError> {
         match self.auth.mode {
             AuthMode::Dev => {
@@ -469,6 +493,7 @@ impl Settings {
         if !(self.sandbox.time_scale > 0.0 && self.sandbox.time_scale <= 100.0) {
             return Err(err("sandbox.time_scale", "must be greater than 0 and at most 100"));
         }
+        calling_window("sandbox.calling_window", self.sandbox.calling_window.as_ref())?;
         if !(1..=100).contains(&self.sandbox.callout_batch_cap) {
             return Err(err("sandbox.callout_batch_cap", "must be between 1 and 100"));
         }
@@ -502,6 +527,7 @@ impl Settings {
             secret_source(&key("secret_key"), &account.secret_key_env, &account.secret_key_file, true)?;
             secret_source(&key("webhook_token"), &account.webhook_token_env, &account.webhook_token_file, false)?;
             secret_source(&key("webhook_aes_key"), &account.webhook_aes_key_env, &account.webhook_aes_key_file, false)?;
+            calling_window(&key("calling_window"), account.calling_window.as_ref())?;
         }
         for (i, account) in self.aliyun_ccc.iter().enumerate() {
             let key = |k: &str| format!("aliyun_ccc[{i}].{k}");
@@ -513,6 +539,7 @@ impl Settings {
                 return Err(err(key("id"), format!("`{}` is used by another account", account.id)));
             }
             secret_source(&key("access_key_secret"), &account.access_key_secret_env, &account.access_key_secret_file, true)?;
+            calling_window(&key("calling_window"), account.calling_window.as_ref())?;
         }
         if self.auth.mode == AuthMode::Dev && !self.is_sandbox() && !self.auth.dev.allow_live_accounts {
             return Err(err(
@@ -532,6 +559,13 @@ fn non_empty(key: &str, value: &str) -> Result<(), ConfigError> {
 }
 
 /// Checks that a secret named `<key>_env` / `<key>_file` can be read; `required` when it must exist.
+fn calling_window(key: &str, window: Option<&CallingWindow>) -> Result<(), ConfigError> {
+    match window.map(crate::service::campaigns::OpenHours::of) {
+        Some(Err(problem)) => Err(err(key, problem.english())),
+        _ => Ok(()),
+    }
+}
+
 fn secret_source(key: &str, env: &Option<String>, file: &Option<PathBuf>, required: bool) -> Result<Option<Secret>, ConfigError> {
     match (env, file) {
         (Some(_), Some(_)) => Err(err(format!("{key}_env"), format!("set either {key}_env or {key}_file, not both"))),

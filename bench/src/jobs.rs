@@ -76,6 +76,7 @@ pub async fn submit(http: &reqwest::Client, backend: &Backend, numbers: usize) -
         text: Some(job_text(numbers)),
         csv: None,
         name: None,
+        campaign: Default::default(),
     };
     let started = Instant::now();
     let answer = dialling(http.post(backend.api("/callouts")).json(&body)).send().await.map_err(|e| format!("POST /callouts: {e}"))?;
@@ -172,7 +173,7 @@ pub async fn measure_job(h: &Harness, numbers: usize, name: &str) -> Outcome<Job
 
 /// Bytes of the database's pages in use once its webhook keys are pruned (the backend is stopped).
 async fn retained_bytes(data_dir: &std::path::Path) -> Outcome<u64> {
-    let store = callout_console::store::Store::open(data_dir).await.map_err(|e| format!("the job's database: {e}"))?;
+    let store = callout_console::store::Store::open(data_dir, callout_console::clock::Clock::system()).await.map_err(|e| format!("the job's database: {e}"))?;
     // Everything received before now: the state after the de-duplication window has passed.
     store.prune_webhook_events(0).await.map_err(|e| format!("pruning the job's webhook keys: {e}"))?;
     let used: i64 = sqlx::query_scalar(

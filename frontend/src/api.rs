@@ -78,11 +78,20 @@ pub async fn job(id: &str) -> Result<CalloutJob, ApiError> {
     #[derive(Deserialize)]
     struct Items {
         items: Vec<JobItem>,
+        #[serde(default)]
+        attempts: Vec<callout_shared::jobs::PastAttempt>,
     }
     let value = parse(&exchange(Method::Get, &job_url(id, ""), None, None).await?).map_err(ApiError::Decode)?;
     let summary = read(value.clone()).map_err(ApiError::Decode)?;
-    let Items { items } = read(value).map_err(ApiError::Decode)?;
-    Ok(CalloutJob { summary, items })
+    let Items { items, attempts } = read(value).map_err(ApiError::Decode)?;
+    Ok(CalloutJob { summary, items, attempts })
+}
+
+/// When a campaign plan would dial (the window in force and its next openings).
+pub async fn preview_campaign(
+    request: &callout_shared::campaign::CampaignPreviewRequest,
+) -> Result<callout_shared::campaign::CampaignPreview, ApiError> {
+    post(url("/campaigns/preview"), request, None).await
 }
 
 /// The live event stream (server-sent events).

@@ -55,6 +55,8 @@ pub enum AuditAction {
     JobPause,
     JobResume,
     JobStop,
+    /// The retry policy dialling numbers again (who: the person who submitted the job's policy).
+    JobRetryPolicy,
     RoomCall,
     RoomCallCancel,
     Dialex,
@@ -71,6 +73,7 @@ crate::wire_words!(AuditAction, "audit action", {
     AuditAction::JobPause => "job_pause",
     AuditAction::JobResume => "job_resume",
     AuditAction::JobStop => "job_stop",
+    AuditAction::JobRetryPolicy => "job_retry_policy",
     AuditAction::RoomCall => "room_call",
     AuditAction::RoomCallCancel => "room_call_cancel",
     AuditAction::Dialex => "dialex",

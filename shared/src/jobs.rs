@@ -5,7 +5,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{call_status::CallStatus, dialex::DialExRoute, meeting::CalloutNumberInput};
+use crate::{
+    call_status::CallStatus,
+    campaign::{CampaignPlan, CampaignStatus},
+    dialex::DialExRoute,
+    meeting::CalloutNumberInput,
+};
 
 /// `POST /api/v1/callouts` (with an `Idempotency-Key` header).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -30,6 +35,9 @@ pub struct CreateCalloutJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(length(max = 200)))]
     pub name: Option<String>,
+    /// When to start, the hours to dial in, and calling again numbers that did not answer.
+    #[serde(default, skip_serializing_if = "CampaignPlan::is_empty")]
+    pub campaign: CampaignPlan,
 }
 
 /// `POST /api/v1/dialex/jobs` (with an `Idempotency-Key` header): DialEx calls to a list of numbers,
@@ -54,6 +62,9 @@ pub struct CreateDialExJob {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "schema", schemars(length(max = 200)))]
     pub name: Option<String>,
+    /// When to start, the hours to dial in, and calling again numbers that did not answer.
+    #[serde(default, skip_serializing_if = "CampaignPlan::is_empty")]
+    pub campaign: CampaignPlan,
 }
 
 /// What a job dials.
@@ -73,6 +84,8 @@ crate::wire_words!(JobKind, "job kind", { JobKind::MeetingCallout => "meeting_ca
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum JobState {
+    /// Its start time has not come: nothing is sent until then (stopping it cancels it).
+    Scheduled,
     /// Batches are still being sent.
     Dialling,
     /// Batches wait until a person resumes the job; calls already sent are followed.
@@ -84,6 +97,7 @@ pub enum JobState {
 }
 
 crate::wire_words!(JobState, "job state", {
+    JobState::Scheduled => "scheduled",
     JobState::Dialling => "dialling",
     JobState::Paused => "paused",
     JobState::Following => "following",
@@ -257,6 +271,38 @@ pub struct JobItem {
     pub answered_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
+    /// Which attempt of the number this is, from 1 (a retry policy dials a number again).
+    #[serde(default = "first_attempt")]
+    pub attempt: u32,
+    /// A later attempt waiting for its spacing: not sent before this time (Unix milliseconds).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_attempt_at: Option<i64>,
+}
+
+fn first_attempt() -> u32 {
+    1
+}
+
+/// An earlier attempt of a row, as it ended, kept when the retry policy dialled the number again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub struct PastAttempt {
+    pub item_id: i64,
+    pub row: u32,
+    pub attempt: u32,
+    pub status: CallStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_code: Option<ReasonCode>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason_detail: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub raw_status: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ended_at: Option<i64>,
 }
 
 impl JobItem {
@@ -332,6 +378,9 @@ pub struct JobSummary {
     pub created_at: i64,
     pub state: JobState,
     pub counters: JobCounters,
+    /// Schedule, calling window and retry policy, for a job that has any of them.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub campaign: Option<CampaignStatus>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -340,6 +389,9 @@ pub struct CalloutJob {
     #[serde(flatten)]
     pub summary: JobSummary,
     pub items: Vec<JobItem>,
+    /// Earlier attempts of rows a retry policy dialled again, oldest first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attempts: Vec<PastAttempt>,
 }
 
 /// `GET /api/v1/callouts`: every job of every kind, newest first, a page at a time, filtered.

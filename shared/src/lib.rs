@@ -5,6 +5,7 @@
 
 pub mod audit;
 pub mod call_status;
+pub mod campaign;
 pub mod dialex;
 pub mod dnc;
 pub mod error;

@@ -1,6 +1,7 @@
 //! JSON endpoints under `/api/v1`, one module per area of the product.
 
 pub mod audit;
+pub mod campaigns;
 pub mod dialex;
 pub mod do_not_call;
 pub mod events;
@@ -48,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .route("/callouts/{id}/pause", post(jobs::pause))
         .route("/callouts/{id}/resume", post(jobs::resume))
         .route("/callouts/{id}/stop", post(jobs::stop))
+        .route("/campaigns/preview", post(campaigns::preview))
+        .route("/sandbox/clock", get(campaigns::clock).post(campaigns::advance_clock))
         .route("/events", get(events::stream))
         .route("/audit", get(audit::list))
         .route("/audit/export.csv", get(audit::export))

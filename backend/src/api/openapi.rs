@@ -5,7 +5,7 @@
 //! against it, and `scripts/api-fuzz.sh` fuzzes the running backend with it.
 
 use axum::Json;
-use callout_shared::{audit, dialex, dnc, error::ApiErrorBody, health, jobs, me, meeting, numbers};
+use callout_shared::{audit, campaign, dialex, dnc, error::ApiErrorBody, health, jobs, me, meeting, numbers};
 use schemars::{generate::SchemaSettings, JsonSchema, SchemaGenerator};
 use serde_json::{json, Map, Value};
 
@@ -264,6 +264,19 @@ pub fn build() -> Value {
         op("post", "/callouts/{id}/stop", "Never send the job's numbers not sent yet (they become `stopped`); a batch on its way finishes")
             .ok::<jobs::JobControlled>(&mut g, 200)
             .errors(&[403, 404, 422]),
+        op(
+            "post",
+            "/campaigns/preview",
+            "When a job's schedule and calling window would let it dial: the window in force and its next openings",
+        )
+        .body::<campaign::CampaignPreviewRequest>(&mut g)
+        .ok::<campaign::CampaignPreview>(&mut g, 200)
+        .errors(&[404, 422]),
+        op("get", "/sandbox/clock", "The backend's clock: now, and how far it was moved ahead").ok::<campaign::ClockReading>(&mut g, 200),
+        op("post", "/sandbox/clock", "Move the backend's clock forward (admins; sandbox mode or server.clock_control)")
+            .body::<campaign::AdvanceClock>(&mut g)
+            .ok::<campaign::ClockReading>(&mut g, 200)
+            .errors(&[403, 422]),
         op("get", "/events", "Server-sent events: `job` and `item` (LiveEvent JSON), `resync`, heartbeats; resumable with Last-Event-ID")
             .ok_as(200, Some("text/event-stream"), Some(event_schema))
             .header("Last-Event-ID", "the id of the last event seen: the stream replays what came after it", json!({ "type": "string" })),

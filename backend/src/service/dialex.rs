@@ -33,7 +33,9 @@ impl Calls {
         actor.require(Role::Operator)?;
         let recorded = match self
             .plan_dialex_job(actor, &request.account_id, &request.route, Dispatch::Later, || {
-                Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())?.named(request.name.as_deref())
+                Ok(Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())?
+                    .named(request.name.as_deref())?
+                    .with_campaign(self.check_plan(&request.campaign)?))
             })
             .await
         {
@@ -120,7 +122,7 @@ impl Calls {
         let callee = ccc_dial_string(&number, "callee")?;
         let planned = self
             .plan_dialex_job(actor, &request.account_id, &request.call.route(), Dispatch::AtOnce, || {
-                Ok(Rows { rows: vec![CalloutNumberInput { number: input, nick_name: None }], name: None, normalised: vec![number] })
+                Ok(Rows { normalised: vec![number], ..Rows::new(vec![CalloutNumberInput { number: input, nick_name: None }]) })
             })
             .await?;
         Ok((planned, callee))
@@ -204,7 +206,7 @@ impl Calls {
                 ItemReason::bare(ReasonCode::NoExtensions),
             );
         }
-        let job = JobSpec { account_id, target: JobTarget::DialEx(route), cap: 1, name: rows.name };
+        let job = JobSpec { account_id, target: JobTarget::DialEx(route), cap: 1, name: rows.name, campaign: rows.campaign };
         Ok(plan_job(actor, job, items, dispatch))
     }
 

@@ -198,14 +198,20 @@ impl Calls {
         }
         let changed = self.store.advance_items(moves).await?;
         let mut touched_jobs = BTreeSet::new();
+        // Jobs with a call that just ended the way a retry policy dials again.
+        let mut retry_due = BTreeSet::new();
         for (job_id, item) in changed {
             touched_jobs.insert(job_id.clone());
+            if super::campaigns::is_retryable(&item) {
+                retry_due.insert(job_id.clone());
+            }
             self.events.publish(LiveEvent::Item(ItemChanged { job_id, item }));
         }
         let changed = !touched_jobs.is_empty();
-        for job in touched_jobs {
-            self.publish_job_soon(job);
+        for job in &touched_jobs {
+            self.publish_job_soon(job.clone());
         }
+        self.retry_where_due(retry_due).await;
         Ok(changed)
     }
 }

@@ -26,6 +26,7 @@ impl Calls {
                     return Err(refused("the job is paused already"));
                 }
                 // Counted once paused: from here on nothing leaves `pending` (see `mark_sending`).
+                self.wake_job(job_id);
                 (self.store.pending_count(job_id).await?, AuditAction::JobPause)
             }
             JobControl::Resume => {
@@ -44,6 +45,7 @@ impl Calls {
                 }
                 let n = stopped.len() as u32;
                 self.publish_items(stopped);
+                self.wake_job(job_id);
                 (n, AuditAction::JobStop)
             }
         };

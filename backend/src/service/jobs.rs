@@ -24,7 +24,7 @@ use super::{audit::Audit, pacing::Lane, Actor, Calls, ServiceError};
 use crate::{
     phone,
     providers::{ProviderError, ProviderErrorBody},
-    store::jobs::{DialItem, ItemOutcome, JobFilter, JobRef, JobTarget, NewItem, NewJob},
+    store::jobs::{DialItem, ItemOutcome, JobCampaign, JobFilter, JobRef, JobTarget, NewItem, NewJob},
 };
 
 /// Rows one job may carry.
@@ -43,11 +43,13 @@ pub(super) struct Rows {
     /// The numbers of the first rows, already normalised by a caller that had to check them first
     /// (a single call): not normalised again.
     pub normalised: Vec<NormalizedNumber>,
+    /// When it starts, its window and its retry policy, checked.
+    pub campaign: JobCampaign,
 }
 
 impl Rows {
     pub fn new(rows: Vec<CalloutNumberInput>) -> Self {
-        Self { rows, name: None, normalised: Vec::new() }
+        Self { rows, name: None, normalised: Vec::new(), campaign: JobCampaign::default() }
     }
 
     /// Form rows, pasted text and CSV, in that order.
@@ -80,6 +82,12 @@ impl Rows {
         self.name = name.map(str::to_owned);
         Ok(self)
     }
+
+    /// The list with its campaign, as checked by [`Calls::check_plan`].
+    pub fn with_campaign(mut self, campaign: JobCampaign) -> Self {
+        self.campaign = campaign;
+        self
+    }
 }
 
 /// What a job is, before its rows: where its calls go, in batches of how many, under which name.
@@ -88,6 +96,7 @@ pub(super) struct JobSpec<'a> {
     pub target: JobTarget,
     pub cap: u32,
     pub name: Option<String>,
+    pub campaign: JobCampaign,
 }
 
 /// Longest job name or note.
@@ -148,15 +157,15 @@ impl PlannedJob {
                 reason_detail: i.reason.and_then(|r| r.detail),
             })
             .collect();
-        let NewJob { id, account_id, target, .. } = self.job;
-        Recorded { job: JobRef { id, account_id, target }, not_dialled, sending }
+        let NewJob { id, account_id, target, campaign, .. } = self.job;
+        Recorded { job: JobRef { id, account_id, target, campaign }, not_dialled, sending }
     }
 }
 
 /// The job of `items`; sent at once, its rows to dial are recorded as `sending` with it.
 pub(super) fn plan_job(
     actor: &Actor,
-    JobSpec { account_id, target, cap, name }: JobSpec<'_>,
+    JobSpec { account_id, target, cap, name, campaign }: JobSpec<'_>,
     mut items: Vec<NewItem>,
     dispatch: Dispatch,
 ) -> PlannedJob {
@@ -173,6 +182,7 @@ pub(super) fn plan_job(
         created_by_email: actor.email.clone(),
         batch_cap: cap,
         name,
+        campaign,
     };
     PlannedJob { job, items }
 }
@@ -191,7 +201,9 @@ impl Calls {
             let operator = self.operator_for(actor, entry, request.operator_id.as_deref())?;
             let meeting_id = self.callable_meeting(entry, &request.meeting_id, &operator).await?;
             self.record_meeting_job(actor, &request.account_id, &meeting_id, Some(&operator), Dispatch::Later, |_| {
-                Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())?.named(request.name.as_deref())
+                Ok(Rows::collect(&request.numbers, request.text.as_deref(), request.csv.as_deref())?
+                    .named(request.name.as_deref())?
+                    .with_campaign(self.check_plan(&request.campaign)?))
             })
             .await
         }
@@ -220,7 +232,8 @@ impl Calls {
             .plan_items(&rows, cap as u32, &|e164| active.get(e164).map(|job| ItemReason::new(ReasonCode::InAnotherJob, job.clone())))
             .await?;
         let target = JobTarget::Meeting { meeting_id, operator_id };
-        self.record_job(actor, JobSpec { account_id, target, cap: cap as u32, name: rows.name }, items, dispatch).await
+        let job = JobSpec { account_id, target, cap: cap as u32, name: rows.name, campaign: rows.campaign };
+        self.record_job(actor, job, items, dispatch).await
     }
 
     /// Normalises and checks every row; numbers that will be dialled get a batch of at most `cap`.
@@ -345,7 +358,20 @@ impl Calls {
     }
 
     pub async fn job(&self, id: &str) -> Result<CalloutJob, ServiceError> {
-        self.store.job(id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {id}")))
+        let mut job = self.store.job(id).await?.ok_or_else(|| ServiceError::NotFound(format!("no job {id}")))?;
+        let now = self.clock.now_ms();
+        let next_attempt = job.items.iter().filter_map(|i| i.next_attempt_at).filter(|at| *at > now).min();
+        job.summary = self.with_campaign(job.summary, next_attempt);
+        Ok(job)
+    }
+
+    /// The summary with its campaign as it stands (see [`Calls::with_campaign`]).
+    pub(super) async fn campaign_of(&self, summary: JobSummary) -> Result<JobSummary, ServiceError> {
+        let next_attempt = match &summary.campaign {
+            Some(c) if c.retry.is_some() => self.store.next_attempt_due(&summary.id).await?,
+            _ => None,
+        };
+        Ok(self.with_campaign(summary, next_attempt))
     }
 
     /// One page of every job, newest first, narrowed by the query's filters (empty ones are ignored).
@@ -368,8 +394,10 @@ impl Calls {
             state: query.state,
             kind: query.kind,
             search: given(&query.search),
+            now: 0,
         };
         let (jobs, total) = self.store.list_jobs(&filter, page, page_size).await?;
+        let jobs = jobs.into_iter().map(|job| self.with_campaign(job, None)).collect();
         Ok(JobList { jobs, total, page, page_size })
     }
 
@@ -406,21 +434,25 @@ impl Calls {
     /// Runs the job in the background, one dialler per job: a start while one runs (a resume, a
     /// retry) asks it to look again when it is done, so no batch is ever taken by two.
     pub(super) fn spawn_job(self: Arc<Self>, job: JobRef) {
-        {
+        let wake = {
             let mut runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
-            if let Some(again) = runners.get_mut(&job.id) {
-                *again = true;
+            if let Some(runner) = runners.get_mut(&job.id) {
+                runner.again = true;
+                // A dialler waiting for its start, window or spacing looks again now.
+                runner.wake.notify_one();
                 return;
             }
-            runners.insert(job.id.clone(), false);
-        }
+            let wake = Arc::new(tokio::sync::Notify::new());
+            runners.insert(job.id.clone(), super::Runner { again: false, wake: wake.clone() });
+            wake
+        };
         // In the submitting request's span: the job's provider calls log with its request id.
         tokio::spawn(tracing::Instrument::in_current_span(async move {
             loop {
-                self.dial_job(&job).await;
+                self.dial_job(&job, &wake).await;
                 let mut runners = self.runners.lock().unwrap_or_else(|e| e.into_inner());
-                if runners.get(&job.id) == Some(&true) {
-                    runners.insert(job.id.clone(), false);
+                if let Some(runner) = runners.get_mut(&job.id).filter(|r| r.again) {
+                    runner.again = false;
                 } else {
                     runners.remove(&job.id);
                     return;
@@ -429,12 +461,19 @@ impl Calls {
         }));
     }
 
+    /// Wakes the job's dialler if it waits (for its start, its window or an attempt's spacing), so it sees a change now.
+    pub(super) fn wake_job(&self, job_id: &str) {
+        if let Some(runner) = self.runners.lock().unwrap_or_else(|e| e.into_inner()).get(job_id) {
+            runner.wake.notify_one();
+        }
+    }
+
     /// While the database cannot be written (disk full, read-only) the job waits and tries again,
     /// so it goes on by itself once the operator fixed the storage.
-    async fn dial_job(self: &Arc<Self>, job: &JobRef) {
+    async fn dial_job(self: &Arc<Self>, job: &JobRef, wake: &tokio::sync::Notify) {
         let mut pause = self.settings.retry_pause;
         loop {
-            match self.run_job(job).await {
+            match self.run_job(job, wake).await {
                 Ok(()) => return,
                 Err(ServiceError::Store(err)) if err.is_unwritable() => {
                     tracing::error!(job = %job.id, %err, ?pause, "the database cannot be written; the job waits and tries again");
@@ -454,8 +493,9 @@ impl Calls {
         }
     }
 
-    /// Sends every pending batch in order, then hands the job to the follower.
-    async fn run_job(self: &Arc<Self>, job: &JobRef) -> Result<(), ServiceError> {
+    /// Sends every pending batch in order, each when its start time, calling window and attempt
+    /// spacing allow, then hands the job to the follower.
+    async fn run_job(self: &Arc<Self>, job: &JobRef, wake: &tokio::sync::Notify) -> Result<(), ServiceError> {
         let mut refused_rounds = 0;
         loop {
             // A pause holds what is not sent yet (checked before every batch); sent calls are followed.
@@ -463,7 +503,23 @@ impl Calls {
                 tracing::info!(job = %job.id, "job paused; its numbers not sent yet wait");
                 break;
             }
-            let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? else { break };
+            // Calls that ended with nobody taking them, and attempts left: queued again.
+            self.apply_retry_policy(job).await?;
+            if self.store.pending_count(&job.id).await? == 0 {
+                break;
+            }
+            // Its start time and calling window, checked before every batch: a window that closes
+            // stops new batches (calls already ringing are left alone).
+            if let Some(hold) = self.dial_gate(job) {
+                self.wait_for(job, hold, wake).await?;
+                continue;
+            }
+            let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? else {
+                // What is left are attempts waiting for their spacing.
+                let Some(until) = self.store.next_attempt_due(&job.id).await? else { break };
+                self.wait_for(job, super::campaigns::Hold { why: callout_shared::campaign::Waiting::RetrySpacing, until }, wake).await?;
+                continue;
+            };
             let Some(outcome) = self.send_batch(job, batch, &items, Lane::Dialling).await? else { continue };
             match outcome {
                 BatchOutcome::NotSent(err) => {
@@ -483,6 +539,18 @@ impl Calls {
         self.publish_job(&job.id).await?;
         if let JobTarget::Meeting { meeting_id, operator_id } = &job.target {
             self.follow(&job.account_id, meeting_id, operator_id);
+        }
+        Ok(())
+    }
+
+    /// Shows why the job waits, then waits on the clock until `hold` ends or someone wakes the dialler
+    /// (a pause, a stop, a resume, a retry).
+    async fn wait_for(&self, job: &JobRef, hold: super::campaigns::Hold, wake: &tokio::sync::Notify) -> Result<(), ServiceError> {
+        tracing::info!(job = %job.id, why = ?hold.why, until = hold.until, "the job waits");
+        self.publish_job(&job.id).await?;
+        tokio::select! {
+            _ = self.clock.sleep_until_ms(hold.until) => {}
+            _ = wake.notified() => {}
         }
         Ok(())
     }
@@ -578,6 +646,7 @@ impl Calls {
     /// Publishes the job's summary (the store keeps its state); `None` when there is no such job.
     pub(super) async fn publish_job(&self, job_id: &str) -> Result<Option<JobSummary>, ServiceError> {
         let Some(summary) = self.store.job_summary(job_id).await? else { return Ok(None) };
+        let summary = self.campaign_of(summary).await?;
         self.events.publish(LiveEvent::Job(JobChanged { job: summary.clone() }));
         Ok(Some(summary))
     }

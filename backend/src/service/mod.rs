@@ -3,6 +3,7 @@
 //! Handlers call [`Calls`]; `Calls` reaches a provider only through a [`pacing::Paced`] client.
 
 pub mod audit;
+pub mod campaigns;
 pub mod dialex;
 pub mod do_not_call;
 pub mod error;
@@ -74,12 +75,18 @@ pub struct Calls {
     followers: Mutex<HashMap<(String, String), Arc<Notify>>>,
     /// Batch caps lowered after the provider refused a batch as too large, per account, until restart.
     lowered_caps: Mutex<HashMap<String, usize>>,
-    /// Jobs whose dialler runs, each with whether it was asked to look again once done (`jobs.rs`).
-    runners: Mutex<HashMap<String, bool>>,
+    /// Jobs whose dialler runs (`jobs.rs`).
+    runners: Mutex<HashMap<String, Runner>>,
     /// Jobs whose summary is about to be published (see `follower.rs`).
     summaries_due: Mutex<HashSet<String>>,
     /// Status events waiting to be applied, by one worker started on the first (see `webhooks.rs`).
     status_events: std::sync::OnceLock<tokio::sync::mpsc::UnboundedSender<webhooks::QueuedStatus>>,
+}
+
+/// A job's running dialler: whether it was asked to look again once done, and how to wake it while it waits.
+struct Runner {
+    again: bool,
+    wake: Arc<Notify>,
 }
 
 impl Calls {
@@ -127,6 +134,10 @@ impl Calls {
         }
         self.settle_unfinished_requests().await?;
         self.spawn_webhook_pruning();
+        // Calls that ended while the backend was stopping may not have had their retry policy's step.
+        for job in self.store.jobs_due_a_retry(campaigns::RETRYABLE).await? {
+            self.apply_retry_policy(&job).await?;
+        }
         for job in self.store.unfinished_jobs().await? {
             tracing::info!(job = %job.id, "resuming job");
             self.clone().spawn_job(job);

@@ -5,8 +5,9 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use callout_shared::{
     call_status::CallStatus,
+    campaign::{CallingWindow, CampaignStatus, RetryPolicy},
     dialex::{AnswerMode, DialExRoute},
-    jobs::{CalloutJob, ItemPhase, ItemReason, JobCounters, JobItem, JobKind, JobState, JobSummary, ReasonCode},
+    jobs::{CalloutJob, ItemPhase, ItemReason, JobCounters, JobItem, JobKind, JobState, JobSummary, PastAttempt, ReasonCode},
     meeting::ConsoleCallout,
 };
 
@@ -39,7 +40,35 @@ pub struct NewJob {
     pub batch_cap: u32,
     /// The name or note given at submit.
     pub name: Option<String>,
+    pub campaign: JobCampaign,
 }
+
+/// A job's schedule, own calling window and retry policy, as stored (the service checks them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JobCampaign {
+    pub start_at: Option<i64>,
+    /// `None`: the account's default window applies.
+    pub window: Option<CallingWindow>,
+    /// 1: each number once.
+    pub max_attempts: u32,
+    pub spacing_minutes: u32,
+}
+
+impl Default for JobCampaign {
+    /// At once, in the account's window, each number once.
+    fn default() -> Self {
+        Self { start_at: None, window: None, max_attempts: 1, spacing_minutes: 0 }
+    }
+}
+
+impl JobCampaign {
+    pub fn retry(&self) -> Option<RetryPolicy> {
+        (self.max_attempts > 1).then_some(RetryPolicy { max_attempts: self.max_attempts, spacing_minutes: self.spacing_minutes })
+    }
+}
+
+/// Outcomes a retry policy dials again: a status, and the reason code it must have (any when `None`).
+pub type Retryable = [(CallStatus, Option<ReasonCode>)];
 
 /// Which jobs a list shows; every field narrows it (`None` does not).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -54,6 +83,8 @@ pub struct JobFilter {
     pub kind: Option<JobKind>,
     /// Words of the name (any case), or the start of the id.
     pub search: Option<String>,
+    /// The time "scheduled" is judged at (set by the store).
+    pub now: i64,
 }
 
 impl JobFilter {
@@ -88,7 +119,8 @@ impl JobFilter {
             let (dialling, following) = (state_clause(JobState::Dialling), state_clause(JobState::Following));
             and(q);
             q.push(match state {
-                JobState::Dialling => format!("paused = 0 AND {dialling}"),
+                JobState::Scheduled => format!("paused = 0 AND start_at > {now} AND {dialling}", now = self.now),
+                JobState::Dialling => format!("paused = 0 AND (start_at IS NULL OR start_at <= {now}) AND {dialling}", now = self.now),
                 JobState::Paused => format!("paused = 1 AND {dialling}"),
                 JobState::Following => format!("NOT {dialling} AND {following}"),
                 JobState::Finished => format!("NOT {dialling} AND NOT {following}"),
@@ -113,7 +145,7 @@ impl JobFilter {
 fn state_clause(state: JobState) -> String {
     let quoted = |words: Vec<&str>| words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", ");
     let condition = match state {
-        JobState::Dialling | JobState::Paused => {
+        JobState::Scheduled | JobState::Dialling | JobState::Paused => {
             format!("phase IN ({})", quoted(vec![ItemPhase::Pending.as_str(), ItemPhase::Sending.as_str()]))
         }
         JobState::Following | JobState::Finished => {
@@ -177,6 +209,7 @@ pub struct JobRef {
     pub id: String,
     pub account_id: String,
     pub target: JobTarget,
+    pub campaign: JobCampaign,
 }
 
 /// A row of `jobs`, typed.
@@ -203,6 +236,10 @@ struct JobRow {
     batch_cap_refused: Option<i64>,
     created_at: i64,
     paused: bool,
+    start_at: Option<i64>,
+    calling_window: Option<String>,
+    max_attempts: i64,
+    retry_spacing_minutes: i64,
 }
 
 impl JobRow {
@@ -229,10 +266,40 @@ impl JobRow {
     }
 
     fn job_ref(&self) -> Result<JobRef, StoreError> {
-        Ok(JobRef { id: self.id.clone(), account_id: self.account_id.clone(), target: self.target()? })
+        Ok(JobRef { id: self.id.clone(), account_id: self.account_id.clone(), target: self.target()?, campaign: self.campaign()? })
     }
 
-    fn summary(&self, counters: JobCounters, state: JobState) -> Result<JobSummary, StoreError> {
+    fn campaign(&self) -> Result<JobCampaign, StoreError> {
+        let window = match &self.calling_window {
+            Some(json) => Some(serde_json::from_str(json).map_err(|e| StoreError::Database(sqlx::Error::Decode(e.into())))?),
+            None => None,
+        };
+        Ok(JobCampaign {
+            start_at: self.start_at,
+            window,
+            max_attempts: self.max_attempts.max(1) as u32,
+            spacing_minutes: self.retry_spacing_minutes.max(0) as u32,
+        })
+    }
+
+    /// The job's summary as of `now` (a job whose start time has not come is `scheduled`).
+    fn summary(&self, counters: JobCounters, state: JobState, now: i64) -> Result<JobSummary, StoreError> {
+        let campaign = self.campaign()?;
+        let state = match state {
+            // A paused job's batches wait; once none is left to send it follows like any other.
+            JobState::Dialling if self.paused => JobState::Paused,
+            JobState::Dialling if campaign.start_at.is_some_and(|at| at > now) => JobState::Scheduled,
+            state => state,
+        };
+        let has_campaign = campaign != JobCampaign::default();
+        let campaign = has_campaign.then(|| CampaignStatus {
+            start_at: campaign.start_at,
+            retry: campaign.retry(),
+            window: campaign.window.clone(),
+            window_is_default: false,
+            waiting: None,
+            next_dial_at: None,
+        });
         let (meeting_id, operator_id, dialex) = match self.target()? {
             JobTarget::Meeting { meeting_id, operator_id } => (Some(meeting_id), Some(operator_id), None),
             JobTarget::DialEx(route) => (None, None, Some(route)),
@@ -249,9 +316,9 @@ impl JobRow {
             batch_cap_refused: self.batch_cap_refused.map(|b| b as u32),
             created_by: self.created_by_email.clone().unwrap_or_else(|| self.created_by.clone()),
             created_at: self.created_at,
-            // A paused job's batches wait; once none is left to send it follows like any other.
-            state: if self.paused && state == JobState::Dialling { JobState::Paused } else { state },
+            state,
             counters,
+            campaign,
         })
     }
 }
@@ -284,6 +351,8 @@ struct ItemRow {
     answered_at: Option<i64>,
     ended_at: Option<i64>,
     ms_open_ids: Option<String>,
+    attempt: i64,
+    not_before: Option<i64>,
 }
 
 impl ItemRow {
@@ -313,6 +382,8 @@ impl ItemRow {
             ended_at: self.ended_at,
             ms_open_ids: self.ms_open_ids.map(|ids| ids.split_whitespace().map(str::to_owned).collect()).unwrap_or_default(),
             updated_at: self.updated_at,
+            attempt: self.attempt.max(1) as u32,
+            next_attempt_at: self.not_before.filter(|_| self.phase == ItemPhase::Pending),
         }
     }
 
@@ -329,6 +400,39 @@ impl ItemRow {
             status: self.status,
             ms_open_id: self.ms_open_id,
         })
+    }
+}
+
+/// A row of `job_item_attempts` with its item's row, typed.
+#[derive(sqlx::FromRow)]
+struct AttemptRow {
+    item_id: i64,
+    row_index: i64,
+    attempt: i64,
+    #[sqlx(try_from = "String")]
+    status: CallStatus,
+    raw_status: Option<String>,
+    reason: Option<String>,
+    reason_code: Option<String>,
+    reason_detail: Option<String>,
+    sent_at: Option<i64>,
+    ended_at: Option<i64>,
+}
+
+impl AttemptRow {
+    fn into_attempt(self) -> PastAttempt {
+        PastAttempt {
+            item_id: self.item_id,
+            row: self.row_index as u32,
+            attempt: self.attempt as u32,
+            status: self.status,
+            reason: self.reason,
+            reason_code: self.reason_code.and_then(|c| c.parse().ok()),
+            reason_detail: self.reason_detail,
+            raw_status: self.raw_status,
+            sent_at: self.sent_at,
+            ended_at: self.ended_at,
+        }
     }
 }
 
@@ -432,8 +536,18 @@ impl Store {
             .into_iter()
             .map(ItemRow::into_item)
             .collect();
+        let attempts: Vec<PastAttempt> = sqlx::query_as::<_, AttemptRow>(
+            "SELECT a.*, i.row_index FROM job_item_attempts a JOIN job_items i ON i.id = a.item_id WHERE i.job_id = ? \
+             ORDER BY i.row_index, a.attempt",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?
+        .into_iter()
+        .map(AttemptRow::into_attempt)
+        .collect();
         let (counters, state) = summarize(items.iter().map(|i| (i.batch, i.phase, i.status, 1)));
-        Ok(Some(CalloutJob { summary: row.summary(counters, state)?, items }))
+        Ok(Some(CalloutJob { summary: row.summary(counters, state, self.now_ms())?, items, attempts }))
     }
 
     /// The job's counters without reading its rows, called after every batch and status change;
@@ -446,7 +560,7 @@ impl Store {
         if state != row.state {
             self.set_job_state(id, state).await?;
         }
-        Ok(Some(row.summary(counters, state)?))
+        Ok(Some(row.summary(counters, state, self.now_ms())?))
     }
 
     /// Newest first, in two queries whatever the limit: the jobs, then their items' counts.
@@ -456,6 +570,7 @@ impl Store {
         // One read transaction: the filter (a job's state from its item counts) and the summaries
         // shown see the same moment, so a job listed as "finished" is not shown "following".
         let mut tx = self.pool.begin().await?;
+        let filter = &JobFilter { now: self.now_ms(), ..filter.clone() };
         let mut count = sqlx::QueryBuilder::new("SELECT COUNT(*) FROM jobs");
         filter.push_where(&mut count);
         let total: i64 = count.build_query_scalar().fetch_one(&mut *tx).await?;
@@ -483,7 +598,7 @@ impl Store {
             .iter()
             .map(|row| {
                 let (counters, state) = summarize_groups(by_job.get(row.id.as_str()).into_iter().flatten().copied());
-                row.summary(counters, state)
+                row.summary(counters, state, filter.now)
             })
             .collect::<Result<_, _>>()?;
         Ok((jobs, total as u32))
@@ -551,7 +666,13 @@ impl Store {
         .bind(id)
         .fetch_all(&mut *tx)
         .await?;
-        sqlx::query("UPDATE jobs SET paused = 0, updated_at = ? WHERE id = ?").bind(self.now_ms()).bind(id).execute(&mut *tx).await?;
+        // Stopped for good: its retry policy dials nothing again either.
+        sqlx::query("UPDATE jobs SET paused = 0, stopped_at = ?, updated_at = ? WHERE id = ?")
+            .bind(self.now_ms())
+            .bind(self.now_ms())
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
         tx.commit().await?;
         let mut stopped: Vec<(String, JobItem)> = rows.into_iter().map(ItemRow::with_job).collect();
         stopped.sort_by_key(|(_, item)| item.row);
@@ -590,19 +711,26 @@ impl Store {
         Ok(active)
     }
 
-    /// The lowest batch of the job still waiting to be sent.
+    /// The lowest batch of the job waiting to be sent whose rows may go now (a later attempt waits
+    /// for its spacing).
     pub async fn next_pending_batch(&self, job_id: &str) -> Result<Option<(u32, Vec<DialItem>)>, StoreError> {
         let _timer = crate::metrics::StoreTimer::start("next_pending_batch");
-        let batch: Option<i64> = sqlx::query_scalar("SELECT MIN(batch_no) FROM job_items WHERE job_id = ? AND phase = 'pending'")
-            .bind(job_id)
-            .fetch_one(&self.pool)
-            .await?;
+        let now = self.now_ms();
+        let batch: Option<i64> = sqlx::query_scalar(
+            "SELECT MIN(batch_no) FROM job_items WHERE job_id = ? AND phase = 'pending' AND (not_before IS NULL OR not_before <= ?)",
+        )
+        .bind(job_id)
+        .bind(now)
+        .fetch_one(&self.pool)
+        .await?;
         let Some(batch) = batch else { return Ok(None) };
         let items = sqlx::query_as::<_, ItemRow>(
-            "SELECT * FROM job_items WHERE job_id = ? AND batch_no = ? AND phase = 'pending' ORDER BY row_index",
+            "SELECT * FROM job_items WHERE job_id = ? AND batch_no = ? AND phase = 'pending' \
+             AND (not_before IS NULL OR not_before <= ?) ORDER BY row_index",
         )
         .bind(job_id)
         .bind(batch)
+        .bind(now)
         .fetch_all(&self.pool)
         .await?
         .into_iter()
@@ -919,6 +1047,108 @@ impl Store {
         tx.commit().await?;
         Ok(ids.len() as u32)
     }
+
+    /// When the job's next waiting attempt may be sent, if one waits for its spacing.
+    pub async fn next_attempt_due(&self, job_id: &str) -> Result<Option<i64>, StoreError> {
+        Ok(sqlx::query_scalar("SELECT MIN(not_before) FROM job_items WHERE job_id = ? AND phase = 'pending' AND not_before > ?")
+            .bind(job_id)
+            .bind(self.now_ms())
+            .fetch_one(&self.pool)
+            .await?)
+    }
+
+    /// The retry policy's step: every call of the job that ended in one of the `retryable` outcomes
+    /// with attempts left is kept as an earlier attempt and queued again as the next one, in new
+    /// batches of at most the job's cap, not before `spacing_ms` after it ended. Nothing for a stopped
+    /// job. One transaction; returns the queued items as stored.
+    pub async fn requeue_for_retry(
+        &self,
+        job_id: &str,
+        retryable: &Retryable,
+        spacing_ms: i64,
+    ) -> Result<Vec<(String, JobItem)>, StoreError> {
+        let mut tx = self.write().await?;
+        let mut select = sqlx::QueryBuilder::new(
+            "SELECT i.id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE j.stopped_at IS NULL AND i.phase = 'sent' \
+             AND i.attempt < j.max_attempts AND i.job_id = ",
+        );
+        select.push_bind(job_id);
+        push_retryable(&mut select, retryable);
+        select.push(" ORDER BY i.row_index");
+        let ids: Vec<i64> = select.build_query_scalar().fetch_all(&mut *tx).await?;
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (max_batch, cap): (Option<i64>, i64) =
+            sqlx::query_as("SELECT (SELECT MAX(batch_no) FROM job_items WHERE job_id = ?), (SELECT batch_cap FROM jobs WHERE id = ?)")
+                .bind(job_id)
+                .bind(job_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let first = max_batch.unwrap_or(0) + 1;
+        let now = self.now_ms();
+        let mut queued = Vec::with_capacity(ids.len());
+        for (i, id) in ids.iter().enumerate() {
+            sqlx::query(
+                "INSERT INTO job_item_attempts (item_id, attempt, status, raw_status, reason, reason_code, reason_detail, task_id, \
+                 sent_at, answered_at, ended_at, recorded_at) SELECT id, attempt, status, raw_status, reason, reason_code, \
+                 reason_detail, task_id, sent_at, answered_at, ended_at, ? FROM job_items WHERE id = ?",
+            )
+            .bind(now)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            let row: ItemRow = sqlx::query_as(
+                "UPDATE job_items SET phase = 'pending', status = 'queued', attempt = attempt + 1, batch_no = ?, \
+                 not_before = MAX(COALESCE(ended_at, updated_at), ?) + ?, raw_status = NULL, reason = NULL, reason_code = NULL, \
+                 reason_detail = NULL, task_id = NULL, ms_open_id = NULL, sent_at = NULL, answered_at = NULL, ended_at = NULL, \
+                 updated_at = ? WHERE id = ? RETURNING *",
+            )
+            .bind(first + (i as i64) / cap.max(1))
+            .bind(now - spacing_ms)
+            .bind(spacing_ms)
+            .bind(now)
+            .bind(id)
+            .fetch_one(&mut *tx)
+            .await?;
+            queued.push(row.with_job());
+        }
+        sqlx::query("UPDATE jobs SET state = 'dialling', updated_at = ? WHERE id = ?").bind(now).bind(job_id).execute(&mut *tx).await?;
+        tx.commit().await?;
+        Ok(queued)
+    }
+
+    /// Jobs with a call that ended in a `retryable` outcome and has attempts left (after a restart,
+    /// the retry policy's step may not have run for them).
+    pub async fn jobs_due_a_retry(&self, retryable: &Retryable) -> Result<Vec<JobRef>, StoreError> {
+        let mut select = sqlx::QueryBuilder::new(
+            "SELECT * FROM jobs WHERE max_attempts > 1 AND stopped_at IS NULL AND EXISTS (SELECT 1 FROM job_items i \
+             WHERE i.job_id = jobs.id AND i.phase = 'sent' AND i.attempt < jobs.max_attempts",
+        );
+        push_retryable(&mut select, retryable);
+        select.push(")");
+        let rows: Vec<JobRow> = select.build_query_as().fetch_all(&self.pool).await?;
+        rows.iter().map(JobRow::job_ref).collect()
+    }
+}
+
+/// ` AND (status, reason) is one of `retryable`` for items aliased `i`.
+fn push_retryable(q: &mut sqlx::QueryBuilder<sqlx::Sqlite>, retryable: &Retryable) {
+    q.push(" AND (");
+    for (n, (status, code)) in retryable.iter().enumerate() {
+        if n > 0 {
+            q.push(" OR ");
+        }
+        q.push("(i.status = ").push_bind(status.as_str());
+        if let Some(code) = code {
+            q.push(" AND i.reason_code = ").push_bind(code.as_str());
+        }
+        q.push(")");
+    }
+    if retryable.is_empty() {
+        q.push("0");
+    }
+    q.push(")");
 }
 
 /// Records the job and its rows inside the caller's write transaction; returns the rows recorded as `sending`.
@@ -934,8 +1164,8 @@ pub(super) async fn insert_job(
     };
     sqlx::query(
         "INSERT INTO jobs (id, kind, account_id, meeting_id, operator_id, instance_id, caller, answer_mode, rout_point, provider, \
-         created_by, created_by_email, name, state, batch_cap, created_at, updated_at) \
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dialling', ?, ?, ?)",
+         created_by, created_by_email, name, state, batch_cap, created_at, updated_at, start_at, calling_window, max_attempts, \
+         retry_spacing_minutes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'dialling', ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(&job.id)
     .bind(job.target.kind().as_str())
@@ -953,6 +1183,10 @@ pub(super) async fn insert_job(
     .bind(i64::from(job.batch_cap))
     .bind(now)
     .bind(now)
+    .bind(job.campaign.start_at)
+    .bind(job.campaign.window.as_ref().map(|w| serde_json::to_string(w).expect("a window serialises")))
+    .bind(i64::from(job.campaign.max_attempts.max(1)))
+    .bind(i64::from(job.campaign.spacing_minutes))
     .execute(&mut *conn)
     .await?;
     let mut sending = Vec::new();
@@ -1041,7 +1275,7 @@ pub(super) async fn job_summary(conn: &mut SqliteConnection, id: &str, now: i64)
             .execute(&mut *conn)
             .await?;
     }
-    Ok(Some(row.summary(counters, state)?))
+    Ok(Some(row.summary(counters, state, now)?))
 }
 
 #[cfg(test)]

@@ -16,6 +16,7 @@ mod aliyun_ccc_sdk_interop;
 mod auth_jwt;
 mod auth_trusted_headers;
 mod callout_jobs;
+mod campaigns;
 mod configuration;
 mod crash_recovery;
 mod dialex_api;

@@ -336,6 +336,12 @@ async fn every_operation_answers_what_the_document_says() {
         c.call("post", &format!("/api/v1/callouts/{{id}}/{then}"), &format!("/api/v1/callouts/{id}/{then}"), None, 200).await;
     }
 
+    // A campaign's preview, and the sandbox clock read and moved.
+    let preview = json!({ "account_id": "sandbox-tencent", "retry": { "max_attempts": 2, "spacing_minutes": 5 } });
+    c.call("post", "/api/v1/campaigns/preview", "/api/v1/campaigns/preview", Some(preview), 200).await;
+    c.call("get", "/api/v1/sandbox/clock", "/api/v1/sandbox/clock", None, 200).await;
+    c.call("post", "/api/v1/sandbox/clock", "/api/v1/sandbox/clock", Some(json!({ "seconds": 1 })), 200).await;
+
     // Alibaba CCC DialEx: one call, and a job of them.
     let route = json!({ "instance_id": CCC_INSTANCE, "caller": CCC_CALLER, "answer_mode": "ivr", "rout_point": CCC_IVR });
     let mut one = route.clone();

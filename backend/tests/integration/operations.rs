@@ -53,7 +53,8 @@ async fn metrics_count_each_number_a_callout_job_dialled() {
     let after = scrape(&app).await;
 
     let dialled = sample(&after, "callout_dials_total", &DIALLED_OK) - sample(&before, "callout_dials_total", &DIALLED_OK);
-    assert_eq!(dialled, numbers.len() as f64, "{after}");
+    // The counters are the process's: other tests of this binary may dial meanwhile.
+    assert!(dialled >= numbers.len() as f64, "{after}");
     assert_eq!(app.dial_counts().await.values().sum::<u64>(), numbers.len() as u64, "the emulator agrees");
 
     let request = [("provider", "tencent_meeting"), ("operation", "callout")];

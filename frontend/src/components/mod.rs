@@ -2,6 +2,7 @@
 //! the confirmation step of list dialling, the pager.
 
 pub mod alert;
+pub mod campaign_fields;
 pub mod confirm;
 pub mod copy;
 pub mod date_input;

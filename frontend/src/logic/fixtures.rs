@@ -22,6 +22,7 @@ pub fn summary(id: &str, created_at: i64, finished: u32) -> JobSummary {
         created_at,
         state: JobState::Following,
         counters: JobCounters { finished, ..Default::default() },
+        campaign: None,
     }
 }
 
@@ -47,5 +48,7 @@ pub fn call(id: i64, status: CallStatus) -> JobItem {
         sent_at: None,
         answered_at: None,
         ended_at: None,
+        attempt: 1,
+        next_attempt_at: None,
     }
 }

@@ -70,7 +70,7 @@ mod tests {
     }
 
     fn snapshot(id: &str, items: Vec<JobItem>) -> (String, Result<CalloutJob, ApiError>) {
-        (id.into(), Ok(CalloutJob { summary: summary(id, 0), items }))
+        (id.into(), Ok(CalloutJob { summary: summary(id, 0), items, attempts: Vec::new() }))
     }
 
     fn statuses(shown: &Shown) -> Vec<CallStatus> {

@@ -1,5 +1,6 @@
 //! Rules of the UI that need no browser: parsing, counting, error wording. Unit-tested natively.
 
+pub mod campaign;
 pub mod dates;
 pub mod do_not_call;
 pub mod errors;

@@ -167,6 +167,7 @@ fn action_key(action: AuditAction) -> K {
         AuditAction::JobPause => K::ActionJobPause,
         AuditAction::JobResume => K::ActionJobResume,
         AuditAction::JobStop => K::ActionJobStop,
+        AuditAction::JobRetryPolicy => K::ActionJobRetryPolicy,
         AuditAction::RoomCall => K::ActionRoomCall,
         AuditAction::RoomCallCancel => K::ActionRoomCallCancel,
         AuditAction::Dialex => K::ActionDialex,

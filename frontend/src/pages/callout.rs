@@ -13,6 +13,7 @@ use crate::{
     api::{self, ApiError},
     components::{
         alert::Progress,
+        campaign_fields::CampaignFields,
         confirm::{numbers_ready, ConfirmCard, JobRequest},
         field::{described_by, job_name, Field, FieldErrors, FieldProblem, JobNameField, MeetingFields, Submission, ViewerNote},
         number_entry::NumberEntry,
@@ -22,7 +23,7 @@ use crate::{
     state::{alert::use_alerts, drafts::CalloutDraft, locale::use_locale, session::Me, tasks::Tasks},
 };
 
-const FIELDS: [&str; 5] = ["account_id", "meeting_id", "operator_id", "numbers", "name"];
+const FIELDS: [&str; 7] = ["account_id", "meeting_id", "operator_id", "numbers", "name", "campaign.window", "campaign.retry"];
 
 #[component]
 pub fn CalloutPage() -> impl IntoView {
@@ -30,7 +31,7 @@ pub fn CalloutPage() -> impl IntoView {
     let alerts = use_alerts();
     let me = expect_context::<Me>();
     let errors = FieldErrors::new();
-    let CalloutDraft { account, meeting_id, operator, name, numbers } = expect_context::<CalloutDraft>();
+    let CalloutDraft { account, meeting_id, operator, name, numbers, campaign } = expect_context::<CalloutDraft>();
     let confirming = RwSignal::new(false);
     let meeting = RwSignal::new(None::<MeetingCheck>);
     let checking = RwSignal::new(false);
@@ -81,6 +82,7 @@ pub fn CalloutPage() -> impl IntoView {
             text: None,
             csv: None,
             name: job_name(name),
+            campaign: campaign.plan(),
         };
         let key = api::new_idempotency_key();
         Box::pin(async move { api::start_callout(&request, &key).await }) as JobRequest
@@ -106,6 +108,7 @@ pub fn CalloutPage() -> impl IntoView {
                 <NumberEntry state=numbers />
                 <p class="field-error" data-testid="numbers-error">{errors.text("numbers")}</p>
                 <div class="card"><JobNameField value=name errors /></div>
+                <CampaignFields draft=campaign account errors />
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || busy.get() || checking.get() || !me.may_dial() data-testid="callout-review">
                         {locale.text(K::Review)}

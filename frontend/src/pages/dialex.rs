@@ -13,6 +13,7 @@ use crate::{
     api,
     components::{
         alert::Progress,
+        campaign_fields::{CampaignDraft, CampaignFields},
         confirm::{review, ConfirmCard, JobRequest},
         field::{described_by, job_name, AccountSelect, Field, FieldErrors, JobNameField, Submission, ViewerNote},
         number_entry::NumberEntry,
@@ -28,7 +29,8 @@ use crate::{
 };
 
 /// Fields the backend may blame, by its names.
-const FIELDS: [&str; 7] = ["account_id", "instance_id", "caller", "callee", "rout_point", "numbers", "name"];
+const FIELDS: [&str; 9] =
+    ["account_id", "instance_id", "caller", "callee", "rout_point", "numbers", "name", "campaign.window", "campaign.retry"];
 
 /// Label, help and example of the route point in each answer mode.
 fn rout_point_words(mode: AnswerMode) -> (K, K, &'static str) {
@@ -56,6 +58,7 @@ pub fn DialExPage() -> impl IntoView {
     let errors = FieldErrors::new();
 
     let account = RwSignal::new(String::new());
+    let campaign = CampaignDraft::new();
     let instance = RwSignal::new(String::new());
     let caller = RwSignal::new(String::new());
     let callee = RwSignal::new(String::new());
@@ -128,6 +131,7 @@ pub fn DialExPage() -> impl IntoView {
             text: None,
             csv: None,
             name: job_name(name),
+            campaign: campaign.plan(),
         };
         let key = api::new_idempotency_key();
         Box::pin(async move { api::start_dialex_job(&request, &key).await }) as JobRequest
@@ -203,6 +207,7 @@ pub fn DialExPage() -> impl IntoView {
                     <NumberEntry state=numbers />
                     <p class="field-error" data-testid="numbers-error">{errors.text("numbers")}</p>
                     <JobNameField value=name errors />
+                    <CampaignFields draft=campaign account errors />
                 </div>
                 <div class="form-actions">
                     <button type="submit" class="primary" disabled=move || busy.get() || !me.may_dial() data-testid="dialex-submit">

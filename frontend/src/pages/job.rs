@@ -19,6 +19,7 @@ use crate::{
     i18n::{fill, item_reason, K},
     live::listen,
     logic::{
+        campaign::{attempt_line, waiting_key, window_line},
         dates::format_local,
         job_table::{dialled, dialled_count, waiting_count, JobTable, SortKey, StatusFilter, TableQuery},
         job_view::{settle, Shown},
@@ -60,6 +61,7 @@ pub fn job_kind_key(kind: JobKind) -> K {
 
 pub fn job_state_key(state: JobState) -> K {
     match state {
+        JobState::Scheduled => K::JobScheduled,
         JobState::Dialling => K::JobDialling,
         JobState::Paused => K::JobPaused,
         JobState::Following => K::JobFollowing,
@@ -189,7 +191,7 @@ pub fn JobPage() -> impl IntoView {
                     <JobCounters summary dialex />
                     <JobActions id summary table reload dialex />
                     <JobReport summary table />
-                    <JobRows table dialex />
+                    <JobRows table dialex summary />
                 }.into_any(),
             }}
         </section>
@@ -235,6 +237,7 @@ fn JobCounters(summary: Memo<Option<JobSummary>>, dialex: Memo<bool>) -> impl In
                 </dd>
                 <dt>{locale.text(K::NotDialledCount)}</dt>
                 <dd data-testid="not-dialled">{move || { let c = counters(); c.invalid + c.duplicates + c.blocked + c.stopped }}</dd>
+                <CampaignFacts summary />
             </dl>
             {bar(if dialex.get_untracked() { K::CallsSent } else { K::BatchesSent }, "count-batches", Signal::derive(move || counters().batches_sent), Signal::derive(move || counters().batches_total))}
             {bar(K::Accepted, "count-accepted", Signal::derive(move || counters().accepted), of_dialled)}
@@ -243,6 +246,28 @@ fn JobCounters(summary: Memo<Option<JobSummary>>, dialex: Memo<bool>) -> impl In
             // Calls the provider took: a refused or unknown row never finishes, so it is not in this bar's base.
             {bar(K::Finished, "count-finished", Signal::derive(move || counters().finished), Signal::derive(move || counters().accepted))}
         </div>
+    }
+}
+
+/// The job's schedule, calling window and retry policy, and why it waits and until when.
+#[component]
+fn CampaignFacts(summary: Memo<Option<JobSummary>>) -> impl IntoView {
+    let locale = use_locale();
+    let campaign = move || summary.with(|s| s.as_ref().and_then(|s| s.campaign.clone()));
+    move || {
+        campaign().map(|c| {
+            let window = window_line(&c, locale.lang()).map(|w| if c.window_is_default { format!("{w} {}", locale.t(K::DefaultWindowMark)) } else { w });
+            let retry = c.retry.map(|r| {
+                fill(locale.t(K::RetryPolicyLine), &[("max", &r.max_attempts.to_string()), ("minutes", &r.spacing_minutes.to_string())])
+            });
+            let waiting = c.waiting.map(|w| format!("{} {}", locale.t(waiting_key(w)), c.next_dial_at.map(format_local).unwrap_or_default()));
+            view! {
+                {c.start_at.map(|at| view! { <dt>{locale.text(K::CampaignStarts)}</dt><dd data-testid="job-start-at">{format_local(at)}</dd> })}
+                {window.map(|w| view! { <dt>{locale.text(K::CampaignWindow)}</dt><dd data-testid="job-window">{w}</dd> })}
+                {retry.map(|r| view! { <dt>{locale.text(K::CampaignRetryPolicy)}</dt><dd data-testid="job-retry-policy">{r}</dd> })}
+                {waiting.map(|w| view! { <dt></dt><dd class="alert alert-info" role="status" data-testid="job-waiting" data-waiting=c.waiting.map(|w| format!("{w:?}"))>{w}</dd> })}
+            }
+        })
     }
 }
 
@@ -344,9 +369,10 @@ fn control_button(
 ) -> impl IntoView {
     let locale = use_locale();
     let (key, shown, class): (K, fn(JobState) -> bool, &str) = match action {
-        JobControl::Pause => (K::PauseJob, |s| s == JobState::Dialling, ""),
+        JobControl::Pause => (K::PauseJob, |s| matches!(s, JobState::Dialling | JobState::Scheduled), ""),
         JobControl::Resume => (K::ResumeJob, |s| s == JobState::Paused, "primary"),
-        JobControl::Stop => (K::StopJob, |s| matches!(s, JobState::Dialling | JobState::Paused), ""),
+        // Stopping a scheduled job cancels it.
+        JobControl::Stop => (K::StopJob, |s| matches!(s, JobState::Dialling | JobState::Paused | JobState::Scheduled), ""),
     };
     view! {
         <button type="button" class=class on:click=move |_| act(action) hidden=move || !state().is_some_and(shown)
@@ -357,8 +383,12 @@ fn control_button(
 }
 
 #[component]
-fn JobRows(table: Rows, dialex: Memo<bool>) -> impl IntoView {
+fn JobRows(table: Rows, dialex: Memo<bool>, summary: Memo<Option<JobSummary>>) -> impl IntoView {
     let locale = use_locale();
+    let attempt = move |item: &JobItem| {
+        let item = item.clone();
+        move || summary.with(|s| attempt_line(&item, s.as_ref().and_then(|s| s.campaign.as_ref()), locale.lang(), format_local))
+    };
     let query = RwSignal::new(TableQuery::default());
     let page = Memo::new(move |_| query.with(|q| table.with(|t| t.page(q))));
     let set = move |f: fn(&mut TableQuery, String)| move |ev: leptos::ev::Event| query.update(|q| f(q, event_target_value(&ev)));
@@ -427,7 +457,10 @@ fn JobRows(table: Rows, dialex: Memo<bool>) -> impl IntoView {
                                 <td class="number">{number_cell(&item)}</td>
                                 <td>{item.nick_name.clone()}</td>
                                 <td class="col-minor">{item.batch}</td>
-                                <td title=item.raw_status.clone().unwrap_or_default()>{status_badge(&item, locale)}</td>
+                                <td title=item.raw_status.clone().unwrap_or_default()>
+                                    {status_badge(&item, locale)}
+                                    <br /><span class="muted small" data-testid="row-attempt">{attempt(&item)}</span>
+                                </td>
                                 <td class="col-wide">{item.raw_status.clone()}</td>
                                 <td class="col-minor nowrap" data-testid="row-answered-after">{item.time_to_answer().map(duration)}</td>
                                 <td class="col-minor nowrap" data-testid="row-call-length">{item.call_length().map(duration)}</td>

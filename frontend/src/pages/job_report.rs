@@ -150,6 +150,7 @@ fn RetryNotAnswered(summary: Memo<Option<JobSummary>>, table: Rows) -> impl Into
             csv: None,
             name: Some(fill(locale.t(K::RetryNotAnsweredName), &[("job", &job_title(&job, locale))]))
                 .map(|n| n.chars().take(200).collect()),
+            campaign: Default::default(),
         };
         let key = api::new_idempotency_key();
         start.send(async move { api::start_callout(&request, &key).await }, move |created| {

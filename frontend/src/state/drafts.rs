@@ -3,7 +3,7 @@
 
 use leptos::prelude::*;
 
-use crate::state::number_entry::NumberEntryState;
+use crate::{components::campaign_fields::CampaignDraft, state::number_entry::NumberEntryState};
 
 #[derive(Clone, Copy)]
 pub struct CalloutDraft {
@@ -12,6 +12,7 @@ pub struct CalloutDraft {
     pub operator: RwSignal<String>,
     pub name: RwSignal<String>,
     pub numbers: NumberEntryState,
+    pub campaign: CampaignDraft,
 }
 
 /// Called once in `App`: the draft lives as long as the app.
@@ -22,5 +23,6 @@ pub fn provide_drafts() {
         operator: RwSignal::new(String::new()),
         name: RwSignal::new(String::new()),
         numbers: NumberEntryState::new(),
+        campaign: CampaignDraft::new(),
     });
 }
