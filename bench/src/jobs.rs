@@ -173,7 +173,9 @@ pub async fn measure_job(h: &Harness, numbers: usize, name: &str) -> Outcome<Job
 
 /// Bytes of the database's pages in use once its webhook keys are pruned (the backend is stopped).
 async fn retained_bytes(data_dir: &std::path::Path) -> Outcome<u64> {
-    let store = callout_console::store::Store::open(data_dir, callout_console::clock::Clock::system()).await.map_err(|e| format!("the job's database: {e}"))?;
+    let store = callout_console::store::Store::open(data_dir, callout_console::clock::Clock::system())
+        .await
+        .map_err(|e| format!("the job's database: {e}"))?;
     // Everything received before now: the state after the de-duplication window has passed.
     store.prune_webhook_events(0).await.map_err(|e| format!("pruning the job's webhook keys: {e}"))?;
     let used: i64 = sqlx::query_scalar(

@@ -505,21 +505,18 @@ impl Calls {
             }
             // Calls that ended with nobody taking them, and attempts left: queued again.
             self.apply_retry_policy(job).await?;
-            if self.store.pending_count(&job.id).await? == 0 {
-                break;
-            }
+            let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? else {
+                // Nothing to send now: attempts waiting for their spacing, or nothing left at all.
+                let Some(until) = self.store.next_attempt_due(&job.id).await? else { break };
+                self.wait_for(job, super::campaigns::Hold { why: callout_shared::campaign::Waiting::RetrySpacing, until }, wake).await?;
+                continue;
+            };
             // Its start time and calling window, checked before every batch: a window that closes
             // stops new batches (calls already ringing are left alone).
             if let Some(hold) = self.dial_gate(job) {
                 self.wait_for(job, hold, wake).await?;
                 continue;
             }
-            let Some((batch, items)) = self.store.next_pending_batch(&job.id).await? else {
-                // What is left are attempts waiting for their spacing.
-                let Some(until) = self.store.next_attempt_due(&job.id).await? else { break };
-                self.wait_for(job, super::campaigns::Hold { why: callout_shared::campaign::Waiting::RetrySpacing, until }, wake).await?;
-                continue;
-            };
             let Some(outcome) = self.send_batch(job, batch, &items, Lane::Dialling).await? else { continue };
             match outcome {
                 BatchOutcome::NotSent(err) => {

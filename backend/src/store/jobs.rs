@@ -1067,15 +1067,12 @@ impl Store {
         retryable: &Retryable,
         spacing_ms: i64,
     ) -> Result<Vec<(String, JobItem)>, StoreError> {
+        // Asked before every batch of a job with a policy: a read first, the write lock only when there is work.
+        if retry_candidates(job_id, retryable).build_query_scalar::<i64>().fetch_all(&self.pool).await?.is_empty() {
+            return Ok(Vec::new());
+        }
         let mut tx = self.write().await?;
-        let mut select = sqlx::QueryBuilder::new(
-            "SELECT i.id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE j.stopped_at IS NULL AND i.phase = 'sent' \
-             AND i.attempt < j.max_attempts AND i.job_id = ",
-        );
-        select.push_bind(job_id);
-        push_retryable(&mut select, retryable);
-        select.push(" ORDER BY i.row_index");
-        let ids: Vec<i64> = select.build_query_scalar().fetch_all(&mut *tx).await?;
+        let ids: Vec<i64> = retry_candidates(job_id, retryable).build_query_scalar().fetch_all(&mut *tx).await?;
         if ids.is_empty() {
             return Ok(Vec::new());
         }
@@ -1130,6 +1127,18 @@ impl Store {
         let rows: Vec<JobRow> = select.build_query_as().fetch_all(&self.pool).await?;
         rows.iter().map(JobRow::job_ref).collect()
     }
+}
+
+/// The ids of the job's calls the retry policy dials again, in row order.
+fn retry_candidates(job_id: &str, retryable: &Retryable) -> sqlx::QueryBuilder<sqlx::Sqlite> {
+    let mut select = sqlx::QueryBuilder::new(
+        "SELECT i.id FROM job_items i JOIN jobs j ON j.id = i.job_id WHERE j.stopped_at IS NULL AND i.phase = 'sent' \
+         AND i.attempt < j.max_attempts AND i.job_id = ",
+    );
+    select.push_bind(job_id);
+    push_retryable(&mut select, retryable);
+    select.push(" ORDER BY i.row_index");
+    select
 }
 
 /// ` AND (status, reason) is one of `retryable`` for items aliased `i`.
