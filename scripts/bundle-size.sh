@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Prints the size of the release bundle (wasm + js + css): raw, gzip -9 (the figure the budget tracks)
 # and brotli -q 11 (what browsers that accept it are sent), and fails when the gzip total is over the
-# budget (424,000 bytes: the bundle with job control, reason codes and typed days; the target is 330,000, see the jobs issue notes). The precompressed `.gz`/`.br` copies are not counted.
+# budget (448,000 bytes: the bundle with job control, reason codes, typed days and the campaign form and facts; the target is 330,000, see the jobs and campaigns issue notes). The precompressed `.gz`/`.br` copies are not counted.
 set -euo pipefail
 dist="${1:-dist}"
-budget="${BUNDLE_BUDGET_BYTES:-424000}"
+budget="${BUNDLE_BUDGET_BYTES:-448000}"
 if ! compgen -G "$dist/*.wasm" > /dev/null; then
   echo "bundle: no .wasm in $dist: build the frontend first (trunk build --release)" >&2
   exit 1
