@@ -123,6 +123,7 @@ impl Application {
             webhook_dedupe_window: std::time::Duration::from_secs(settings.server.webhook_dedupe_secs),
             // A batch refused after all its attempts waits a few attempt delays before its next round.
             retry_pause: std::time::Duration::from_millis(settings.http.retry_base_delay_ms.saturating_mul(4)),
+            clock_control: settings.clock_control(),
             ..CallSettings::default()
         };
         let calls = Calls::new(store, accounts.clone(), events, call_settings, do_not_call, clock);

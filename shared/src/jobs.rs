@@ -299,10 +299,46 @@ pub struct PastAttempt {
     pub reason_detail: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub raw_status: Option<String>,
+    /// DialEx: the task id this attempt got.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sent_at: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
+}
+
+impl CalloutJob {
+    /// Every dial of the job, one per attempt: a row's earlier attempts (as they ended) before the
+    /// row as it stands, rows in order.
+    pub fn every_attempt(&self) -> Vec<JobItem> {
+        let mut lines = Vec::with_capacity(self.items.len() + self.attempts.len());
+        for item in &self.items {
+            let mut earlier: Vec<&PastAttempt> = self.attempts.iter().filter(|a| a.item_id == item.id).collect();
+            earlier.sort_by_key(|a| a.attempt);
+            lines.extend(earlier.into_iter().map(|past| JobItem {
+                phase: ItemPhase::Sent,
+                status: past.status,
+                reason: past.reason.clone(),
+                reason_code: past.reason_code,
+                reason_detail: past.reason_detail.clone(),
+                raw_status: past.raw_status.clone(),
+                ms_open_id: None,
+                ms_open_ids: Vec::new(),
+                task_id: past.task_id.clone(),
+                sent_at: past.sent_at,
+                answered_at: past.answered_at,
+                ended_at: past.ended_at,
+                attempt: past.attempt,
+                next_attempt_at: None,
+                ..item.clone()
+            }));
+            lines.push(item.clone());
+        }
+        lines
+    }
 }
 
 impl JobItem {

@@ -76,9 +76,11 @@ pub async fn export(
         "ended_at",
         "seconds_to_answer",
         "call_seconds",
+        "attempt",
     ])
     .map_err(w)?;
-    for i in &job.items {
+    // Each attempt of a row is its own dial, on its own line.
+    for i in &job.every_attempt() {
         out.write_record([
             (i.row + 1).to_string(),
             csv_cell(&i.input),
@@ -98,6 +100,7 @@ pub async fn export(
             i.ended_at.map(|t| csv_time(t, zone)).unwrap_or_default(),
             i.time_to_answer().map(seconds).unwrap_or_default(),
             i.call_length().map(seconds).unwrap_or_default(),
+            i.attempt.to_string(),
         ])
         .map_err(w)?;
     }

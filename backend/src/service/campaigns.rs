@@ -8,7 +8,9 @@ use std::sync::Arc;
 use callout_shared::{
     audit::AuditAction,
     call_status::CallStatus,
-    campaign::{CallingWindow, CampaignPlan, CampaignPreview, CampaignPreviewRequest, CampaignProblem, DialSpan, Waiting, Weekday},
+    campaign::{
+        CallingWindow, CampaignPlan, CampaignPreview, CampaignPreviewRequest, CampaignProblem, ClockReading, DialSpan, Waiting, Weekday,
+    },
     jobs::{JobItem, JobSummary, ReasonCode},
     me::Role,
 };
@@ -230,6 +232,25 @@ impl Calls {
             }
         };
         Ok(CampaignPreview { window: window.cloned(), window_is_default, spans })
+    }
+
+    pub fn clock_reading(&self) -> ClockReading {
+        ClockReading { now: self.clock.now_ms(), shift_ms: self.clock.shift_ms() }
+    }
+
+    /// Moves the clock forward (admins, where `server.clock_control` allows it): a scheduled start,
+    /// a window's opening or a retry's spacing comes at once, as it would after that long.
+    pub fn advance_clock(&self, actor: &Actor, seconds: u64) -> Result<ClockReading, ServiceError> {
+        actor.require(Role::Admin)?;
+        if !self.settings.clock_control {
+            return Err(ServiceError::Forbidden("this backend's clock cannot be moved (server.clock_control is off)".into()));
+        }
+        if !(1..=31_536_000).contains(&seconds) {
+            return Err(ServiceError::invalid("seconds", "move the clock 1 second to a year ahead"));
+        }
+        tracing::warn!(seconds, by = %actor.subject, "the clock was moved forward");
+        self.clock.advance(std::time::Duration::from_secs(seconds));
+        Ok(self.clock_reading())
     }
 }
 

@@ -48,6 +48,8 @@ pub struct CallSettings {
     pub idempotency_ttl: Duration,
     /// How long a webhook event's key is remembered to recognise a redelivery.
     pub webhook_dedupe_window: Duration,
+    /// Whether an admin may move the clock forward (`server.clock_control`: the sandbox's default).
+    pub clock_control: bool,
 }
 
 impl Default for CallSettings {
@@ -58,6 +60,7 @@ impl Default for CallSettings {
             retry_pause: Duration::from_secs(2),
             idempotency_ttl: Duration::from_secs(24 * 3600),
             webhook_dedupe_window: Duration::from_secs(3 * 24 * 3600),
+            clock_control: false,
         }
     }
 }

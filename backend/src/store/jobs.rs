@@ -415,7 +415,9 @@ struct AttemptRow {
     reason: Option<String>,
     reason_code: Option<String>,
     reason_detail: Option<String>,
+    task_id: Option<String>,
     sent_at: Option<i64>,
+    answered_at: Option<i64>,
     ended_at: Option<i64>,
 }
 
@@ -430,7 +432,9 @@ impl AttemptRow {
             reason_code: self.reason_code.and_then(|c| c.parse().ok()),
             reason_detail: self.reason_detail,
             raw_status: self.raw_status,
+            task_id: self.task_id,
             sent_at: self.sent_at,
+            answered_at: self.answered_at,
             ended_at: self.ended_at,
         }
     }

@@ -4,7 +4,8 @@
 use std::time::Duration;
 
 use callout_console::sandbox::tencent_meeting::SANDBOX_MEETING_ID;
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, TimeZone, Utc};
+use chrono_tz::Asia::Shanghai;
 use serde_json::{json, Value};
 
 use crate::common::{self, TestApp};
@@ -195,6 +196,17 @@ async fn not_answered_numbers_are_dialled_again_up_to_the_policy_and_never_an_un
     let lost = job(&app, &lost_id).await;
     assert!(lost["items"].as_array().unwrap().iter().all(|i| i["status"] == "unknown" && i["attempt"] == 1), "{lost}");
 
+    // The export has a line per dial: the retried row's three attempts, each with its outcome.
+    let export = app.get(&format!("/api/v1/callouts/{id}/export.csv")).await.text().await.unwrap();
+    let mut reader = csv::Reader::from_reader(export.trim_start_matches('\u{feff}').as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let lines: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    let of_row_1: Vec<(&str, &str)> =
+        lines.iter().filter(|l| &l[col("row")] == "1").map(|l| (&l[col("attempt")], &l[col("status")])).collect();
+    assert_eq!(of_row_1, [("1", "not_answered"), ("2", "not_answered"), ("3", "not_answered")], "{export}");
+    assert_eq!(lines.len(), 4, "three dials of row 1, one of row 2: {export}");
+
     // The policy's decisions are in the audit log.
     let audit: Vec<Value> = app.get("/api/v1/audit?action=job_retry_policy").await.json().await.unwrap();
     assert_eq!(audit.len(), 2, "{audit:?}");
@@ -225,20 +237,27 @@ async fn a_bad_campaign_is_refused_with_the_field_named_and_nothing_recorded() {
 async fn the_preview_shows_the_next_openings_of_the_window_in_force() {
     let window = r#"{ days = ["mon", "tue", "wed", "thu", "fri"], from = "09:00", to = "18:00", time_zone = "Asia/Shanghai" }"#;
     let app = fast_sandbox(&[("CALLOUT__SANDBOX__CALLING_WINDOW", window)]).await;
-    // Friday 2026-12-04 12:00 UTC is 20:00 in Shanghai: the next opening is Monday 09:00 there.
-    let start = DateTime::parse_from_rfc3339("2026-12-04T12:00:00Z").unwrap().timestamp_millis().max(app.clock.now_ms());
-    let friday = DateTime::parse_from_rfc3339("2026-12-04T12:00:00Z").unwrap().timestamp_millis();
+    let start = app.clock.now_ms();
     let response = app.post_json("/api/v1/campaigns/preview", &json!({ "account_id": "sandbox-tencent", "start_at": start })).await;
     assert_eq!(response.status(), 200);
     let preview: Value = response.json().await.unwrap();
     assert_eq!(preview["window_is_default"], true, "{preview}");
     let spans = preview["spans"].as_array().unwrap();
     assert_eq!(spans.len(), 5, "{preview}");
-    if start == friday {
-        let monday = DateTime::parse_from_rfc3339("2026-12-07T01:00:00Z").unwrap().timestamp_millis();
-        assert_eq!(spans[0]["from"], monday, "{preview}");
-        assert_eq!(spans[0]["to"], monday + 9 * 3_600_000, "{preview}");
-    }
+    // The first opening, worked out here from the window's own words: the window's next weekday
+    // 09:00–18:00 in Shanghai that has not closed yet, from the start if it is already open.
+    let local = DateTime::from_timestamp_millis(start).unwrap().with_timezone(&Shanghai);
+    let (open, close) = (0..8)
+        .map(|d| local.date_naive() + chrono::Days::new(d))
+        .filter(|day| !matches!(day.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun))
+        .map(|day| {
+            let at = |h| Shanghai.from_local_datetime(&day.and_hms_opt(h, 0, 0).unwrap()).single().unwrap().timestamp_millis();
+            (at(9), at(18))
+        })
+        .find(|&(_, close)| close > start)
+        .unwrap();
+    assert_eq!(spans[0]["from"], open.max(start), "{preview}");
+    assert_eq!(spans[0]["to"], close, "{preview}");
     for span in spans {
         assert!(span["to"].as_i64().unwrap() - span["from"].as_i64().unwrap() <= 9 * 3_600_000, "{span}");
     }

@@ -16,4 +16,5 @@ fn the_example_configuration_loads() {
     let settings = callout_console::config::Settings::from_toml(text, env).expect("the example is valid");
     assert!(!settings.is_sandbox());
     assert_eq!(settings.tencent_meeting[0].callout_batch_cap, 50);
+    assert_eq!(settings.tencent_meeting[0].calling_window.as_ref().map(|w| w.time_zone.as_str()), Some("Asia/Shanghai"));
 }

@@ -5,6 +5,29 @@ use std::{
     time::Duration,
 };
 
+use callout_console::sandbox::tencent_meeting;
+
+/// A configuration with one live-style Tencent account on the emulator, `rate` requests a minute
+/// (slow enough that a job is still running when the process is killed), and `extra` TOML after it.
+pub fn live_config(dir: &std::path::Path, emulator: &str, rate: u32, extra: &str) -> std::path::PathBuf {
+    std::fs::write(dir.join("secret"), tencent_meeting::SANDBOX_SECRET_KEY).unwrap();
+    let config_path = dir.join("callout-console.toml");
+    std::fs::write(
+        &config_path,
+        format!(
+            "operator_ids = {{ \"dev@localhost\" = \"{op}\" }}\n\
+             [[tencent_meeting]]\nid = \"hq\"\nname = \"HQ\"\nbase_url = \"{emulator}\"\napp_id = \"{app}\"\nsecret_id = \"{sid}\"\n\
+             secret_key_file = {secret:?}\nrate_limit_per_minute = {rate}\n{extra}",
+            op = tencent_meeting::SANDBOX_OPERATOR_ID,
+            app = tencent_meeting::SANDBOX_APP_ID,
+            sid = tencent_meeting::SANDBOX_SECRET_ID,
+            secret = dir.join("secret").display().to_string(),
+        ),
+    )
+    .unwrap();
+    config_path
+}
+
 pub struct Backend {
     pub child: Child,
     pub base: String,
