@@ -22,7 +22,10 @@ use tokio::sync::Notify;
 use super::{pacing::Lane, Calls, ServiceError};
 use crate::{
     phone,
-    providers::aliyun_ccc::{CallRecord, CallRecordQuery, MAX_RECORDS_PAGE_SIZE},
+    providers::{
+        aliyun_ccc::{CallRecord, CallRecordQuery, MAX_RECORDS_PAGE_SIZE},
+        ProviderError,
+    },
     store::dialex_outcomes::{PlacedCall, PlacedOutcome},
 };
 
@@ -192,8 +195,14 @@ impl Calls {
             };
             let records = match asked {
                 Ok(records) => records,
+                // A refusal (no permission for the records, say) will not pass by itself: the calls
+                // wait out their time like calls the records never mention, and the log says why.
+                Err(ServiceError::Provider(err)) if matches!(*err, ProviderError::Rejected { .. }) => {
+                    tracing::warn!(%err, account_id, "the contact center refused to list call records");
+                    Vec::new()
+                }
                 Err(err) => {
-                    // Not asked, not given up on: a call becomes unknown only once the provider said nothing of it.
+                    // Not asked: not given up on. A call becomes unknown once the provider was asked and said nothing of it.
                     first_error.get_or_insert(err);
                     continue;
                 }
