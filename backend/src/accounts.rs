@@ -135,11 +135,15 @@ impl Accounts {
         Ok(Self { tencent, aliyun, sandbox: None })
     }
 
-    async fn sandbox(http: HttpSettings, sandbox: &crate::config::SandboxSettings, _clock: &Clock) -> Result<Self, ConfigError> {
+    async fn sandbox(http: HttpSettings, sandbox: &crate::config::SandboxSettings, clock: &Clock) -> Result<Self, ConfigError> {
         let loopback = "127.0.0.1:0".parse().expect("static address");
         let emulator_error =
             |e: std::io::Error| ConfigError { key: "(sandbox)".into(), message: format!("cannot start the emulators: {e}") };
-        let aliyun = ccc_emulator::start(loopback, AliyunEmulatorConfig::default()).await.map_err(emulator_error)?;
+        let defaults = AliyunEmulatorConfig::default();
+        // Call records on the backend's clock, written after a delay that scales like every emulated call's.
+        let ccc_config =
+            AliyunEmulatorConfig { record_delay: defaults.record_delay.mul_f64(sandbox.time_scale), clock: clock.clone(), ..defaults };
+        let aliyun = ccc_emulator::start(loopback, ccc_config).await.map_err(emulator_error)?;
         let mut meeting_config = TencentEmulatorConfig::default();
         meeting_config.delays = meeting_config.delays.scaled(sandbox.time_scale);
         meeting_config.callout_batch_cap = sandbox.callout_batch_cap;

@@ -124,6 +124,11 @@ impl Application {
             // A batch refused after all its attempts waits a few attempt delays before its next round.
             retry_pause: std::time::Duration::from_millis(settings.http.retry_base_delay_ms.saturating_mul(4)),
             clock_control: settings.clock_control(),
+            dialex_outcomes: crate::service::dialex_follower::OutcomeWindows {
+                wait: std::time::Duration::from_secs(settings.dialex_outcomes.wait_minutes * 60),
+                before: std::time::Duration::from_secs(settings.dialex_outcomes.match_before_secs),
+                after: std::time::Duration::from_secs(settings.dialex_outcomes.match_after_secs),
+            },
             ..CallSettings::default()
         };
         let calls = Calls::new(store, accounts.clone(), events, call_settings, do_not_call, clock);

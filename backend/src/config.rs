@@ -33,6 +33,8 @@ pub struct Settings {
     pub log: LogSettings,
     #[serde(default)]
     pub sandbox: SandboxSettings,
+    #[serde(default)]
+    pub dialex_outcomes: DialExOutcomeSettings,
     /// Numbers no job ever dials, in any spelling the normaliser understands (admins can add more in the UI).
     #[serde(default)]
     pub do_not_call: Vec<String>,
@@ -294,6 +296,27 @@ impl Default for SandboxSettings {
     }
 }
 
+/// Following DialEx calls to their outcome through the contact center's call records
+/// (`ListCallDetailRecords`). How a record maps to a DialEx task is not documented: a record counts
+/// for a call to its number that started within the window around the moment the call was placed.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct DialExOutcomeSettings {
+    /// How long a placed call waits for its record; then it is `unknown` (no outcome reported) and
+    /// only a person's "retry unknown" dials it again.
+    pub wait_minutes: u64,
+    /// A record may start this long before the call was placed (clocks differ)...
+    pub match_before_secs: u64,
+    /// ...and up to this long after (ringing, queueing).
+    pub match_after_secs: u64,
+}
+
+impl Default for DialExOutcomeSettings {
+    fn default() -> Self {
+        Self { wait_minutes: 120, match_before_secs: 60, match_after_secs: 600 }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields, default)]
 pub struct HttpTimeouts {
@@ -504,6 +527,19 @@ impl Settings {
             if rate == 0 {
                 return Err(err(key, "must be at least 1"));
             }
+        }
+        let outcomes = &self.dialex_outcomes;
+        if !(1..=7 * 24 * 60).contains(&outcomes.wait_minutes) {
+            return Err(err("dialex_outcomes.wait_minutes", "must be between 1 and 10080 (a week)"));
+        }
+        if outcomes.match_before_secs > 3600 {
+            return Err(err("dialex_outcomes.match_before_secs", "must be at most 3600"));
+        }
+        if outcomes.match_after_secs == 0 || outcomes.match_after_secs > outcomes.wait_minutes * 60 {
+            return Err(err(
+                "dialex_outcomes.match_after_secs",
+                "must be at least 1 and at most wait_minutes: a call must not be given up on while its record may still come",
+            ));
         }
         if self.server.idempotency_ttl_secs == 0 {
             return Err(err("server.idempotency_ttl_secs", "must be at least 1"));

@@ -19,7 +19,8 @@ pub enum CallStatus {
     Canceled,
     /// The provider refused the call (invalid number, permission, meeting ended…).
     Failed,
-    /// Handed to a provider that reports nothing further here (a DialEx call: the contact center owns it now).
+    /// Handed to the contact center (a DialEx call), its outcome not known yet: the console follows
+    /// the call's record until it says how the call ended.
     Placed,
     /// The request may or may not have reached the provider; never re-dialled without a person deciding.
     Unknown,
@@ -43,9 +44,10 @@ impl CallStatus {
     pub fn rank(self) -> u8 {
         match self {
             CallStatus::Queued | CallStatus::Unknown => 0,
-            CallStatus::Ringing => 1,
+            // A placed DialEx call is on its way like a ringing one: its call record still moves it.
+            CallStatus::Ringing | CallStatus::Placed => 1,
             CallStatus::Answered => 2,
-            CallStatus::Completed | CallStatus::NotAnswered | CallStatus::Canceled | CallStatus::Failed | CallStatus::Placed => 3,
+            CallStatus::Completed | CallStatus::NotAnswered | CallStatus::Canceled | CallStatus::Failed => 3,
         }
     }
 
@@ -105,6 +107,9 @@ mod tests {
         assert!(!Completed.can_become(Canceled), "final states absorb later events");
         assert!(!Ringing.can_become(Ringing), "duplicates change nothing");
         assert!(!Ringing.can_become(Unknown));
+        assert!(!Placed.is_final(), "a placed DialEx call waits for its call record");
+        assert!(Placed.can_become(Completed) && Placed.can_become(NotAnswered) && Placed.can_become(Failed));
+        assert!(Unknown.can_become(Placed));
     }
 
     #[test]

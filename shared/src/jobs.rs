@@ -166,6 +166,10 @@ pub enum ReasonCode {
     Stopped,
     /// The outcome could not be recorded (database error): it may have been dialled.
     NotRecorded,
+    /// A DialEx call the contact center kept no call record of within the wait; detail: the minutes waited.
+    NoOutcomeReported,
+    /// The DialEx call's record ended in a way the console does not know; detail: the provider's word.
+    OutcomeNotRecognised,
 }
 
 crate::wire_words!(ReasonCode, "reason code", {
@@ -182,6 +186,8 @@ crate::wire_words!(ReasonCode, "reason code", {
     ReasonCode::Interrupted => "interrupted",
     ReasonCode::Stopped => "stopped",
     ReasonCode::NotRecorded => "not_recorded",
+    ReasonCode::NoOutcomeReported => "no_outcome_reported",
+    ReasonCode::OutcomeNotRecognised => "outcome_not_recognised",
 });
 
 /// Why a DialEx row or callee with an extension is refused.
@@ -224,6 +230,12 @@ impl ItemReason {
             ReasonCode::Stopped => format!("not sent: the job was stopped by {detail}"),
             ReasonCode::NotRecorded => {
                 "the outcome of this batch could not be recorded (database error); it may have been dialled".to_owned()
+            }
+            ReasonCode::NoOutcomeReported => {
+                format!("the contact center reported no outcome for this call within {detail} minutes; not re-dialled automatically")
+            }
+            ReasonCode::OutcomeNotRecognised => {
+                format!("the contact center ended this call as \"{detail}\", which the console does not recognise")
             }
         }
     }

@@ -105,6 +105,10 @@ impl Calls {
         };
         let recorded = self.store.record_dial_answer(&entry).await?;
         crate::metrics::audited(AUDIT_ACTION, outcome);
+        if recorded.items.iter().any(|(_, item)| item.status == callout_shared::call_status::CallStatus::Placed) {
+            // The contact center took it: its outcome comes from the call records.
+            self.follow_dialex(&job.account_id);
+        }
         self.publish_items(recorded.items);
         if let Some(summary) = recorded.job {
             self.events.publish(LiveEvent::Job(JobChanged { job: summary }));
@@ -254,12 +258,12 @@ fn describe_route(route: &DialExRoute) -> String {
 
 /// DialEx has no way to dial an extension after the call connects.
 /// The one normaliser, its problem answered on `field`.
-fn normalise(input: &NumberInput, field: &str) -> Result<NormalizedNumber, ServiceError> {
+pub(super) fn normalise(input: &NumberInput, field: &str) -> Result<NormalizedNumber, ServiceError> {
     phone::normalize(input, phone::DEFAULT_REGION).map_err(|problem| ServiceError::InvalidNumber { field: field.into(), problem })
 }
 
 /// A number the way CCC dials it: national digits inside China, `00` + country code abroad.
-fn ccc_dial_string(number: &NormalizedNumber, field: &str) -> Result<String, ServiceError> {
+pub(super) fn ccc_dial_string(number: &NormalizedNumber, field: &str) -> Result<String, ServiceError> {
     if number.extension.is_some() {
         return Err(ServiceError::invalid(field, NO_EXTENSIONS));
     }

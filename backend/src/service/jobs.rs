@@ -518,6 +518,10 @@ impl Calls {
                 continue;
             }
             let Some(outcome) = self.send_batch(job, batch, &items, Lane::Dialling).await? else { continue };
+            if matches!(outcome, BatchOutcome::Placed(_)) {
+                // Followed from its first call on: its outcome (and a retry) need not wait for the whole list.
+                self.follow_dialex(&job.account_id);
+            }
             match outcome {
                 BatchOutcome::NotSent(err) => {
                     refused_rounds += 1;

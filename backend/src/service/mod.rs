@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod campaigns;
 pub mod dialex;
+pub mod dialex_follower;
 pub mod do_not_call;
 pub mod error;
 pub mod events;
@@ -50,6 +51,8 @@ pub struct CallSettings {
     pub webhook_dedupe_window: Duration,
     /// Whether an admin may move the clock forward (`server.clock_control`: the sandbox's default).
     pub clock_control: bool,
+    /// How DialEx calls are matched to the contact center's call records, and how long they wait for one.
+    pub dialex_outcomes: dialex_follower::OutcomeWindows,
 }
 
 impl Default for CallSettings {
@@ -61,6 +64,7 @@ impl Default for CallSettings {
             idempotency_ttl: Duration::from_secs(24 * 3600),
             webhook_dedupe_window: Duration::from_secs(3 * 24 * 3600),
             clock_control: false,
+            dialex_outcomes: dialex_follower::OutcomeWindows::default(),
         }
     }
 }
@@ -76,6 +80,8 @@ pub struct Calls {
     configured_do_not_call: HashSet<String>,
     /// One follower per (account, meeting); poking wakes it for an early poll.
     followers: Mutex<HashMap<(String, String), Arc<Notify>>>,
+    /// One DialEx outcome follower per account (see `dialex_follower.rs`).
+    dialex_followers: Mutex<HashMap<String, Arc<Notify>>>,
     /// Batch caps lowered after the provider refused a batch as too large, per account, until restart.
     lowered_caps: Mutex<HashMap<String, usize>>,
     /// Jobs whose dialler runs (`jobs.rs`).
@@ -109,6 +115,7 @@ impl Calls {
             settings,
             configured_do_not_call,
             followers: Mutex::new(HashMap::new()),
+            dialex_followers: Mutex::new(HashMap::new()),
             lowered_caps: Mutex::new(HashMap::new()),
             runners: Mutex::new(HashMap::new()),
             summaries_due: Mutex::new(HashSet::new()),
@@ -144,6 +151,10 @@ impl Calls {
         for job in self.store.unfinished_jobs().await? {
             tracing::info!(job = %job.id, "resuming job");
             self.clone().spawn_job(job);
+        }
+        // Placed DialEx calls (single calls too) still wait for their outcome.
+        for account in self.store.accounts_with_placed_calls().await? {
+            self.follow_dialex(&account);
         }
         Ok(())
     }

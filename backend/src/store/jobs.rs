@@ -325,7 +325,7 @@ impl JobRow {
 
 /// A row of `job_items`, typed.
 #[derive(sqlx::FromRow)]
-struct ItemRow {
+pub(super) struct ItemRow {
     id: i64,
     job_id: String,
     row_index: i64,
@@ -356,7 +356,7 @@ struct ItemRow {
 }
 
 impl ItemRow {
-    fn with_job(self) -> (String, JobItem) {
+    pub(super) fn with_job(self) -> (String, JobItem) {
         (self.job_id.clone(), self.into_item())
     }
 

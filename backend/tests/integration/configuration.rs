@@ -39,6 +39,13 @@ fn errors_name_the_key_at_fault() {
         key_of("[[aliyun_ccc]]\nid = \"sh\"\nname = \"SH\"\nregion_id = \"cn-shanghai\"\naccess_key_id = \"\"\naccess_key_secret_env = \"PATH\"\n", &[]),
         "aliyun_ccc[0].access_key_id"
     );
+    assert_eq!(key_of("[dialex_outcomes]\nwait_minutes = 0", &[]), "dialex_outcomes.wait_minutes");
+    assert_eq!(key_of("[dialex_outcomes]\nmatch_before_secs = 7200", &[]), "dialex_outcomes.match_before_secs");
+    assert_eq!(
+        key_of("[dialex_outcomes]\nwait_minutes = 5", &[]),
+        "dialex_outcomes.match_after_secs",
+        "a call is not given up on while its record may still come"
+    );
 }
 
 #[test]

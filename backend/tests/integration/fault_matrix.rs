@@ -86,7 +86,8 @@ fn names(text: &str, cause: &[&str]) -> bool {
 }
 
 fn is_final(status: &str) -> bool {
-    ["completed", "not_answered", "canceled", "failed", "placed"].contains(&status)
+    // `placed` is not final: a DialEx call waits for its call record.
+    ["completed", "not_answered", "canceled", "failed"].contains(&status)
 }
 
 /// Every (status, reason) each item was shown with, as the browser saw them over server-sent events.

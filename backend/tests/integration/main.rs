@@ -20,6 +20,7 @@ mod campaigns;
 mod configuration;
 mod crash_recovery;
 mod dialex_api;
+mod dialex_outcomes;
 mod example_config;
 mod fault_matrix;
 mod following_at_scale;

@@ -116,6 +116,8 @@ pub fn item_reason(lang: Lang, code: Option<ReasonCode>, detail: Option<&str>, e
         ReasonCode::Interrupted => K::ReasonInterrupted,
         ReasonCode::Stopped => K::ReasonStopped,
         ReasonCode::NotRecorded => K::ReasonNotRecorded,
+        ReasonCode::NoOutcomeReported => K::ReasonNoOutcomeReported,
+        ReasonCode::OutcomeNotRecognised => K::ReasonOutcomeNotRecognised,
     };
     Some(fill(key.text(lang), &[("detail", detail.unwrap_or_default())]))
 }

@@ -139,6 +139,10 @@ strings! {
     ReasonInterrupted => "The backend stopped while this batch was being sent; it may have been dialled.", "发送此批次时后端停止，可能已经拨出。";
     ReasonStopped => "Not sent: the job was stopped by {detail}.", "未发送：任务已被 {detail} 停止。";
     ReasonNotRecorded => "The outcome could not be recorded (database error); it may have been dialled.", "结果未能记录（数据库错误），可能已经拨出。";
+    ReasonNoOutcomeReported => "The contact center reported no outcome within {detail} minutes; not re-dialled automatically.",
+        "呼叫中心在 {detail} 分钟内未报告通话结果，不会自动重拨。";
+    ReasonOutcomeNotRecognised => "The contact center ended the call as \"{detail}\", which the console does not recognise.",
+        "呼叫中心报告的通话结果为“{detail}”，本系统无法识别。";
 
     // DialEx
     DialExTitle => "Contact Center DialEx", "云呼叫中心 DialEx 外呼";

@@ -345,7 +345,7 @@ mod tests {
         let t = JobTable::new(vec![placed, item(2, CallStatus::Failed)]);
         let found = t.page(&TableQuery { search: "7F3A".into(), ..Default::default() });
         assert_eq!(found.rows.iter().map(|i| i.row).collect::<Vec<_>>(), vec![1]);
-        assert_eq!(t.ringing_rows(), 0, "a placed call is final: nothing to cancel");
+        assert_eq!(t.ringing_rows(), 0, "a placed DialEx call is the contact center's: nothing to cancel here");
         let tsv = t.to_tsv(&TableQuery::default());
         assert!(tsv.lines().next().unwrap().ends_with("\tms_open_id\ttask_id"));
         assert!(tsv.lines().nth(1).unwrap().ends_with("\tplaced\t\t\t\ttask-7f3a"));

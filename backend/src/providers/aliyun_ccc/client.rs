@@ -67,22 +67,7 @@ impl AliyunCccClient {
     /// Places one DialEx call. Each attempt is signed afresh (new nonce and timestamp); only connection
     /// failures and throttling answers are retried, so a call is never placed twice by this client.
     pub async fn dial_ex(&self, request: &DialExRequest) -> Result<DialExResult, ProviderError> {
-        let api_params = dial_ex_params(request);
-        let url = format!("{}/", self.account.endpoint.trim_end_matches('/'));
-        let body = transport::send(
-            Provider::AliyunCcc,
-            "dial_ex",
-            &self.settings.retry,
-            || {
-                let signed = sign_request(&self.account, "DialEx", &api_params, Utc::now(), &uuid::Uuid::new_v4().to_string());
-                self.http
-                    .post(format!("{url}?{}", signed.query))
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .body(signed.body)
-            },
-            classify,
-        )
-        .await?;
+        let body = self.post_signed("DialEx", "dial_ex", &dial_ex_params(request), classify).await?;
         let answer: wire::DialExResponse = serde_json::from_str(&body).map_err(|err| ProviderError::Unknown {
             provider: Provider::AliyunCcc,
             detail: format!("accepted answer could not be read: {err}"),
@@ -97,6 +82,34 @@ impl AliyunCccClient {
             request_id: answer.request_id,
             provider_timestamp: answer.time_stamp,
         })
+    }
+}
+
+impl AliyunCccClient {
+    /// One RPC action: POSTed like the SDKs do, signed afresh for every attempt (common parameters in
+    /// the query, the action's own in the form body), each answer sorted by `classify`.
+    pub(super) async fn post_signed(
+        &self,
+        action: &str,
+        operation: &'static str,
+        api_params: &[(String, String)],
+        classify: impl Fn(u16, String) -> Classified,
+    ) -> Result<String, ProviderError> {
+        let url = format!("{}/", self.account.endpoint.trim_end_matches('/'));
+        transport::send(
+            Provider::AliyunCcc,
+            operation,
+            &self.settings.retry,
+            || {
+                let signed = sign_request(&self.account, action, api_params, Utc::now(), &uuid::Uuid::new_v4().to_string());
+                self.http
+                    .post(format!("{url}?{}", signed.query))
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .body(signed.body)
+            },
+            classify,
+        )
+        .await
     }
 }
 

@@ -65,6 +65,12 @@ pub struct AliyunEmulatorConfig {
     pub business_errors_as_http_200: bool,
     /// `HostId` in error bodies.
     pub host_id: String,
+    /// How long after a DialEx task its call record is listed (the contact center writes records
+    /// after the call; the real delay is unknown).
+    pub record_delay: Duration,
+    /// The clock call records are stamped and listed on (the backend's in sandbox mode, so a test
+    /// that moves time moves them too). Signatures are checked on the wall clock.
+    pub clock: crate::clock::Clock,
 }
 
 impl Default for AliyunEmulatorConfig {
@@ -86,6 +92,8 @@ impl Default for AliyunEmulatorConfig {
             statuses: ErrorStatuses::default(),
             business_errors_as_http_200: false,
             host_id: "ccc.cn-shanghai.aliyuncs.com".to_owned(),
+            record_delay: Duration::from_secs(2),
+            clock: crate::clock::Clock::system(),
         }
     }
 }

@@ -15,8 +15,9 @@ use subtle::ConstantTimeEq;
 use super::{acs3, config::AliyunEmulatorConfig};
 use crate::providers::aliyun_ccc::{signer, API_VERSION};
 
-/// The one API this emulator serves.
+/// The APIs this emulator serves.
 pub(super) const DIAL_EX: &str = "DialEx";
+pub(super) const LIST_CALL_DETAIL_RECORDS: &str = "ListCallDetailRecords";
 pub(super) const DEFAULT_HOST_ID: &str = "ccc.cn-shanghai.aliyuncs.com";
 
 /// An error as the gateway words it.
@@ -165,7 +166,7 @@ pub(super) fn route(version: &str, action: &str) -> Result<(), GatewayError> {
     if version != API_VERSION {
         return Err(GatewayError::new(400, "InvalidVersion", "Specified parameter Version is not valid."));
     }
-    if action != DIAL_EX {
+    if action != DIAL_EX && action != LIST_CALL_DETAIL_RECORDS {
         return Err(GatewayError::new(404, "InvalidAction.NotFound", "Specified api is not found, please check your url and method."));
     }
     Ok(())

@@ -1,13 +1,17 @@
-//! Emulator of the Alibaba Cloud CCC RPC gateway (DialEx, 2017-07-05).
+//! Emulator of the Alibaba Cloud CCC RPC gateway (DialEx and ListCallDetailRecords, 2017-07-05).
 //!
 //! `config` holds the seeds and the gateway's unconfirmed knobs, `gateway` the checks every RPC call
 //! passes (HMAC-SHA1 signature, timestamp window, nonce replay, error body), `acs3` the header-based
-//! ACS3-HMAC-SHA256 ("V3") signature current SDKs use by default, `dialex` the API itself.
+//! ACS3-HMAC-SHA256 ("V3") signature current SDKs use by default, `dialex` DialEx itself, `calls`
+//! the call records each accepted call leaves.
 //!
-//! Emulator-only endpoints, besides the shared fault knobs: `GET /__emulator/tasks` (accepted calls)
-//! and `GET /__emulator/requests` (every request that reached `/`, faulted or not: method, nonce, timestamp).
+//! Emulator-only endpoints, besides the shared fault knobs: `GET /__emulator/tasks` (accepted calls),
+//! `GET /__emulator/requests` (every request that reached `/`, faulted or not: method, nonce, timestamp),
+//! `GET /__emulator/records` (call records, withheld count) and `PUT /__emulator/records`
+//! `{"withhold_next": N}` (the next N calls never get a record).
 
 mod acs3;
+mod calls;
 mod config;
 mod dialex;
 mod gateway;
@@ -34,6 +38,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::json;
 
+pub use calls::{outcome_for, EmulatedRecord};
 pub use config::*;
 pub use dialex::EmulatedTask;
 use gateway::{GatewayError, NonceLedger, Params};
@@ -56,6 +61,7 @@ struct EmulatorState {
     requests: Mutex<Vec<SeenRequest>>,
     task_counter: AtomicU64,
     faults: Arc<Faults>,
+    records: calls::CallRecords,
 }
 
 impl EmulatorState {
@@ -97,6 +103,10 @@ impl AliyunEmulator {
         self.state.requests.lock().unwrap().clone()
     }
 
+    pub fn call_records(&self) -> Vec<EmulatedRecord> {
+        self.state.records.all()
+    }
+
     /// An account pointed at this emulator with its first configured key (the sandbox key by default).
     pub fn account(&self) -> AliyunAccount {
         let (id, secret) = self.state.config.access_keys.iter().next().map(|(id, secret)| (id.clone(), secret.clone())).unwrap_or_default();
@@ -118,6 +128,7 @@ pub async fn start(bind: SocketAddr, config: AliyunEmulatorConfig) -> io::Result
         requests: Mutex::new(Vec::new()),
         task_counter: AtomicU64::new(0),
         faults: faults.clone(),
+        records: calls::CallRecords::default(),
     });
     let provider = Router::new()
         .route("/", get(rpc).post(rpc))
@@ -128,13 +139,14 @@ pub async fn start(bind: SocketAddr, config: AliyunEmulatorConfig) -> io::Result
     let emulator_only = Router::new()
         .route("/__emulator/tasks", get(list_tasks))
         .route("/__emulator/requests", get(list_requests))
+        .route("/__emulator/records", get(list_records).put(control_records))
         .with_state(state.clone());
     let router = provider.merge(emulator_only).merge(faults.admin_router());
     let server = super::serve("aliyun-ccc", bind, router).await?;
     Ok(AliyunEmulator { server, state })
 }
 
-/// One RPC call: gateway checks, then DialEx.
+/// One RPC call: gateway checks, then the action.
 async fn rpc(State(state): State<Arc<EmulatorState>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
     let params = Params::merge(uri.query(), &headers, &body);
     let now = state.now();
@@ -142,6 +154,15 @@ async fn rpc(State(state): State<Arc<EmulatorState>>, method: Method, uri: Uri, 
     let incoming = gateway::Incoming { method: method.as_str(), query: uri.query(), headers: &headers, body: &body, params: &params };
     if let Err(err) = gateway::check(&state.config, &state.nonces, &incoming, now) {
         return err.into_response(host_id);
+    }
+    // Checked by the gateway: one of the served actions, from the parameters (RPC) or the header (V3).
+    let action = params.get("Action").or_else(|| incoming.header("x-acs-action")).unwrap_or_default();
+    if action == gateway::LIST_CALL_DETAIL_RECORDS {
+        let known = |id: &str| state.config.instances.iter().any(|i| i.instance_id == id);
+        return match state.records.list(&params, known, state.config.clock.now_ms()) {
+            Ok(body) => gateway::answer(axum::http::StatusCode::OK, body),
+            Err(err) => err.into_response(host_id),
+        };
     }
     let task = match dialex::accept(&state.config, &params, state.next_task_id(now), now) {
         Ok(task) => task,
@@ -162,6 +183,8 @@ async fn rpc(State(state): State<Arc<EmulatorState>>, method: Method, uri: Uri, 
         "TaskId": task.task_id,
         "TimeStamp": now.timestamp_millis().to_string(),
     });
+    let delay_ms = i64::try_from(state.config.record_delay.as_millis()).unwrap_or(i64::MAX / 4);
+    state.records.keep(&task, state.config.clock.now_ms(), delay_ms);
     state.tasks.lock().unwrap().push(task);
     gateway::answer(axum::http::StatusCode::OK, body)
 }
@@ -202,4 +225,13 @@ async fn list_tasks(State(state): State<Arc<EmulatorState>>) -> impl IntoRespons
 
 async fn list_requests(State(state): State<Arc<EmulatorState>>) -> impl IntoResponse {
     Json(state.requests.lock().unwrap().clone())
+}
+
+async fn list_records(State(state): State<Arc<EmulatorState>>) -> impl IntoResponse {
+    Json(json!({ "records": state.records.all(), "withhold_next": state.records.withheld_left() }))
+}
+
+async fn control_records(State(state): State<Arc<EmulatorState>>, Json(control): Json<calls::RecordControl>) -> impl IntoResponse {
+    state.records.set_withhold(&control);
+    Json(json!({ "withhold_next": state.records.withheld_left() }))
 }
