@@ -117,6 +117,11 @@ impl Application {
         let clock = Clock::system();
         let accounts = Arc::new(Accounts::from_settings(&settings, &clock).await?);
         let store = Store::open(&settings.server.data_dir, clock.clone()).await?;
+        // A clock an admin moved forward stays where it was moved across restarts: stored schedules
+        // and spacings were decided on it.
+        if settings.clock_control() {
+            clock.advance(std::time::Duration::from_millis(store.saved_clock_shift().await?.max(0) as u64));
+        }
         let events = Arc::new(EventBus::default());
         let call_settings = CallSettings {
             idempotency_ttl: std::time::Duration::from_secs(settings.server.idempotency_ttl_secs),

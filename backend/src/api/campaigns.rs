@@ -22,5 +22,5 @@ pub async fn advance_clock(
     user: CurrentUser,
     ApiJson(body): ApiJson<AdvanceClock>,
 ) -> Result<Json<ClockReading>, AppError> {
-    Ok(Json(state.calls.advance_clock(&user.actor(), body.seconds)?))
+    Ok(Json(state.calls.advance_clock(&user.actor(), body.seconds).await?))
 }

@@ -239,8 +239,9 @@ impl Calls {
     }
 
     /// Moves the clock forward (admins, where `server.clock_control` allows it): a scheduled start,
-    /// a window's opening or a retry's spacing comes at once, as it would after that long.
-    pub fn advance_clock(&self, actor: &Actor, seconds: u64) -> Result<ClockReading, ServiceError> {
+    /// a window's opening or a retry's spacing comes at once, as it would after that long. The
+    /// clock stays moved across restarts.
+    pub async fn advance_clock(&self, actor: &Actor, seconds: u64) -> Result<ClockReading, ServiceError> {
         actor.require(Role::Admin)?;
         if !self.settings.clock_control {
             return Err(ServiceError::Forbidden("this backend's clock cannot be moved (server.clock_control is off)".into()));
@@ -250,6 +251,8 @@ impl Calls {
         }
         tracing::warn!(seconds, by = %actor.subject, "the clock was moved forward");
         self.clock.advance(std::time::Duration::from_secs(seconds));
+        // Kept for the next start, so a restart does not take the time back.
+        self.store.save_clock_shift(self.clock.shift_ms()).await?;
         Ok(self.clock_reading())
     }
 }

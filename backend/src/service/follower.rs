@@ -11,8 +11,9 @@ use std::{
 };
 
 use callout_shared::{
+    call_status::CallStatus,
     jobs::{ItemChanged, LiveEvent},
-    meeting::CalloutStatusPage,
+    meeting::{CalloutStatusItem, CalloutStatusPage},
 };
 use tokio::sync::Notify;
 
@@ -159,8 +160,12 @@ impl Calls {
         let list = self.callouts_from(entry, meeting_id, operator_id, Pages { first: first_page, at_most: None }, Lane::Background).await?;
         let by_number: HashMap<(u32, &str, Option<&str>), &DialItem> =
             open.iter().map(|i| ((i.area, i.phone.as_str(), i.extension.as_deref()), i)).collect();
-        // A number called again is listed again: its latest row is the open call.
-        let mut latest = HashMap::new();
+        // A number called again is listed again, oldest first: the open call is its latest row. An
+        // attempt whose outcome is unknown needs one more row than the row's earlier attempts the
+        // provider took (each listed before it): without it, this attempt's call is not listed and
+        // the earlier call's row must not settle it. (Pages skipped before the oldest open call can
+        // only make that count short: the attempt then stays unknown, never wrongly settled.)
+        let mut listed: HashMap<i64, (u32, &CalloutStatusItem)> = HashMap::new();
         let mut first_seen_at = None;
         for (index, row) in list.items.iter().enumerate() {
             let callee = &row.callee;
@@ -168,8 +173,15 @@ impl Calls {
                 continue; // called from another client, or not ours
             };
             first_seen_at.get_or_insert(index);
-            latest.insert(item.id, row);
+            let seen = listed.entry(item.id).or_insert((0, row));
+            *seen = (seen.0 + 1, row);
         }
+        let earlier: HashMap<i64, u32> = open.iter().filter(|i| i.status == CallStatus::Unknown).map(|i| (i.id, i.earlier_calls)).collect();
+        let latest: Vec<(i64, &CalloutStatusItem)> = listed
+            .into_iter()
+            .filter(|(id, (times, _))| *times > earlier.get(id).copied().unwrap_or(0))
+            .map(|(id, (_, row))| (id, row))
+            .collect();
         let seen = latest.len();
         let moves: Vec<ItemMove> = latest
             .into_iter()

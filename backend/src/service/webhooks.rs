@@ -195,6 +195,7 @@ mod tests {
             nick_name: None,
             status: CallStatus::Ringing,
             ms_open_id: ms_open_id.map(Into::into),
+            earlier_calls: 0,
         }
     }
 

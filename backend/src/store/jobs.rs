@@ -182,6 +182,8 @@ pub struct DialItem {
     pub nick_name: Option<String>,
     pub status: CallStatus,
     pub ms_open_id: Option<String>,
+    /// Earlier attempts of this row the provider took: each is listed before this attempt's call.
+    pub earlier_calls: u32,
 }
 
 /// The provider's answer for one item of a sent batch.
@@ -326,6 +328,9 @@ impl JobRow {
 /// A row of `job_items`, typed.
 #[derive(sqlx::FromRow)]
 pub(super) struct ItemRow {
+    /// Only where a query asks for it (the open calls of a meeting).
+    #[sqlx(default)]
+    earlier_calls: i64,
     id: i64,
     job_id: String,
     row_index: i64,
@@ -399,6 +404,7 @@ impl ItemRow {
             nick_name: self.nick_name,
             status: self.status,
             ms_open_id: self.ms_open_id,
+            earlier_calls: self.earlier_calls as u32,
         })
     }
 }
@@ -508,7 +514,8 @@ fn summarize_groups<'a>(groups: impl IntoIterator<Item = &'a ItemGroup>) -> (Job
 /// The open items of a meeting (binds: account, meeting, "unknown since" cut-off): dialled and not
 /// final, unknown ones only for a while. The status list must read exactly as the partial index
 /// `job_items_open` of migration 0003 says, or SQLite cannot use it.
-const OPEN_IN_MEETING: &str = "SELECT i.* FROM job_items i JOIN jobs j ON j.id = i.job_id \
+const OPEN_IN_MEETING: &str = "SELECT i.*, (SELECT COUNT(*) FROM job_item_attempts a WHERE a.item_id = i.id AND a.sent_at IS NOT NULL) \
+     AS earlier_calls FROM job_items i JOIN jobs j ON j.id = i.job_id \
      WHERE j.account_id = ? AND j.meeting_id = ? \
      AND i.phase = 'sent' AND i.status IN ('queued', 'ringing', 'answered', 'unknown') \
      AND (i.status != 'unknown' OR i.updated_at > ?)";
@@ -1236,6 +1243,7 @@ pub(super) async fn insert_job(
                 nick_name: item.nick_name.clone(),
                 status: item.status,
                 ms_open_id: None,
+                earlier_calls: 0,
             });
         }
     }

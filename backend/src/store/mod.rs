@@ -2,6 +2,7 @@
 //! SQLite by default (a file in the data directory, WAL); what is SQLite-only lives in `sqlite.rs`.
 
 pub mod audit;
+mod clock_shift;
 pub mod dialex_outcomes;
 pub mod dials;
 pub mod do_not_call;

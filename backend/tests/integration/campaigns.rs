@@ -214,6 +214,25 @@ async fn not_answered_numbers_are_dialled_again_up_to_the_policy_and_never_an_un
 }
 
 #[tokio::test]
+async fn an_unknown_second_attempt_is_not_settled_by_the_first_attempts_call_in_the_list() {
+    let app = fast_sandbox(&[("CALLOUT__HTTP__TOTAL_TIMEOUT_MS", "1000")]).await;
+    let created = submit(&app, "13725000016\n", json!({ "retry": { "max_attempts": 3, "spacing_minutes": 10 } })).await;
+    let id = created["job_id"].as_str().unwrap().to_owned();
+    app.wait_for_job(&id, |j| j["items"][0]["attempt"] == 2).await;
+    // The second attempt's request times out (the emulator drops it: nothing is dialled).
+    app.set_faults(json!({ "slow_answers": 1, "timeout_ms": 2000 })).await;
+    app.clock.advance(Duration::from_secs(11 * 60));
+    app.wait_for_job(&id, |j| j["items"][0]["status"] == "unknown").await;
+    app.set_faults(json!({})).await;
+    // The meeting's list still shows the first attempt's call to the number; polls of it go on.
+    tokio::time::sleep(Duration::from_millis(3000)).await;
+    let j = job(&app, &id).await;
+    assert_eq!(j["items"][0]["status"], "unknown", "the first call's row does not settle the second attempt: {j}");
+    assert_eq!(j["items"][0]["attempt"], 2, "{j}");
+    assert_eq!(app.dial_counts().await["+8613725000016"], 1);
+}
+
+#[tokio::test]
 async fn a_bad_campaign_is_refused_with_the_field_named_and_nothing_recorded() {
     let app = fast_sandbox(&[]).await;
     for (campaign, field) in [
@@ -275,6 +294,10 @@ async fn the_clock_moves_only_forward_for_admins_and_only_where_allowed() {
     let reading: Value = response.json().await.unwrap();
     assert!(reading["now"].as_i64().unwrap() >= before + 3_600_000, "{reading}");
     assert_eq!(reading["shift_ms"], 3_600_000);
+    // A restart keeps the time where it was moved: the stored schedules were decided on it.
+    let restarted = common::spawn_in("", &[("CALLOUT__SANDBOX__TIME_SCALE", "0.01")], app.data).await;
+    assert_eq!(restarted.clock.shift_ms(), 3_600_000);
+    assert!(restarted.clock.now_ms() >= before + 3_600_000);
     let off = fast_sandbox(&[("CALLOUT__SERVER__CLOCK_CONTROL", "false")]).await;
     let refused = off.post_json("/api/v1/sandbox/clock", &json!({ "seconds": 60 })).await;
     assert_eq!(refused.status(), 403);

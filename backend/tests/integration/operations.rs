@@ -14,8 +14,6 @@ use callout_console::{
 };
 use serde_json::{json, Value};
 
-const FAST: &str = "[sandbox]\ntime_scale = 0.01\n";
-
 /// The value of the sample `name{labels}` (labels in any order), 0 when it was never recorded.
 fn sample(text: &str, name: &str, labels: &[(&str, &str)]) -> f64 {
     text.lines()
