@@ -69,9 +69,13 @@ test('every job is listed, paged and filtered by the server, with its name as ti
   await page.getByTestId('jobs-filter-state').selectOption('finished');
   await page.getByTestId('jobs-apply').click();
   await page.waitForURL(/state=finished/);
-  await page.getByTestId('job-list-row').first().waitFor();
+  // The address changes before the filtered page is answered: wait for the answer, not the old rows.
+  await page.waitForFunction(() => {
+    const states = [...document.querySelectorAll('[data-testid="job-list-state"]')].map((e) => e.dataset.state);
+    return states.length > 0 && states.every((s) => s === 'finished');
+  }, null, { timeout: 15000 }).catch(() => {});
   const states = await page.getByTestId('job-list-state').evaluateAll((els) => els.map((e) => e.dataset.state));
-  assert.ok(states.every((s) => s === 'finished'), states.join());
+  assert.ok(states.length > 0 && states.every((s) => s === 'finished'), states.join());
   await screenshot(page, 'jobs');
 
   // The job opens with its name as title, its id beside it, and rows numbered from 1.
