@@ -90,7 +90,7 @@ pub(super) fn count_dials(target: &JobTarget, outcome: &BatchOutcome, numbers: u
         BatchOutcome::Placed(_) => count("ok", numbers),
         BatchOutcome::Refused(err) | BatchOutcome::NotSent(err) | BatchOutcome::Unknown(err) => count(provider_outcome(err), numbers),
         // Put back in smaller batches: counted when those are sent.
-        BatchOutcome::Split => {}
+        BatchOutcome::Split | BatchOutcome::Held => {}
     }
 }
 

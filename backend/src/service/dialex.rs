@@ -171,7 +171,8 @@ impl Calls {
                 let result = match outcome {
                     BatchOutcome::Placed(result) => Ok(DialExResult { job_id: Some(item.job_id.clone()), ..result }),
                     BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) | BatchOutcome::NotSent(err) => Err(err.into()),
-                    BatchOutcome::Answered(_) | BatchOutcome::Split => {
+                    // A one-call job is never paused before its call goes.
+                    BatchOutcome::Answered(_) | BatchOutcome::Split | BatchOutcome::Held => {
                         Err(ServiceError::Internal("a DialEx call answered like a batch".into()))
                     }
                 };
@@ -230,9 +231,10 @@ impl Calls {
     async fn dial_ex(&self, job: &JobRef, call: &DialExRequest, lane: Lane) -> Result<BatchOutcome, ServiceError> {
         let entry = self.aliyun(&job.account_id)?;
         tracing::info!(job = %job.id, "sending DialEx call");
-        Ok(match entry.client.call(lane, |c| c.dial_ex(call)).await {
-            Ok(result) => BatchOutcome::Placed(result),
-            Err(err) => classify(err),
+        Ok(match entry.client.call_if(lane, self.still_sending(job), |c| c.dial_ex(call)).await {
+            Some(Ok(result)) => BatchOutcome::Placed(result),
+            Some(Err(err)) => classify(err),
+            None => BatchOutcome::Held,
         })
     }
 }

@@ -116,6 +116,9 @@ pub(super) enum BatchOutcome {
     Unknown(ProviderError),
     /// Refused as too large: the items were put in smaller batches, to be sent again.
     Split,
+    /// Not sent: the job was paused while the batch waited for its turn in the rate budget; the
+    /// items wait again.
+    Held,
 }
 
 /// When the rows of a recorded job are sent: by the job in the background, or at once by the request
@@ -600,13 +603,19 @@ impl Calls {
         super::audit::count_dials(&job.target, &outcome, items.len());
         let changed = match (item_outcomes(items, &outcome), &outcome) {
             (Some(outcomes), _) => self.store.record_outcomes(&outcomes).await?,
-            (None, BatchOutcome::NotSent(_)) => self.store.mark_pending_again(&ids).await?,
+            (None, BatchOutcome::NotSent(_) | BatchOutcome::Held) => self.store.mark_pending_again(&ids).await?,
             // The items were put into new batches.
             (None, _) => self.store.items(&ids).await?,
         };
         self.publish_items(changed);
         self.publish_job(&job.id).await?;
         Ok(outcome)
+    }
+
+    /// Whether the job still sends once a batch's turn in the rate budget came (not paused meanwhile;
+    /// a database that cannot say holds the batch too).
+    pub(super) async fn still_sending(&self, job: &JobRef) -> bool {
+        !self.store.is_paused(&job.id).await.unwrap_or(true)
     }
 
     /// One Tencent Meeting callout request for the batch.
@@ -626,7 +635,10 @@ impl Calls {
             .iter()
             .map(|i| PhoneTarget { area: i.area, phone: i.phone.clone(), extension: i.extension.clone(), nick_name: i.nick_name.clone() })
             .collect();
-        let result = entry.client.call(lane, |c| c.callout(meeting_id, operator_id, &targets)).await;
+        let Some(result) = entry.client.call_if(lane, self.still_sending(job), |c| c.callout(meeting_id, operator_id, &targets)).await
+        else {
+            return Ok(BatchOutcome::Held);
+        };
         Ok(match result {
             Ok(result) => BatchOutcome::Answered(result),
             Err(ProviderError::Rejected { body, .. }) if too_large(&body, items.len()) => {
@@ -712,7 +724,7 @@ pub(super) fn item_outcomes(items: &[DialItem], outcome: &BatchOutcome) -> Optio
             .collect(),
         BatchOutcome::Refused(err) => every(CallStatus::Failed, refusal_reason(err)),
         BatchOutcome::Unknown(err) => every(CallStatus::Unknown, ItemReason::new(ReasonCode::OutcomeUnknown, err.to_string())),
-        BatchOutcome::NotSent(_) | BatchOutcome::Split => return None,
+        BatchOutcome::NotSent(_) | BatchOutcome::Split | BatchOutcome::Held => return None,
     })
 }
 

@@ -101,8 +101,8 @@ impl Calls {
                     return Err(err.into());
                 }
                 BatchOutcome::Refused(err) | BatchOutcome::Unknown(err) => return Err(err.into()),
-                // Smaller batches now wait for the job's own sender.
-                BatchOutcome::Split => self.clone().spawn_job(job.clone()),
+                // Smaller batches (or a batch held by a pause) now wait for the job's own sender.
+                BatchOutcome::Split | BatchOutcome::Held => self.clone().spawn_job(job.clone()),
                 BatchOutcome::Placed(_) => return Err(ServiceError::Internal("a callout batch answered like a DialEx call".into())),
             }
         }

@@ -115,6 +115,24 @@ impl<C> Paced<C> {
         self.limiter.acquire(lane).await;
         request(&self.client).await
     }
+
+    /// Takes a token in `lane`, then runs the request only if `still_wanted` says so once the turn
+    /// has come (a job paused while its batch waited for the budget sends nothing).
+    pub async fn call_if<'a, T, Fut>(
+        &'a self,
+        lane: Lane,
+        still_wanted: impl Future<Output = bool>,
+        request: impl FnOnce(&'a C) -> Fut,
+    ) -> Option<T>
+    where
+        Fut: Future<Output = T> + 'a,
+    {
+        self.limiter.acquire(lane).await;
+        if !still_wanted.await {
+            return None;
+        }
+        Some(request(&self.client).await)
+    }
 }
 
 #[cfg(test)]

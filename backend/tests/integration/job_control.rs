@@ -40,8 +40,11 @@ async fn a_paused_job_sends_nothing_more_until_resumed_even_across_a_restart() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let job = app.get(&format!("/api/v1/callouts/{id}")).await.json::<Value>().await.unwrap();
     assert_eq!(job["state"], "paused", "{job}");
+    // A batch still waiting for its turn in the rate budget when the pause came waits again too.
+    let pending = job["items"].as_array().unwrap().iter().filter(|i| i["phase"] == "pending").count() as u64;
+    assert!(pending == held || pending == held + 50, "{pending} of {held}");
+    let held = pending;
     assert_eq!(dialled(&app.dial_counts().await), 250 - held, "only what was sent before the pause was dialled");
-    assert_eq!(job["items"].as_array().unwrap().iter().filter(|i| i["phase"] == "pending").count() as u64, held);
     let (again, _) = act(&app, &id, "pause").await;
     assert_eq!(again, 422, "a paused job is not paused twice");
 
@@ -65,6 +68,28 @@ async fn a_paused_job_sends_nothing_more_until_resumed_even_across_a_restart() {
     assert_eq!(audit.as_array().map(Vec::len), Some(1), "{audit}");
     let audit: Value = restarted.get("/api/v1/audit?action=job_resume").await.json().await.unwrap();
     assert_eq!(audit.as_array().map(Vec::len), Some(1), "{audit}");
+}
+
+#[tokio::test]
+async fn a_batch_waiting_for_its_turn_in_the_rate_budget_is_not_sent_once_the_job_is_paused() {
+    // One request every two seconds: after the first batch, the next one waits for its token.
+    let app = common::spawn_with("", &[("CALLOUT__SANDBOX__RATE_LIMIT_PER_MINUTE", "30")]).await;
+    let id = slow_job(&app, 0).await;
+    app.wait_for_job(&id, |j| j["counters"]["batches_sent"].as_u64() >= Some(1)).await;
+    let (status, paused) = act(&app, &id, "pause").await;
+    assert_eq!(status, 200, "{paused}");
+    let sent_at_pause = dialled(&app.dial_counts().await);
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    assert_eq!(dialled(&app.dial_counts().await), sent_at_pause, "nothing went out after the pause");
+    let job = app.get(&format!("/api/v1/callouts/{id}")).await.json::<Value>().await.unwrap();
+    let pending = job["items"].as_array().unwrap().iter().filter(|i| i["phase"] == "pending").count() as u64;
+    assert_eq!(pending, 250 - sent_at_pause, "every number not sent waits, none is left sending: {}", job["counters"]);
+    let (status, _) = act(&app, &id, "resume").await;
+    assert_eq!(status, 200);
+    app.wait_for_job(&id, |j| j["counters"]["batches_sent"] == 5).await;
+    let counts = app.dial_counts().await;
+    assert_eq!(dialled(&counts), 250);
+    assert!(counts.values().all(|n| *n == 1), "{counts:?}");
 }
 
 #[tokio::test]
