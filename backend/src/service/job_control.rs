@@ -1,6 +1,7 @@
 //! What a person does to a job's numbers not sent yet: pause them (held across restarts, while the
 //! calls already sent are followed), resume them, or stop them for good. Each is audited and takes
-//! effect before the next batch: a batch already on its way finishes.
+//! effect before the next request: a batch already sent finishes, one still waiting for its turn in
+//! the rate budget waits again (pause) or is stopped with the rest (stop).
 
 use std::sync::Arc;
 

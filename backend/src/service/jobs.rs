@@ -116,8 +116,8 @@ pub(super) enum BatchOutcome {
     Unknown(ProviderError),
     /// Refused as too large: the items were put in smaller batches, to be sent again.
     Split,
-    /// Not sent: the job was paused while the batch waited for its turn in the rate budget; the
-    /// items wait again.
+    /// Not sent: the job was paused (the items wait again) or stopped (they are stopped) while the
+    /// batch waited for its turn in the rate budget.
     Held,
 }
 
@@ -603,7 +603,8 @@ impl Calls {
         super::audit::count_dials(&job.target, &outcome, items.len());
         let changed = match (item_outcomes(items, &outcome), &outcome) {
             (Some(outcomes), _) => self.store.record_outcomes(&outcomes).await?,
-            (None, BatchOutcome::NotSent(_) | BatchOutcome::Held) => self.store.mark_pending_again(&ids).await?,
+            (None, BatchOutcome::NotSent(_)) => self.store.mark_pending_again(&ids).await?,
+            (None, BatchOutcome::Held) => self.store.hold_again(&job.id, &ids).await?,
             // The items were put into new batches.
             (None, _) => self.store.items(&ids).await?,
         };
@@ -612,10 +613,10 @@ impl Calls {
         Ok(outcome)
     }
 
-    /// Whether the job still sends once a batch's turn in the rate budget came (not paused meanwhile;
-    /// a database that cannot say holds the batch too).
+    /// Whether the job still sends once a batch's turn in the rate budget came (not paused or
+    /// stopped meanwhile; a database that cannot say holds the batch too).
     pub(super) async fn still_sending(&self, job: &JobRef) -> bool {
-        !self.store.is_paused(&job.id).await.unwrap_or(true)
+        !self.store.is_held(&job.id).await.unwrap_or(true)
     }
 
     /// One Tencent Meeting callout request for the batch.

@@ -653,6 +653,51 @@ impl Store {
         Ok(sqlx::query_scalar("SELECT paused FROM jobs WHERE id = ?").bind(id).fetch_optional(&self.pool).await?.unwrap_or(false))
     }
 
+    /// Whether the job sends nothing more for now: paused, or stopped for good.
+    pub async fn is_held(&self, id: &str) -> Result<bool, StoreError> {
+        Ok(sqlx::query_scalar("SELECT paused = 1 OR stopped_at IS NOT NULL FROM jobs WHERE id = ?")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?
+            .unwrap_or(false))
+    }
+
+    /// A batch held when its turn came (see [`Store::is_held`]): back to waiting if the job was
+    /// paused, stopped with the job's stop reason if it was stopped. Returns the items as stored.
+    pub async fn hold_again(&self, job_id: &str, item_ids: &[i64]) -> Result<Vec<(String, JobItem)>, StoreError> {
+        let stopped: Option<Option<i64>> =
+            sqlx::query_scalar("SELECT stopped_at FROM jobs WHERE id = ?").bind(job_id).fetch_optional(&self.pool).await?;
+        if stopped.flatten().is_none() {
+            return self.mark_pending_again(item_ids).await;
+        }
+        // Worded like the rows the stop itself took: who stopped the job.
+        let by: Option<String> = sqlx::query_scalar(
+            "SELECT reason_detail FROM job_items WHERE job_id = ? AND phase = 'stopped' AND reason_detail IS NOT NULL LIMIT 1",
+        )
+        .bind(job_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let reason = by.map_or(ItemReason::bare(ReasonCode::Stopped), |by| ItemReason::new(ReasonCode::Stopped, by));
+        let mut tx = self.write().await?;
+        let mut held = Vec::with_capacity(item_ids.len());
+        for id in item_ids {
+            let row: Option<ItemRow> = sqlx::query_as(
+                "UPDATE job_items SET phase = 'stopped', status = 'canceled', batch_no = NULL, reason = ?, reason_code = ?, \
+                 reason_detail = ?, updated_at = ? WHERE id = ? AND phase = 'sending' RETURNING *",
+            )
+            .bind(reason.english())
+            .bind(reason.code.as_str())
+            .bind(&reason.detail)
+            .bind(self.now_ms())
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+            held.extend(row);
+        }
+        tx.commit().await?;
+        Ok(held.into_iter().map(ItemRow::with_job).collect())
+    }
+
     /// How many of the job's numbers wait for their batch.
     pub async fn pending_count(&self, id: &str) -> Result<u32, StoreError> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM job_items WHERE job_id = ? AND phase = 'pending'")

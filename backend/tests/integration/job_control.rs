@@ -93,6 +93,23 @@ async fn a_batch_waiting_for_its_turn_in_the_rate_budget_is_not_sent_once_the_jo
 }
 
 #[tokio::test]
+async fn a_batch_waiting_for_its_turn_in_the_rate_budget_is_not_sent_once_the_job_is_stopped() {
+    let app = common::spawn_with("", &[("CALLOUT__SANDBOX__RATE_LIMIT_PER_MINUTE", "30")]).await;
+    let id = slow_job(&app, 0).await;
+    app.wait_for_job(&id, |j| j["counters"]["batches_sent"].as_u64() >= Some(1)).await;
+    let (status, stopped) = act(&app, &id, "stop").await;
+    assert_eq!(status, 200, "{stopped}");
+    let sent_at_stop = dialled(&app.dial_counts().await);
+    tokio::time::sleep(Duration::from_millis(4500)).await;
+    assert_eq!(dialled(&app.dial_counts().await), sent_at_stop, "nothing went out after the stop");
+    let job = app.get(&format!("/api/v1/callouts/{id}")).await.json::<Value>().await.unwrap();
+    let items = job["items"].as_array().unwrap();
+    let stopped: Vec<&Value> = items.iter().filter(|i| i["phase"] == "stopped").collect();
+    assert_eq!(stopped.len() as u64, 250 - sent_at_stop, "every number not sent is stopped, none left sending: {}", job["counters"]);
+    assert!(stopped.iter().all(|i| i["reason_code"] == "stopped" && i["reason_detail"].is_string()), "{stopped:?}");
+}
+
+#[tokio::test]
 async fn pausing_and_resuming_in_quick_succession_never_sends_a_batch_twice() {
     let app = common::spawn().await;
     let id = slow_job(&app, 150).await;
