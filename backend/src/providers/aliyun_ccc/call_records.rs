@@ -21,7 +21,7 @@
 use serde::Deserialize;
 
 use super::client::AliyunCccClient;
-use crate::providers::{transport::Classified, ProviderError, ProviderErrorBody};
+use crate::providers::{transport::Classified, ProviderError};
 
 /// The largest page the API serves.
 pub const MAX_RECORDS_PAGE_SIZE: u32 = 100;
@@ -105,21 +105,7 @@ fn classify(status: u16, body: String) -> Classified {
         Some(answer) if (200..300).contains(&status) && answer.success != Some(false) && answer.call_detail_records.is_some() => {
             Classified::Success(body)
         }
-        Some(answer) if status < 500 => {
-            let error = ProviderErrorBody {
-                http_status: status,
-                code: answer.code.unwrap_or_else(|| format!("HTTP{status}")),
-                new_code: None,
-                message: crate::providers::redact_echoed_credentials(&answer.message.unwrap_or_default()),
-                request_id: answer.request_id,
-                raw: body,
-            };
-            if error.code.starts_with("Throttling") {
-                Classified::RateLimited(error)
-            } else {
-                Classified::Rejected(error)
-            }
-        }
+        Some(answer) if status < 500 => super::client::refusal(status, answer.code, answer.message, answer.request_id, body),
         _ => Classified::Unknown(format!("HTTP {status} with an answer that is not a call record list")),
     }
 }

@@ -196,13 +196,18 @@ fn classify(status: u16, body: String) -> Classified {
         };
     }
     // An error body, or a 2xx with `Success:false` (business errors may come either way).
-    let code = answer.code.unwrap_or_else(|| format!("HTTP{status}"));
+    refusal(status, answer.code, answer.message, answer.request_id, body)
+}
+
+/// A gateway error body as a refusal: a `Throttling*` code is a rate limit, any other a rejection.
+/// The message is kept without any credential the gateway echoed.
+pub(super) fn refusal(status: u16, code: Option<String>, message: Option<String>, request_id: Option<String>, body: String) -> Classified {
     let error = ProviderErrorBody {
         http_status: status,
-        code,
+        code: code.unwrap_or_else(|| format!("HTTP{status}")),
         new_code: None,
-        message: crate::providers::redact_echoed_credentials(&answer.message.unwrap_or_default()),
-        request_id: answer.request_id,
+        message: crate::providers::redact_echoed_credentials(&message.unwrap_or_default()),
+        request_id,
         raw: body,
     };
     if error.code.starts_with("Throttling") {
