@@ -126,13 +126,7 @@ impl Calls {
     /// Makes sure the account's placed DialEx calls are followed; wakes its follower if it runs.
     pub fn follow_dialex(self: &Arc<Self>, account_id: &str) {
         let key = account_id.to_owned();
-        let mut followers = self.dialex_followers.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(notify) = followers.get(&key) {
-            notify.notify_one();
-            return;
-        }
-        let notify = Arc::new(Notify::new());
-        followers.insert(key.clone(), notify.clone());
+        let Some(notify) = super::follower::claim_follower(&self.dialex_followers, &key) else { return };
         let this = self.clone();
         tokio::spawn(async move {
             this.dialex_follow_loop(&key, notify).await;
@@ -241,25 +235,10 @@ impl Calls {
             }
         }
         let changed = self.store.settle_placed_calls(&outcomes).await?;
-        let any = !changed.is_empty();
-        let mut jobs = BTreeSet::new();
-        let mut retry_due = BTreeSet::new();
-        for (job_id, item) in &changed {
-            jobs.insert(job_id.clone());
-            if super::campaigns::is_retryable(item) {
-                retry_due.insert(job_id.clone());
-            }
-        }
-        if any {
+        if !changed.is_empty() {
             tracing::info!(account_id, settled = changed.len(), "DialEx calls settled from the call records");
         }
-        self.publish_items(changed);
-        for job in jobs {
-            if let Err(err) = self.publish_job(&job).await {
-                tracing::warn!(%err, job = %job, "the job's summary could not be published");
-            }
-        }
-        self.retry_where_due(retry_due).await;
+        let any = self.calls_moved_on(changed).await;
         match first_error {
             Some(err) if !any => Err(err),
             _ => Ok(any),

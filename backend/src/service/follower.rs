@@ -6,13 +6,12 @@
 
 use std::{
     collections::{BTreeSet, HashMap},
-    sync::Arc,
+    sync::{Arc, Mutex},
     time::Duration,
 };
 
 use callout_shared::{
-    call_status::CallStatus,
-    jobs::{ItemChanged, LiveEvent},
+    jobs::{ItemChanged, JobItem, LiveEvent},
     meeting::{CalloutStatusItem, CalloutStatusPage},
 };
 use tokio::sync::Notify;
@@ -23,6 +22,19 @@ use crate::{
     providers::tencent_meeting::{map_callout_status, MAX_PAGE_SIZE},
     store::jobs::{DialItem, ItemMove},
 };
+
+/// The wake-up of a new follower of `key`, registered; `None` when one runs already (it is woken
+/// instead). One follower per key: the meeting's list, or an account's DialEx records.
+pub(super) fn claim_follower<K: Eq + std::hash::Hash + Clone>(followers: &Mutex<HashMap<K, Arc<Notify>>>, key: &K) -> Option<Arc<Notify>> {
+    let mut followers = followers.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(notify) = followers.get(key) {
+        notify.notify_one();
+        return None;
+    }
+    let notify = Arc::new(Notify::new());
+    followers.insert(key.clone(), notify.clone());
+    Some(notify)
+}
 
 /// Pages a person's "all callouts" request reads at most (ten thousand callouts); the answer's
 /// `total_count` still tells the whole. The follower reads without a cap.
@@ -68,13 +80,7 @@ impl Calls {
     /// Makes sure the meeting is followed; wakes its follower if there is one already.
     pub fn follow(self: &Arc<Self>, account_id: &str, meeting_id: &str, operator_id: &str) {
         let key = (account_id.to_owned(), meeting_id.to_owned());
-        let mut followers = self.followers.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some(notify) = followers.get(&key) {
-            notify.notify_one();
-            return;
-        }
-        let notify = Arc::new(Notify::new());
-        followers.insert(key.clone(), notify.clone());
+        let Some(notify) = claim_follower(&self.followers, &key) else { return };
         let this = self.clone();
         let operator = operator_id.to_owned();
         tokio::spawn(async move {
@@ -165,7 +171,7 @@ impl Calls {
         // provider took (each listed before it): without it, this attempt's call is not listed and
         // the earlier call's row must not settle it. (Pages skipped before the oldest open call can
         // only make that count short: the attempt then stays unknown, never wrongly settled.)
-        let mut listed: HashMap<i64, (u32, &CalloutStatusItem)> = HashMap::new();
+        let mut listed: HashMap<i64, (&DialItem, u32, &CalloutStatusItem)> = HashMap::new();
         let mut first_seen_at = None;
         for (index, row) in list.items.iter().enumerate() {
             let callee = &row.callee;
@@ -173,15 +179,12 @@ impl Calls {
                 continue; // called from another client, or not ours
             };
             first_seen_at.get_or_insert(index);
-            let seen = listed.entry(item.id).or_insert((0, row));
-            *seen = (seen.0 + 1, row);
+            let seen = listed.entry(item.id).or_insert((item, 0, row));
+            *seen = (item, seen.1 + 1, row);
         }
-        let earlier: HashMap<i64, u32> = open.iter().filter(|i| i.status == CallStatus::Unknown).map(|i| (i.id, i.earlier_calls)).collect();
-        let latest: Vec<(i64, &CalloutStatusItem)> = listed
-            .into_iter()
-            .filter(|(id, (times, _))| *times > earlier.get(id).copied().unwrap_or(0))
-            .map(|(id, (_, row))| (id, row))
-            .collect();
+        // `earlier_calls` is counted for unknown items only (0 for the others).
+        let latest: Vec<(i64, &CalloutStatusItem)> =
+            listed.into_iter().filter(|(_, (item, times, _))| *times > item.earlier_calls).map(|(id, (_, _, row))| (id, row)).collect();
         let seen = latest.len();
         let moves: Vec<ItemMove> = latest
             .into_iter()
@@ -209,8 +212,14 @@ impl Calls {
             return Ok(false);
         }
         let changed = self.store.advance_items(moves).await?;
+        Ok(self.calls_moved_on(changed).await)
+    }
+
+    /// What follows calls that moved on, whoever learned of it (list poll, webhook, call records):
+    /// the browsers hear of each, their jobs' summaries follow, and a job with a call that just
+    /// ended the way its retry policy dials again takes the policy's step. True when any moved.
+    pub(super) async fn calls_moved_on(self: &Arc<Self>, changed: Vec<(String, JobItem)>) -> bool {
         let mut touched_jobs = BTreeSet::new();
-        // Jobs with a call that just ended the way a retry policy dials again.
         let mut retry_due = BTreeSet::new();
         for (job_id, item) in changed {
             touched_jobs.insert(job_id.clone());
@@ -219,12 +228,11 @@ impl Calls {
             }
             self.events.publish(LiveEvent::Item(ItemChanged { job_id, item }));
         }
-        let changed = !touched_jobs.is_empty();
         for job in &touched_jobs {
             self.publish_job_soon(job.clone());
         }
         self.retry_where_due(retry_due).await;
-        Ok(changed)
+        !touched_jobs.is_empty()
     }
 }
 
