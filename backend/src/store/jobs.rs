@@ -182,7 +182,8 @@ pub struct DialItem {
     pub nick_name: Option<String>,
     pub status: CallStatus,
     pub ms_open_id: Option<String>,
-    /// Earlier attempts of this row the provider took: each is listed before this attempt's call.
+    /// Earlier attempts of this row the provider took (each listed before this attempt's call);
+    /// counted for an unknown item of a meeting's open calls, 0 otherwise.
     pub earlier_calls: u32,
 }
 
@@ -514,11 +515,17 @@ fn summarize_groups<'a>(groups: impl IntoIterator<Item = &'a ItemGroup>) -> (Job
 /// The open items of a meeting (binds: account, meeting, "unknown since" cut-off): dialled and not
 /// final, unknown ones only for a while. The status list must read exactly as the partial index
 /// `job_items_open` of migration 0003 says, or SQLite cannot use it.
-const OPEN_IN_MEETING: &str = "SELECT i.*, (SELECT COUNT(*) FROM job_item_attempts a WHERE a.item_id = i.id AND a.sent_at IS NOT NULL) \
-     AS earlier_calls FROM job_items i JOIN jobs j ON j.id = i.job_id \
+/// Earlier calls are counted only where the follower reads them (unknown items), off the hot path of
+/// every poll and webhook.
+const OPEN_IN_MEETING: &str = "SELECT i.*, CASE WHEN i.status = 'unknown' THEN (SELECT COUNT(*) FROM job_item_attempts a \
+     WHERE a.item_id = i.id AND a.sent_at IS NOT NULL) ELSE 0 END AS earlier_calls FROM job_items i JOIN jobs j ON j.id = i.job_id \
      WHERE j.account_id = ? AND j.meeting_id = ? \
      AND i.phase = 'sent' AND i.status IN ('queued', 'ringing', 'answered', 'unknown') \
      AND (i.status != 'unknown' OR i.updated_at > ?)";
+
+/// Items never to be sent (binds: reason, reason code, reason detail, time; then the caller's WHERE).
+const STOP_ITEMS: &str = "UPDATE job_items SET phase = 'stopped', status = 'canceled', batch_no = NULL, reason = ?, reason_code = ?, \
+     reason_detail = ?, updated_at = ?";
 
 /// The incremental counters (migration 0003 keeps them with triggers); -1 stands for "no batch".
 const ITEM_GROUPS: &str = "SELECT job_id, NULLIF(batch_no, -1) AS batch_no, phase, status, n FROM job_item_counts";
@@ -681,17 +688,15 @@ impl Store {
         let mut tx = self.write().await?;
         let mut held = Vec::with_capacity(item_ids.len());
         for id in item_ids {
-            let row: Option<ItemRow> = sqlx::query_as(
-                "UPDATE job_items SET phase = 'stopped', status = 'canceled', batch_no = NULL, reason = ?, reason_code = ?, \
-                 reason_detail = ?, updated_at = ? WHERE id = ? AND phase = 'sending' RETURNING *",
-            )
-            .bind(reason.english())
-            .bind(reason.code.as_str())
-            .bind(&reason.detail)
-            .bind(self.now_ms())
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+            let row: Option<ItemRow> =
+                sqlx::query_as(sqlx::AssertSqlSafe(format!("{STOP_ITEMS} WHERE id = ? AND phase = 'sending' RETURNING *")))
+                    .bind(reason.english())
+                    .bind(reason.code.as_str())
+                    .bind(&reason.detail)
+                    .bind(self.now_ms())
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?;
             held.extend(row);
         }
         tx.commit().await?;
@@ -711,17 +716,15 @@ impl Store {
     /// finish). One transaction with the release of a pause; returns the stopped items as stored.
     pub async fn stop_pending(&self, id: &str, reason: &ItemReason) -> Result<Vec<(String, JobItem)>, StoreError> {
         let mut tx = self.write().await?;
-        let rows: Vec<ItemRow> = sqlx::query_as(
-            "UPDATE job_items SET phase = 'stopped', status = 'canceled', batch_no = NULL, reason = ?, reason_code = ?, \
-             reason_detail = ?, updated_at = ? WHERE job_id = ? AND phase = 'pending' RETURNING *",
-        )
-        .bind(reason.english())
-        .bind(reason.code.as_str())
-        .bind(&reason.detail)
-        .bind(self.now_ms())
-        .bind(id)
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows: Vec<ItemRow> =
+            sqlx::query_as(sqlx::AssertSqlSafe(format!("{STOP_ITEMS} WHERE job_id = ? AND phase = 'pending' RETURNING *")))
+                .bind(reason.english())
+                .bind(reason.code.as_str())
+                .bind(&reason.detail)
+                .bind(self.now_ms())
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
         // Stopped for good: its retry policy dials nothing again either.
         sqlx::query("UPDATE jobs SET paused = 0, stopped_at = ?, updated_at = ? WHERE id = ?")
             .bind(self.now_ms())
