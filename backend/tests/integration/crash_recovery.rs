@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use crate::common::process::{live_config, start_backend};
+use crate::common::process::{fast_tencent_emulator, live_config, start_backend};
 
-use callout_console::sandbox::tencent_meeting::{self as emu, TencentEmulatorConfig};
+use callout_console::sandbox::tencent_meeting as emu;
 use serde_json::{json, Value};
 
 /// Submits the job, always with the same idempotency key.
@@ -30,10 +30,7 @@ async fn dials(emulator: &str) -> std::collections::BTreeMap<String, u64> {
 
 #[tokio::test]
 async fn killing_the_backend_three_times_during_a_1000_number_job_loses_nothing_and_redials_nothing() {
-    // The provider outlives the backend, as the real one does.
-    let mut config = TencentEmulatorConfig::default();
-    config.delays = config.delays.scaled(0.01);
-    let emulator = emu::start("127.0.0.1:0".parse().unwrap(), config).await.unwrap();
+    let emulator = fast_tencent_emulator().await;
 
     let dir = tempfile::tempdir().unwrap();
     let config_path = live_config(dir.path(), &emulator.base_url(), 120, "");
@@ -57,9 +54,7 @@ async fn killing_the_backend_three_times_during_a_1000_number_job_loses_nothing_
             }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
-        backend.child.kill().unwrap();
-        backend.child.wait().unwrap();
-        drop(backend);
+        backend.kill();
         dialled_at_kills.push(dials(&emulator.base_url()).await.values().sum::<u64>());
         backend = start_backend(&config_path, &data).await;
     }
@@ -140,18 +135,12 @@ fn last_digit(item: &Value) -> u32 {
 
 #[tokio::test]
 async fn killing_the_backend_during_a_campaign_resumes_its_schedule_and_dials_no_number_twice_in_one_attempt() {
-    let mut config = TencentEmulatorConfig::default();
-    config.delays = config.delays.scaled(0.01);
-    let emulator = emu::start("127.0.0.1:0".parse().unwrap(), config).await.unwrap();
+    let emulator = fast_tencent_emulator().await;
     let dir = tempfile::tempdir().unwrap();
     // One batch a second; the clock may be moved, as in the sandbox.
     let config_path = live_config(dir.path(), &emulator.base_url(), 60, "[server]\nclock_control = true\n");
     let data = dir.path().join("data");
     let http = reqwest::Client::new();
-    let kill = |mut backend: crate::common::process::Backend| {
-        backend.child.kill().unwrap();
-        backend.child.wait().unwrap();
-    };
 
     let backend = start_backend(&config_path, &data).await;
     // Numbers end in 0 to 9: 6 to 9 are not answered, so 40% are due a second attempt.
@@ -164,7 +153,7 @@ async fn killing_the_backend_during_a_campaign_resumes_its_schedule_and_dials_no
     assert_eq!(created["job"]["state"], "scheduled", "{created}");
 
     // Killed while it waits for its start: the schedule is kept, nothing dialled early.
-    kill(backend);
+    backend.kill();
     let backend = start_backend(&config_path, &data).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(job(&http, &backend.base, &id).await["state"], "scheduled");
@@ -173,7 +162,7 @@ async fn killing_the_backend_during_a_campaign_resumes_its_schedule_and_dials_no
     // Its time comes; killed during the first attempt.
     advance_to(&http, &backend.base, start_at).await;
     wait_for(&http, &backend.base, &id, "first batches", |j| j["counters"]["batches_sent"].as_u64() >= Some(3)).await;
-    kill(backend);
+    backend.kill();
     let first_kill: u64 = dials(&emulator.base_url()).await.values().sum();
     assert!(first_kill < 400, "killed mid-attempt: {first_kill}");
     let backend = start_backend(&config_path, &data).await;
@@ -188,7 +177,7 @@ async fn killing_the_backend_during_a_campaign_resumes_its_schedule_and_dials_no
     .await;
     assert_eq!(waiting["campaign"]["waiting"], "retry_spacing", "{}", waiting["campaign"]);
     let after_first: u64 = dials(&emulator.base_url()).await.values().sum();
-    kill(backend);
+    backend.kill();
     let backend = start_backend(&config_path, &data).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(dials(&emulator.base_url()).await.values().sum::<u64>(), after_first, "spacing holds across the restart");
@@ -202,7 +191,7 @@ async fn killing_the_backend_during_a_campaign_resumes_its_schedule_and_dials_no
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
-    kill(backend);
+    backend.kill();
     let backend = start_backend(&config_path, &data).await;
     advance_to(&http, &backend.base, due).await;
 

@@ -70,19 +70,30 @@ async fn a_paused_job_sends_nothing_more_until_resumed_even_across_a_restart() {
     assert_eq!(audit.as_array().map(Vec::len), Some(1), "{audit}");
 }
 
-#[tokio::test]
-async fn a_batch_waiting_for_its_turn_in_the_rate_budget_is_not_sent_once_the_job_is_paused() {
-    // One request every two seconds: after the first batch, the next one waits for its token.
+/// `action` ("pause" or "stop") comes while a job's second batch waits for its turn in the rate
+/// budget (one request every two seconds). Checks nothing was dialled after it; returns the app,
+/// the job as it then stands and how many numbers had been dialled.
+async fn act_while_a_batch_waits(action: &str) -> (TestApp, String, Value, u64) {
     let app = common::spawn_with("", &[("CALLOUT__SANDBOX__RATE_LIMIT_PER_MINUTE", "30")]).await;
     let id = slow_job(&app, 0).await;
     app.wait_for_job(&id, |j| j["counters"]["batches_sent"].as_u64() >= Some(1)).await;
-    let (status, paused) = act(&app, &id, "pause").await;
-    assert_eq!(status, 200, "{paused}");
-    let sent_at_pause = dialled(&app.dial_counts().await);
+    let (status, answer) = act(&app, &id, action).await;
+    assert_eq!(status, 200, "{answer}");
+    let sent = dialled(&app.dial_counts().await);
     tokio::time::sleep(Duration::from_millis(4500)).await;
-    assert_eq!(dialled(&app.dial_counts().await), sent_at_pause, "nothing went out after the pause");
+    assert_eq!(dialled(&app.dial_counts().await), sent, "nothing went out after the {action}");
     let job = app.get(&format!("/api/v1/callouts/{id}")).await.json::<Value>().await.unwrap();
-    let pending = job["items"].as_array().unwrap().iter().filter(|i| i["phase"] == "pending").count() as u64;
+    (app, id, job, sent)
+}
+
+fn in_phase<'a>(job: &'a Value, phase: &str) -> Vec<&'a Value> {
+    job["items"].as_array().unwrap().iter().filter(|i| i["phase"] == phase).collect()
+}
+
+#[tokio::test]
+async fn a_batch_waiting_for_its_turn_in_the_rate_budget_is_not_sent_once_the_job_is_paused() {
+    let (app, id, job, sent_at_pause) = act_while_a_batch_waits("pause").await;
+    let pending = in_phase(&job, "pending").len() as u64;
     assert_eq!(pending, 250 - sent_at_pause, "every number not sent waits, none is left sending: {}", job["counters"]);
     let (status, _) = act(&app, &id, "resume").await;
     assert_eq!(status, 200);
@@ -94,17 +105,8 @@ async fn a_batch_waiting_for_its_turn_in_the_rate_budget_is_not_sent_once_the_jo
 
 #[tokio::test]
 async fn a_batch_waiting_for_its_turn_in_the_rate_budget_is_not_sent_once_the_job_is_stopped() {
-    let app = common::spawn_with("", &[("CALLOUT__SANDBOX__RATE_LIMIT_PER_MINUTE", "30")]).await;
-    let id = slow_job(&app, 0).await;
-    app.wait_for_job(&id, |j| j["counters"]["batches_sent"].as_u64() >= Some(1)).await;
-    let (status, stopped) = act(&app, &id, "stop").await;
-    assert_eq!(status, 200, "{stopped}");
-    let sent_at_stop = dialled(&app.dial_counts().await);
-    tokio::time::sleep(Duration::from_millis(4500)).await;
-    assert_eq!(dialled(&app.dial_counts().await), sent_at_stop, "nothing went out after the stop");
-    let job = app.get(&format!("/api/v1/callouts/{id}")).await.json::<Value>().await.unwrap();
-    let items = job["items"].as_array().unwrap();
-    let stopped: Vec<&Value> = items.iter().filter(|i| i["phase"] == "stopped").collect();
+    let (_app, _id, job, sent_at_stop) = act_while_a_batch_waits("stop").await;
+    let stopped = in_phase(&job, "stopped");
     assert_eq!(stopped.len() as u64, 250 - sent_at_stop, "every number not sent is stopped, none left sending: {}", job["counters"]);
     assert!(stopped.iter().all(|i| i["reason_code"] == "stopped" && i["reason_detail"].is_string()), "{stopped:?}");
 }

@@ -6,12 +6,7 @@ use crate::common::{self, process};
 
 use std::{io::Write, process::Command};
 
-use callout_console::{
-    app::Application,
-    config::Settings,
-    sandbox::tencent_meeting::{self, TencentEmulatorConfig, SANDBOX_MEETING_ID},
-    store::Store,
-};
+use callout_console::{app::Application, config::Settings, sandbox::tencent_meeting::SANDBOX_MEETING_ID, store::Store};
 use serde_json::{json, Value};
 
 /// The value of the sample `name{labels}` (labels in any order), 0 when it was never recorded.
@@ -40,9 +35,7 @@ const DIALLED_OK: [(&str, &str); 3] = [("provider", "tencent_meeting"), ("operat
 async fn metrics_count_each_number_a_callout_job_dialled() {
     // The metrics recorder is process-wide and other tests of this binary dial: the backend runs as
     // its own process, against an emulator of its own, so every count below is this job's alone.
-    let mut config = TencentEmulatorConfig::default();
-    config.delays = config.delays.scaled(0.01);
-    let emulator = tencent_meeting::start("127.0.0.1:0".parse().unwrap(), config).await.unwrap();
+    let emulator = process::fast_tencent_emulator().await;
     let dir = tempfile::tempdir().unwrap();
     let config_path = process::live_config(dir.path(), &emulator.base_url(), 300, "");
     let backend = process::start_backend(&config_path, &dir.path().join("data")).await;
