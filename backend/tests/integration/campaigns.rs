@@ -214,6 +214,27 @@ async fn not_answered_numbers_are_dialled_again_up_to_the_policy_and_never_an_un
 }
 
 #[tokio::test]
+async fn a_retry_due_outside_the_window_waits_for_the_window_to_open() {
+    let app = fast_sandbox(&[]).await;
+    // Open for the next half hour each day; the second attempt is due an hour after the first.
+    let window = every_day(&hhmm(&app, -1), &hhmm(&app, 30));
+    let campaign = json!({ "window": window, "retry": { "max_attempts": 2, "spacing_minutes": 60 } });
+    let created = submit(&app, "13726000016\n", campaign).await;
+    let id = created["job_id"].as_str().unwrap().to_owned();
+    app.wait_for_job(&id, |j| j["items"][0]["attempt"] == 2).await;
+    // Its spacing is over, but the window closed meanwhile: nothing is dialled.
+    app.clock.advance(Duration::from_secs(61 * 60));
+    tokio::time::sleep(Duration::from_millis(1000)).await;
+    let j = job(&app, &id).await;
+    assert_eq!(j["campaign"]["waiting"], "outside_window", "{}", j["campaign"]);
+    assert_eq!(app.dial_counts().await["+8613726000016"], 1, "no attempt outside the window");
+    // The next day's window opens: the second attempt goes.
+    app.clock.advance(Duration::from_secs(23 * 3600));
+    app.wait_for_job(&id, |j| j["state"] == "finished").await;
+    assert_eq!(app.dial_counts().await["+8613726000016"], 2);
+}
+
+#[tokio::test]
 async fn an_unknown_second_attempt_is_not_settled_by_the_first_attempts_call_in_the_list() {
     let app = fast_sandbox(&[("CALLOUT__HTTP__TOTAL_TIMEOUT_MS", "1000")]).await;
     let created = submit(&app, "13725000016\n", json!({ "retry": { "max_attempts": 3, "spacing_minutes": 10 } })).await;

@@ -47,6 +47,8 @@ async fn a_paused_job_sends_nothing_more_until_resumed_even_across_a_restart() {
     assert_eq!(dialled(&app.dial_counts().await), 250 - held, "only what was sent before the pause was dialled");
     let (again, _) = act(&app, &id, "pause").await;
     assert_eq!(again, 422, "a paused job is not paused twice");
+    let listed: Value = app.get("/api/v1/callouts?state=paused").await.json().await.unwrap();
+    assert_eq!(listed["total"], 1, "the jobs list shows it as paused: {listed}");
 
     // A restart on the same database keeps the pause: the resumed backend dials nothing by itself.
     let first = dialled(&app.dial_counts().await);
