@@ -103,7 +103,10 @@ for target in "${targets[@]}"; do
   if [ "$status" -ne 0 ]; then
     line="$line, FAILED (exit code $status)"
     failed+=("$target")
-    grep -E '^(==[0-9]+==|thread .* panicked|SUMMARY:)' "$log" | head -5 >&2 || true
+    # The broken property (the panic and its message) and libFuzzer's verdict, so that a CI log tells what failed.
+    awk '/^thread .* panicked/ { n = 6 } n > 0 { print; n-- } /^(==[0-9]+==|SUMMARY:)/' "$log" | head -12 >&2 || true
+    # The crashing input, as libFuzzer escapes it after its verdict.
+    sed -n '/^SUMMARY: libFuzzer/,$p' "$log" | grep -m1 -A2 '^MS: ' | sed -n '3s/^/[fuzz] input: /p' >&2 || true
     # The reproducer(s) of this run, also kept beside the log.
     found=$(find "$artifacts" -type f -newer "$stamp")
     for artifact in $found; do

@@ -53,21 +53,28 @@ pub fn normalize(input: &NumberInput, default_region: country::Id) -> Result<Nor
         (None, Some(ext)) => normalize_extension(ext.as_ref())?,
         (None, None) => None,
     };
-    // The national format ends with the parsed extension (" ext. 123"); its digits are not dialled.
-    let national = parsed.format().mode(Mode::National).to_string();
-    let national = parsed.extension().and_then(|ext| national.strip_suffix(&**ext)).unwrap_or(&national);
+    // What is dialled is the E.164 number, and everything else is read off it parsed again, so that a
+    // number normalises to itself however it was typed: parsed as typed it can still carry what is not
+    // the number (a carrier code after the trunk prefix, which the national format prints; an
+    // extension), and where libphonenumber's prefix rules read the E.164 form as another number, the
+    // typed one is not dialled at all.
     let mut e164 = parsed.format().mode(Mode::E164).to_string();
+    let canonical = phonenumber::parse(None, &e164)
+        .ok()
+        .filter(|again| again.code().value() == parsed.code().value() && again.national() == parsed.national() && again.is_valid())
+        .ok_or(NumberProblem::NotAValidNumber)?;
+    let national = canonical.format().mode(Mode::National).to_string();
     if let Some(ext) = &extension {
         e164.push_str(";ext=");
         e164.push_str(ext);
     }
     Ok(NormalizedNumber {
         e164,
-        country_code: parsed.code().value(),
-        national_number: parsed.national().to_string(),
+        country_code: canonical.code().value(),
+        national_number: canonical.national().to_string(),
         national_format: national.chars().filter(char::is_ascii_digit).collect(),
         extension,
-        region: parsed.country().id().map(|id| id.as_ref().to_owned()),
+        region: canonical.country().id().map(|id| id.as_ref().to_owned()),
     })
 }
 
@@ -171,6 +178,16 @@ mod tests {
         assert_eq!(again, n);
         let n = normalize(&input("86", "010 6552 9988 ext. 8001", ""), DEFAULT_REGION).unwrap();
         assert_eq!((n.national_format.as_str(), n.extension.as_deref()), ("01065529988", Some("8001")));
+    }
+
+    #[test]
+    fn a_carrier_code_typed_after_the_trunk_prefix_is_neither_dialled_nor_shown() {
+        // Found by fuzzing: Brazilians type a carrier code after the trunk prefix (0 41 11 ...); the
+        // national format printed it, so the number did not normalise to itself from its E.164 form.
+        let brazil = region("BR").unwrap();
+        let n = normalize(&input("", "0 41 11 98765 4321", ""), brazil).unwrap();
+        assert_eq!((n.e164.as_str(), n.national_format.as_str()), ("+5511987654321", "11987654321"));
+        assert_eq!(normalize(&input("", &n.e164, ""), DEFAULT_REGION), Ok(n));
     }
 
     #[test]
