@@ -4,7 +4,10 @@
 
 pub mod aliyun_ccc;
 pub mod faults;
+mod replay;
 pub mod tencent_meeting;
+
+pub use replay::NonceLedger;
 
 use std::{io, net::SocketAddr};
 

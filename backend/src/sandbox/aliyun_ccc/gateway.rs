@@ -1,7 +1,7 @@
 //! The RPC gateway in front of CCC: parameter merging, routing by Action/Version, AccessKey,
 //! timestamp, signature and nonce checks, and the gateway's error body.
 
-use std::{collections::HashMap, sync::Mutex, time::Duration};
+use std::{sync::Mutex, time::Duration};
 
 use axum::{
     http::{HeaderMap, StatusCode},
@@ -97,15 +97,13 @@ impl Params {
 
 /// SignatureNonces seen within the replay window.
 #[derive(Default)]
-pub(super) struct NonceLedger(Mutex<HashMap<String, DateTime<Utc>>>);
+pub(super) struct NonceLedger(Mutex<crate::sandbox::NonceLedger<String, DateTime<Utc>>>);
 
 impl NonceLedger {
     /// Records `nonce`; false when it was already used within `window`.
     fn record(&self, nonce: &str, now: DateTime<Utc>, window: Duration) -> bool {
-        let mut seen = self.0.lock().unwrap();
         let window = chrono::TimeDelta::from_std(window).unwrap_or(chrono::TimeDelta::MAX);
-        seen.retain(|_, at| now - *at <= window);
-        seen.insert(nonce.to_owned(), now).is_none()
+        self.0.lock().unwrap().record(nonce.to_owned(), now, now.checked_sub_signed(window))
     }
 }
 

@@ -27,7 +27,7 @@ pub struct Inner {
     /// Calls per meeting id, in the order they were placed.
     pub calls: HashMap<String, Vec<Call>>,
     pub rooms: Vec<RoomInvite>,
-    seen_nonces: HashMap<(String, String), Instant>,
+    seen_nonces: crate::sandbox::NonceLedger<(String, String), Instant>,
     recent_requests: VecDeque<Instant>,
     pub webhook: Option<WebhookTarget>,
     next_id: u64,
@@ -210,8 +210,7 @@ impl Inner {
     /// False when (timestamp, nonce) was already used within `window`.
     pub fn remember_nonce(&mut self, timestamp: &str, nonce: &str, window: Duration) -> bool {
         let now = Instant::now();
-        self.seen_nonces.retain(|_, seen| now.duration_since(*seen) < window);
-        self.seen_nonces.insert((timestamp.to_owned(), nonce.to_owned()), now).is_none()
+        self.seen_nonces.record((timestamp.to_owned(), nonce.to_owned()), now, now.checked_sub(window))
     }
 
     /// Sliding one-minute window of accepted requests for the app.
