@@ -156,7 +156,8 @@ impl Calls {
         let JobTarget::DialEx(route) = &job.target else {
             return (Vec::new(), Err(ServiceError::Internal("a DialEx call recorded as a meeting callout".into())));
         };
-        let outcome = match self.dial_ex(job, &route.call(callee), Lane::Person).await {
+        // Recorded a moment ago by this request, which nobody else can pause: no need to ask again.
+        let outcome = match self.dial_ex(job, &route.call(callee), Lane::Person, std::future::ready(true)).await {
             Ok(outcome) => outcome,
             Err(err) => return (Vec::new(), Err(err)),
         };
@@ -224,14 +225,20 @@ impl Calls {
         lane: Lane,
     ) -> Result<BatchOutcome, ServiceError> {
         let number = normalise(&NumberInput { number: item.e164.clone(), ..NumberInput::default() }, "callee")?;
-        self.dial_ex(job, &route.call(ccc_dial_string(&number, "callee")?), lane).await
+        self.dial_ex(job, &route.call(ccc_dial_string(&number, "callee")?), lane, self.still_sending(job)).await
     }
 
-    /// One DialEx request, paced in `lane`.
-    async fn dial_ex(&self, job: &JobRef, call: &DialExRequest, lane: Lane) -> Result<BatchOutcome, ServiceError> {
+    /// One DialEx request, paced in `lane`, sent if `still_wanted` once its turn came.
+    async fn dial_ex(
+        &self,
+        job: &JobRef,
+        call: &DialExRequest,
+        lane: Lane,
+        still_wanted: impl std::future::Future<Output = bool>,
+    ) -> Result<BatchOutcome, ServiceError> {
         let entry = self.aliyun(&job.account_id)?;
         tracing::info!(job = %job.id, "sending DialEx call");
-        Ok(match entry.client.call_if(lane, self.still_sending(job), |c| c.dial_ex(call)).await {
+        Ok(match entry.client.call_if(lane, still_wanted, |c| c.dial_ex(call)).await {
             Some(Ok(result)) => BatchOutcome::Placed(result),
             Some(Err(err)) => classify(err),
             None => BatchOutcome::Held,
