@@ -46,9 +46,12 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn per_minute(calls: u32) -> Self {
-        let per_second = f64::from(calls.max(1)) / 60.0;
-        // A small burst keeps interactive calls snappy; the long-run rate stays under the limit.
+        // A small burst keeps interactive calls snappy. Providers count calls in a sliding minute, so the
+        // refill leaves room for it: a full bucket and a minute's refill are `calls` at most. (Refilled
+        // at the whole limit, a busy minute held the limit plus the burst, and the provider refused the
+        // extra calls as rate-limited, each a person's half-second wait or a failed request.)
         let burst = (f64::from(calls) / 30.0).clamp(1.0, 10.0);
+        let per_second = (f64::from(calls) - burst).max(1.0) / 60.0;
         let reserve = PERSON_RESERVE.min(burst - 1.0).max(0.0);
         let now = Instant::now();
         Self { per_second, burst, reserve, state: Mutex::new([(burst, now), (1.0, now)]), waiting: Default::default() }
@@ -151,6 +154,25 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn no_minute_holds_more_calls_than_the_limit() {
+        for limit in [300, 60, 20, 1] {
+            let limiter = RateLimiter::per_minute(limit);
+            let start = Instant::now();
+            let mut taken = Vec::new();
+            while start.elapsed() < Duration::from_secs(150) {
+                limiter.acquire(Lane::Person).await;
+                taken.push(Instant::now());
+            }
+            // As the provider counts: the calls of the last 60 seconds, at each call.
+            for (i, at) in taken.iter().enumerate() {
+                let in_minute = taken[..=i].iter().filter(|t| at.duration_since(**t) < Duration::from_secs(60)).count();
+                assert!(in_minute <= limit as usize, "{in_minute} calls within a minute at a limit of {limit}");
+            }
+            assert!(taken.len() as u32 >= limit * 2, "the limit of {limit} a minute is used: {} in 150 s", taken.len());
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_person_goes_before_background_work() {
         let limiter = Arc::new(RateLimiter::per_minute(60));
         // Spend the burst (two tokens at 60 a minute).
@@ -191,7 +213,7 @@ mod tests {
         let (dialling, dialled) = hog(&limiter, Lane::Dialling);
         let (polling, _) = hog(&limiter, Lane::Background);
         tokio::time::sleep(Duration::from_secs(60)).await;
-        // The bulk lanes still get the whole rate (300 a minute and the burst, less the reserve).
+        // The bulk lanes still get the whole rate (the burst, less the reserve, and the refill).
         let taken = dialled.load(Ordering::SeqCst);
         assert!((295..=310).contains(&taken), "dialling took {taken} tokens in a minute");
         for _ in 0..3 {
