@@ -104,7 +104,7 @@ for target in "${targets[@]}"; do
     line="$line, FAILED (exit code $status)"
     failed+=("$target")
     # The broken property (the panic and its message) and libFuzzer's verdict, so that a CI log tells what failed.
-    awk '/^thread .* panicked/ { n = 6 } n > 0 { print; n-- } /^(==[0-9]+==|SUMMARY:)/' "$log" | head -12 >&2 || true
+    awk '/^thread .* panicked/ { n = 6 } n > 0 { print; n--; next } /^(==[0-9]+==|SUMMARY:)/' "$log" | head -12 >&2 || true
     # The crashing input, as libFuzzer escapes it after its verdict.
     sed -n '/^SUMMARY: libFuzzer/,$p' "$log" | grep -m1 -A2 '^MS: ' | sed -n '3s/^/[fuzz] input: /p' >&2 || true
     # The reproducer(s) of this run, also kept beside the log.

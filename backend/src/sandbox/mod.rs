@@ -7,7 +7,7 @@ pub mod faults;
 mod replay;
 pub mod tencent_meeting;
 
-pub use replay::NonceLedger;
+pub use replay::ReplayLedger;
 
 use std::{io, net::SocketAddr};
 

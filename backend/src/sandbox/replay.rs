@@ -8,25 +8,23 @@ use std::{
 /// The nonces used within the window, forgotten oldest first, so each request costs the same however
 /// many came before it (a scan of every remembered nonce per request made the emulators, not the
 /// console, the busiest process of a load test).
-pub struct NonceLedger<K, T> {
+pub struct ReplayLedger<K, T> {
     used_at: HashMap<K, T>,
     oldest_first: VecDeque<(T, K)>,
 }
 
-impl<K, T> Default for NonceLedger<K, T> {
+impl<K, T> Default for ReplayLedger<K, T> {
     fn default() -> Self {
         Self { used_at: HashMap::new(), oldest_first: VecDeque::new() }
     }
 }
 
-impl<K: Hash + Eq + Clone, T: Ord + Copy> NonceLedger<K, T> {
+impl<K: Hash + Eq + Clone, T: Ord + Copy> ReplayLedger<K, T> {
     /// Records `nonce` used at `now`, first forgetting what was used before `forget_before` (none:
     /// the window reaches back past every time there is); false when it is still remembered (a replay).
     pub fn record(&mut self, nonce: K, now: T, forget_before: Option<T>) -> bool {
-        let expired = |at: &T| forget_before.is_some_and(|before| *at < before);
-        while let Some((at, _)) = self.oldest_first.front().filter(|(at, _)| expired(at)) {
-            let at = *at;
-            let (_, old) = self.oldest_first.pop_front().expect("a front entry");
+        while self.oldest_first.front().is_some_and(|(at, _)| forget_before.is_some_and(|before| *at < before)) {
+            let (at, old) = self.oldest_first.pop_front().expect("a front entry, just seen");
             // Used again since (a clock that was moved back): that later use is kept.
             if self.used_at.get(&old) == Some(&at) {
                 self.used_at.remove(&old);
@@ -47,7 +45,7 @@ mod tests {
 
     #[test]
     fn a_nonce_is_refused_within_the_window_and_taken_again_after_it() {
-        let mut ledger = NonceLedger::default();
+        let mut ledger = ReplayLedger::default();
         let mut record = |nonce, now: i64| ledger.record(nonce, now, Some(now - 300));
         assert!(record("a", 0));
         assert!(record("b", 10));

@@ -97,7 +97,7 @@ impl Params {
 
 /// SignatureNonces seen within the replay window.
 #[derive(Default)]
-pub(super) struct NonceLedger(Mutex<crate::sandbox::NonceLedger<String, DateTime<Utc>>>);
+pub(super) struct NonceLedger(Mutex<crate::sandbox::ReplayLedger<String, DateTime<Utc>>>);
 
 impl NonceLedger {
     /// Records `nonce`; false when it was already used within `window`.

@@ -27,7 +27,7 @@ pub struct Inner {
     /// Calls per meeting id, in the order they were placed.
     pub calls: HashMap<String, Vec<Call>>,
     pub rooms: Vec<RoomInvite>,
-    seen_nonces: crate::sandbox::NonceLedger<(String, String), Instant>,
+    seen_nonces: crate::sandbox::ReplayLedger<(String, String), Instant>,
     recent_requests: VecDeque<Instant>,
     pub webhook: Option<WebhookTarget>,
     next_id: u64,
